@@ -1,0 +1,59 @@
+// @ts-check
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import nodePlugin from 'eslint-plugin-n';
+
+/**
+ * The one-way layer rule from ARCHITECTURE.md: each layer lists the layers it must not import.
+ * Entry points (cli, server) never import each other.
+ */
+const layers = {
+  domain: ['data', 'analytics', 'cache', 'agent', 'observability', 'server', 'cli', 'config'],
+  data: ['analytics', 'cache', 'agent', 'observability', 'server', 'cli'],
+  analytics: ['agent', 'observability', 'server', 'cli'],
+  cache: ['analytics', 'agent', 'server', 'cli'],
+  agent: ['server', 'cli'],
+  observability: ['agent', 'server', 'cli'],
+  server: ['cli'],
+  cli: ['server'],
+};
+
+const layerRules = Object.entries(layers).map(([layer, banned]) => ({
+  files: [`src/${layer}/**/*.ts`],
+  rules: {
+    'no-restricted-imports': [
+      'error',
+      {
+        patterns: banned.map((b) => ({
+          group: [`**/${b}/*`, `**/${b}`, `**/${b}.ts`],
+          message: `src/${layer} must not import src/${b}: dependencies point down the layer list in ARCHITECTURE.md.`,
+        })),
+      },
+    ],
+  },
+}));
+
+export default tseslint.config(
+  { ignores: ['node_modules/', 'data/', 'coverage/', 'dist/', 'web/dist/', 'scratch/'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: { projectService: { allowDefaultProject: ['*.js', 'bin/*.js'] } },
+    },
+    plugins: { n: nodePlugin },
+    rules: {
+      '@typescript-eslint/consistent-type-imports': 'error',
+      '@typescript-eslint/no-explicit-any': 'error',
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'n/no-process-env': 'error',
+    },
+  },
+  {
+    // config.ts is the only reader of process.env.
+    files: ['src/config.ts', 'bin/*.js', '*.config.ts', '*.config.js'],
+    rules: { 'n/no-process-env': 'off' },
+  },
+  ...layerRules,
+);
