@@ -1,0 +1,354 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import {
+  CONFIG_DOCS,
+  ConfigError,
+  configSchema,
+  loadConfig,
+  redactConfig,
+  renderEnvExample,
+} from './config.ts';
+import { isAppError } from './domain/index.ts';
+
+/** The ConfigError loadConfig throws for this environment (fails the test when it does not throw). */
+function errorFor(env: Record<string, string | undefined>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return error as ConfigError;
+  }
+  throw new Error('loadConfig did not throw');
+}
+
+describe('loadConfig defaults', () => {
+  it('gives every documented default for an empty environment', () => {
+    expect(loadConfig({})).toEqual({
+      dbPath: 'data/landuse.duckdb',
+      memoryLimit: '2GB',
+      threads: 2,
+      poolSize: 4,
+      poolTimeoutSeconds: 5,
+      maxQueryRows: 1000,
+      maxExecutionTimeSeconds: 30,
+      defaultDisplayLimit: 50,
+      cacheTtlSeconds: 3600,
+      cacheMaxBytes: 64 * 1024 * 1024,
+      redisUrl: undefined,
+      provider: 'offline',
+      model: undefined,
+      temperature: 0.2,
+      maxTokens: 4000,
+      baseUrl: undefined,
+      maxIterations: 8,
+      rateLimitCalls: 50,
+      rateLimitWindowSeconds: 60,
+      enableMemory: true,
+      maxHistoryLength: 20,
+      enableSqlTool: false,
+      fallbackToOffline: true,
+      agentPoolSize: 4,
+      host: '127.0.0.1',
+      port: 8000,
+      apiKeys: [],
+      logLevel: 'info',
+      anthropicApiKey: undefined,
+      openaiApiKey: undefined,
+    });
+  });
+
+  it('documents the same defaults it applies', () => {
+    const fromDocs = Object.fromEntries(CONFIG_DOCS.map((d) => [d.key, d.default]));
+    expect(loadConfig(fromDocs)).toEqual(loadConfig({}));
+  });
+
+  it('treats an empty or blank value as unset', () => {
+    const blank = Object.fromEntries(CONFIG_DOCS.map((d, i) => [d.key, i % 2 ? '' : '  ']));
+    expect(loadConfig(blank)).toEqual(loadConfig({}));
+  });
+
+  it('ignores variables outside its namespace', () => {
+    expect(loadConfig({ PATH: '/bin', HOME: '/root', NODE_ENV: 'test' })).toEqual(loadConfig({}));
+  });
+});
+
+describe('loadConfig values', () => {
+  it('parses each kind of value', () => {
+    const config = loadConfig({
+      LANDUSE_DB_PATH: '/srv/landuse.duckdb',
+      LANDUSE_MEMORY_LIMIT: '512MB',
+      LANDUSE_THREADS: '8',
+      LANDUSE_MAX_EXECUTION_TIME: '2.5',
+      LANDUSE_CACHE_MAX_BYTES: '1048576',
+      LANDUSE_PROVIDER: 'Anthropic',
+      LANDUSE_MODEL: 'claude-sonnet-4-5',
+      LANDUSE_TEMPERATURE: '0',
+      LANDUSE_BASE_URL: 'http://127.0.0.1:11434',
+      LANDUSE_ENABLE_SQL_TOOL: 'YES',
+      LANDUSE_FALLBACK_TO_OFFLINE: '0',
+      LANDUSE_LOG_LEVEL: 'debug',
+      LANDUSE_PORT: '0',
+      LANDUSE_HOST: '0.0.0.0',
+      LANDUSE_REDIS_URL: 'redis://localhost:6379/0',
+      LANDUSE_API_KEYS: 'alpha, beta ,gamma',
+      ANTHROPIC_API_KEY: 'sk-ant-123',
+    });
+    expect(config).toMatchObject({
+      dbPath: '/srv/landuse.duckdb',
+      memoryLimit: '512MB',
+      threads: 8,
+      maxExecutionTimeSeconds: 2.5,
+      cacheMaxBytes: 1048576,
+      provider: 'anthropic',
+      model: 'claude-sonnet-4-5',
+      temperature: 0,
+      baseUrl: 'http://127.0.0.1:11434',
+      enableSqlTool: true,
+      fallbackToOffline: false,
+      logLevel: 'debug',
+      port: 0,
+      host: '0.0.0.0',
+      redisUrl: 'redis://localhost:6379/0',
+      apiKeys: ['alpha', 'beta', 'gamma'],
+      anthropicApiKey: 'sk-ant-123',
+    });
+  });
+
+  it.each([
+    ['true', true],
+    ['false', false],
+    ['1', true],
+    ['0', false],
+    ['yes', true],
+    ['no', false],
+    ['True', true],
+    ['NO', false],
+  ])('reads the boolean %s as %s', (text, value) => {
+    expect(loadConfig({ LANDUSE_ENABLE_MEMORY: text }).enableMemory).toBe(value);
+  });
+
+  it.each([
+    ['64MiB', 64 * 2 ** 20],
+    ['100MB', 100e6],
+    ['1 GiB', 2 ** 30],
+    ['512kb', 512e3],
+  ])('reads the cache size %s as %d bytes', (text, bytes) => {
+    expect(loadConfig({ LANDUSE_CACHE_MAX_BYTES: text }).cacheMaxBytes).toBe(bytes);
+  });
+
+  it('keeps a DuckDB size as written and resolves a percentage against the machine memory', () => {
+    expect(loadConfig({ LANDUSE_MEMORY_LIMIT: '4GB' }).memoryLimit).toBe('4GB');
+    expect(loadConfig({ LANDUSE_MEMORY_LIMIT: '2 GiB' }).memoryLimit).toBe('2GiB');
+    const eightGiB = { totalMemoryBytes: 8 * 2 ** 30 };
+    expect(loadConfig({ LANDUSE_MEMORY_LIMIT: '75%' }, eightGiB).memoryLimit).toBe('6144MiB');
+  });
+});
+
+describe('loadConfig errors', () => {
+  it('names the key, the bad value, what it accepts and the default', () => {
+    const error = errorFor({ LANDUSE_MAX_QUERY_ROWS: 'abc' });
+    expect(error.code).toBe('config:invalid');
+    expect(isAppError(error, 'config')).toBe(true);
+    expect(error.issues).toEqual([
+      {
+        key: 'LANDUSE_MAX_QUERY_ROWS',
+        message: 'LANDUSE_MAX_QUERY_ROWS="abc": expected a positive integer (default 1000)',
+      },
+    ]);
+    expect(error.message).toContain(
+      'LANDUSE_MAX_QUERY_ROWS="abc": expected a positive integer (default 1000)',
+    );
+  });
+
+  it.each([
+    ['LANDUSE_THREADS', '0', 'a positive integer'],
+    ['LANDUSE_THREADS', '2.5', 'a positive integer'],
+    ['LANDUSE_POOL_SIZE', '-1', 'a positive integer'],
+    ['LANDUSE_MAX_EXECUTION_TIME', '0', 'a positive number of seconds'],
+    ['LANDUSE_POOL_TIMEOUT', 'soon', 'a positive number of seconds'],
+    ['LANDUSE_MEMORY_LIMIT', '2', '512MB, 4GB'],
+    ['LANDUSE_MEMORY_LIMIT', '2 parsecs', '512MB, 4GB'],
+    ['LANDUSE_MEMORY_LIMIT', '150%', 'a percentage such as 75%'],
+    ['LANDUSE_CACHE_MAX_BYTES', '64 apples', 'a size such as 64MiB'],
+    ['LANDUSE_ENABLE_MEMORY', 'maybe', 'true, false, 1, 0, yes or no'],
+    ['LANDUSE_PROVIDER', 'gemini', 'offline, anthropic, openai, ollama, openai-compatible'],
+    ['LANDUSE_LOG_LEVEL', 'verbose', 'fatal, error, warn, info, debug, trace, silent'],
+    ['LANDUSE_TEMPERATURE', '2.5', 'a number from 0 to 2'],
+    ['LANDUSE_TEMPERATURE', '-0.1', 'a number from 0 to 2'],
+    ['LANDUSE_PORT', '65536', 'a port number from 0 to 65535'],
+    ['LANDUSE_HOST', 'my host', 'a host name or IP address'],
+    ['LANDUSE_BASE_URL', 'localhost:11434', 'an http:// or https:// URL'],
+    ['LANDUSE_REDIS_URL', 'http://localhost:6379', 'a redis:// or rediss:// URL'],
+  ])('rejects %s=%s and says it expects %s', (key, value, accepts) => {
+    const [issue, ...rest] = errorFor({ [key]: value }).issues;
+    expect(rest).toEqual([]);
+    expect(issue?.key).toBe(key);
+    expect(issue?.message).toContain(`${key}=${JSON.stringify(value)}: expected`);
+    expect(issue?.message).toContain(accepts);
+  });
+
+  it('says which default a bad optional setting would have', () => {
+    const [issue] = errorFor({ LANDUSE_BASE_URL: 'nope' }).issues;
+    expect(issue?.message).toContain('(unset by default)');
+  });
+
+  it('reports every problem at once', () => {
+    const error = errorFor({
+      LANDUSE_THREADS: 'many',
+      LANDUSE_PORT: 'http',
+      LANDUSE_ENABLE_MEMORY: 'perhaps',
+      LANDUSE_PROVIDR: 'openai',
+    });
+    expect(error.issues.map((i) => i.key)).toEqual([
+      'LANDUSE_THREADS',
+      'LANDUSE_ENABLE_MEMORY',
+      'LANDUSE_PORT',
+      'LANDUSE_PROVIDR',
+    ]);
+    expect(error.message).toContain('4 problems');
+    for (const key of [
+      'LANDUSE_THREADS',
+      'LANDUSE_PORT',
+      'LANDUSE_ENABLE_MEMORY',
+      'LANDUSE_PROVIDR',
+    ]) {
+      expect(error.message).toContain(key);
+    }
+  });
+
+  it('checks settings against each other', () => {
+    const error = errorFor({
+      LANDUSE_MAX_QUERY_ROWS: '100',
+      LANDUSE_DEFAULT_DISPLAY_LIMIT: '500',
+      LANDUSE_PROVIDER: 'openai-compatible',
+    });
+    expect(error.issues.map((i) => i.key)).toEqual([
+      'LANDUSE_DEFAULT_DISPLAY_LIMIT',
+      'LANDUSE_BASE_URL',
+    ]);
+    expect(error.issues[0]?.message).toContain('LANDUSE_MAX_QUERY_ROWS=100');
+    expect(error.issues[1]?.message).toContain('required when LANDUSE_PROVIDER=openai-compatible');
+  });
+
+  it('hides URL credentials and shortens long values', () => {
+    const error = errorFor({
+      LANDUSE_REDIS_URL: 'http://user:hunter2@cache:6379',
+      LANDUSE_HOST: `a b${'c'.repeat(200)}`,
+    });
+    expect(error.message).not.toContain('hunter2');
+    expect(error.message).toContain('"http://***@cache:6379"');
+    expect(error.message).toContain('..."');
+    expect(error.message).not.toContain('c'.repeat(100));
+  });
+});
+
+describe('unknown LANDUSE_* variables', () => {
+  it.each([
+    ['LANDUSE_MAX_QUERY_ROW', 'LANDUSE_MAX_QUERY_ROWS'],
+    ['LANDUSE_PORTT', 'LANDUSE_PORT'],
+    ['LANDUSE_TREADS', 'LANDUSE_THREADS'],
+    ['LANDUSE_CACHE_TLL', 'LANDUSE_CACHE_TTL'],
+    ['LANDUSE_DB', 'LANDUSE_DB_PATH'],
+    ['LANDUSE_ENABLE_SQL', 'LANDUSE_ENABLE_SQL_TOOL'],
+  ])('%s is reported with the suggestion %s', (typo, known) => {
+    const [issue] = errorFor({ [typo]: '1' }).issues;
+    expect(issue).toEqual({
+      key: typo,
+      message: `${typo} is not a known setting: did you mean ${known}?`,
+    });
+  });
+
+  it('points out that names are case-sensitive', () => {
+    const [issue] = errorFor({ landuse_port: '9000' }).issues;
+    expect(issue?.message).toBe(
+      'landuse_port is not a known setting: names are upper case (LANDUSE_PORT)',
+    );
+  });
+
+  it('suggests nothing when no known name is close', () => {
+    const [issue] = errorFor({ LANDUSE_FAVOURITE_COLOUR: 'green' }).issues;
+    expect(issue?.message).toBe(
+      'LANDUSE_FAVOURITE_COLOUR is not a known setting (the settings are listed in .env.example)',
+    );
+  });
+
+  it('is reported even when its value is empty', () => {
+    expect(errorFor({ LANDUSE_PORTT: '' }).issues[0]?.key).toBe('LANDUSE_PORTT');
+  });
+});
+
+describe('secrets', () => {
+  const secret = 'sk-very-secret-4321';
+
+  it('never echoes LANDUSE_API_KEYS, only that it is malformed', () => {
+    const error = errorFor({ LANDUSE_API_KEYS: `good-key,${secret} with space` });
+    expect(error.issues).toEqual([
+      {
+        key: 'LANDUSE_API_KEYS',
+        message:
+          'LANDUSE_API_KEYS is malformed (value not shown): expected a comma-separated list of ' +
+          'keys without spaces (unset by default)',
+      },
+    ]);
+    expect(error.message).not.toContain(secret);
+    expect(error.message).not.toContain('good-key');
+  });
+
+  it('rejects empty entries in the key list', () => {
+    expect(errorFor({ LANDUSE_API_KEYS: 'a,,b' }).issues[0]?.key).toBe('LANDUSE_API_KEYS');
+  });
+
+  it.each(['ANTHROPIC_API_KEY', 'OPENAI_API_KEY'])('never echoes %s', (key) => {
+    const error = errorFor({ [key]: `${secret} ${secret}` });
+    expect(error.issues[0]?.message).toContain(`${key} is malformed`);
+    expect(error.message).not.toContain(secret);
+    expect(JSON.stringify(error.details)).not.toContain(secret);
+  });
+
+  it('never echoes the value of a mistyped key, which may hold a secret', () => {
+    const error = errorFor({ LANDUSE_API_KEY: secret });
+    expect(error.issues[0]?.message).toContain('did you mean LANDUSE_API_KEYS?');
+    expect(error.message).not.toContain(secret);
+  });
+
+  it('redactConfig hides secrets and URL credentials for logging', () => {
+    const config = loadConfig({
+      LANDUSE_API_KEYS: `${secret},other`,
+      OPENAI_API_KEY: secret,
+      LANDUSE_REDIS_URL: 'redis://:hunter2@cache:6379',
+    });
+    const shown = JSON.stringify(redactConfig(config));
+    expect(shown).not.toContain(secret);
+    expect(shown).not.toContain('other');
+    expect(shown).not.toContain('hunter2');
+    expect(redactConfig(config)).toMatchObject({
+      apiKeys: ['[redacted]', '[redacted]'],
+      openaiApiKey: '[redacted]',
+      anthropicApiKey: undefined,
+      redisUrl: 'redis://***@cache:6379',
+      port: 8000,
+    });
+  });
+});
+
+describe('documentation', () => {
+  const envExample = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
+
+  it('documents every field of the schema exactly once', () => {
+    expect(CONFIG_DOCS.map((d) => d.field).sort()).toEqual(Object.keys(configSchema.shape).sort());
+    expect(new Set(CONFIG_DOCS.map((d) => d.key)).size).toBe(CONFIG_DOCS.length);
+    for (const doc of CONFIG_DOCS) {
+      expect(doc.key).toMatch(/^(LANDUSE_[A-Z_]+|ANTHROPIC_API_KEY|OPENAI_API_KEY)$/);
+      expect(doc.description.length).toBeGreaterThan(5);
+    }
+  });
+
+  it('.env.example lists exactly the keys in the schema', () => {
+    const listed = [...envExample.matchAll(/^#? ?([A-Z][A-Z0-9_]*)=/gm)].map((m) => m[1]);
+    expect(listed.sort()).toEqual(CONFIG_DOCS.map((d) => d.key).sort());
+  });
+
+  it('.env.example is up to date with CONFIG_DOCS (regenerate it with the command it names)', () => {
+    expect(envExample).toBe(renderEnvExample());
+  });
+});
