@@ -1,0 +1,176 @@
+import { mkdir, rename, rm } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
+import { AppError, isAppError } from '../../domain/index.ts';
+import { conterminousCounties } from '../counties.ts';
+import { readSidecar, type DatasetKind } from '../dataset-meta.ts';
+import { openDatabase, type Database } from '../db.ts';
+import { buildDimensions, insertCombinedFacts, insertGcmFacts, unpivotRuns } from './build.ts';
+import { createLookupTables, insertValues } from './lookups.ts';
+import { checkInputFile, readRawFile } from './read.ts';
+import { summarizeDatabase, type DatabaseSummary } from './summary.ts';
+import { validateRawRows } from './validate.ts';
+
+export interface LoadOptions {
+  input: string;
+  db: string;
+  /** Overrides the dataset kind; otherwise the input's sidecar says (demo), or 'rpa'. */
+  dataset?: DatasetKind;
+  memoryLimit?: string;
+  threads?: number;
+  /** Aborting interrupts the running query; the previous database stays as it was. */
+  signal?: AbortSignal;
+}
+
+export interface LoadEffects {
+  /** Called with the overall fraction done (0..1) and the current stage's label. */
+  progress(fraction: number, stage: string): void;
+  now(): number;
+}
+
+export interface LoadResult extends DatabaseSummary {
+  input: string;
+  db: string;
+  inputBytes: number;
+  seconds: number;
+  /** Transition values read from the file (5 per row). */
+  values: number;
+  valuesPerSecond: number;
+}
+
+const STAGES = [
+  { key: 'read', label: 'Reading JSON', weight: 35 },
+  { key: 'validate', label: 'Validating', weight: 15 },
+  { key: 'dims', label: 'Dimensions', weight: 2 },
+  { key: 'gcm', label: 'Unpivoting runs', weight: 15 },
+  { key: 'facts', label: 'Run facts', weight: 13 },
+  { key: 'combined', label: 'Scenario means', weight: 15 },
+  { key: 'commit', label: 'Committing', weight: 5 },
+] as const;
+type StageKey = (typeof STAGES)[number]['key'];
+const TOTAL_WEIGHT = STAGES.reduce((s, x) => s + x.weight, 0);
+
+const defaultEffects: LoadEffects = { progress: () => {}, now: () => performance.now() };
+
+/**
+ * Loads a raw RPA JSON file into a new star-schema database. Builds into a temporary file
+ * beside the target and renames it into place only when everything succeeded, so a failed or
+ * interrupted load leaves the previous database untouched.
+ */
+export async function runLoad(
+  options: LoadOptions,
+  effects: LoadEffects = defaultEffects,
+): Promise<LoadResult> {
+  const started = effects.now();
+  const temp = `${options.db}.loading-${process.pid}`;
+
+  let db: Database | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let done = 0;
+  let current: (typeof STAGES)[number] = STAGES[0];
+  const report = (within = 0) =>
+    effects.progress(Math.min(1, (done + current.weight * within) / TOTAL_WEIGHT), current.label);
+  const stage = async <T>(key: StageKey, work: () => Promise<T>): Promise<T> => {
+    current = STAGES.find((s) => s.key === key)!;
+    report();
+    const result = await work();
+    done += current.weight;
+    return result;
+  };
+
+  try {
+    const { bytes } = await checkInputFile(options.input);
+    const sidecar = await readSidecar(options.input);
+    const dataset = options.dataset ?? sidecar?.dataset ?? 'rpa';
+    await mkdir(dirname(options.db) || '.', { recursive: true });
+    await removeDatabaseFiles(temp);
+    db = await openDatabase(temp, { memoryLimit: options.memoryLimit, threads: options.threads });
+    await db.connection.run('SET preserve_insertion_order = false');
+    const connection = db.connection;
+    const onAbort = () => connection.interrupt();
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    timer = setInterval(() => {
+      const p = connection.progress.percentage;
+      if (p > 0) report(p / 100);
+    }, 100);
+
+    const { stringNumbers } = await stage('read', async () => {
+      await createLookupTables(connection, conterminousCounties());
+      return readRawFile(connection, options.input);
+    });
+    await stage('validate', () => validateRawRows(connection, options.input, stringNumbers));
+    const values = await stage('dims', async () => {
+      const n = await connection.runAndReadAll(
+        `SELECT count(*) * 5 FROM raw_rows WHERE row_code <> 't2'`,
+      );
+      await buildDimensions(connection);
+      return Number(n.getRows()[0]?.[0] ?? 0);
+    });
+    await stage('gcm', () => unpivotRuns(connection));
+    await stage('facts', () => insertGcmFacts(connection));
+    await stage('combined', () => insertCombinedFacts(connection));
+    const summary = await stage('commit', async () => {
+      await insertValues(connection, 'load_metadata', [
+        ['dataset', dataset],
+        ['source_file', basename(options.input)],
+        ['source_bytes', String(bytes)],
+        ['loaded_at', new Date().toISOString()],
+        ['demo_seed', sidecar?.seed === undefined ? null : String(sidecar.seed)],
+      ]);
+      const s = await summarizeDatabase(connection);
+      await connection.run('CHECKPOINT');
+      return s;
+    });
+    clearInterval(timer);
+    timer = undefined;
+    options.signal?.removeEventListener('abort', onAbort);
+    db.close();
+    db = undefined;
+    options.signal?.throwIfAborted();
+    // The target's stale WAL must never be replayed against the new file.
+    await rm(`${options.db}.wal`, { force: true });
+    await rename(temp, options.db);
+    done = TOTAL_WEIGHT;
+    effects.progress(1, 'Done');
+    const seconds = (effects.now() - started) / 1000;
+    return {
+      ...summary,
+      input: options.input,
+      db: options.db,
+      inputBytes: bytes,
+      seconds,
+      values,
+      valuesPerSecond: values / seconds,
+    };
+  } catch (error) {
+    throw explain(error, options);
+  } finally {
+    if (timer) clearInterval(timer);
+    db?.close();
+    await removeDatabaseFiles(temp);
+  }
+}
+
+/** Adds "nothing was changed" to every load error, and turns DuckDB's interrupt into ours. */
+function explain(error: unknown, options: LoadOptions): AppError {
+  const untouched = ` Nothing was written: ${options.db} is unchanged.`;
+  if (options.signal?.aborted) {
+    return new AppError('load:interrupted', `The load was interrupted.${untouched}`, {
+      cause: error,
+    });
+  }
+  if (isAppError(error)) {
+    return new AppError(error.code, `${error.message}${untouched}`, {
+      cause: error.cause,
+      details: { ...error.details },
+    });
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  return new AppError('load:failed', `Loading ${options.input} failed: ${message}.${untouched}`, {
+    cause: error,
+  });
+}
+
+async function removeDatabaseFiles(path: string): Promise<void> {
+  await rm(path, { force: true });
+  await rm(`${path}.wal`, { force: true });
+}

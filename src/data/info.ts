@@ -1,0 +1,35 @@
+import { stat } from 'node:fs/promises';
+import { openLandUseDatabase } from './db.ts';
+import { SCHEMA_VERSION } from './schema.ts';
+import { summarizeDatabase, type DatabaseSummary } from './etl/summary.ts';
+import type { DatasetKind } from './dataset-meta.ts';
+
+export interface DatabaseInfo extends DatabaseSummary {
+  path: string;
+  dataset: DatasetKind;
+  schemaVersion: number;
+  loadedAt: string | null;
+  sourceFile: string | null;
+  fileBytes: number;
+}
+
+/** What a land use database holds, read through a read-only connection. */
+export async function readDatabaseInfo(path: string): Promise<DatabaseInfo> {
+  const db = await openLandUseDatabase(path);
+  try {
+    const summary = await summarizeDatabase(db.connection);
+    const meta = await db.connection.runAndReadAll('SELECT key, value FROM load_metadata');
+    const m = new Map(meta.getRows().map(([k, v]) => [String(k), v === null ? null : String(v)]));
+    return {
+      path,
+      dataset: m.get('dataset') === 'demo' ? 'demo' : 'rpa',
+      schemaVersion: SCHEMA_VERSION,
+      loadedAt: m.get('loaded_at') ?? null,
+      sourceFile: m.get('source_file') ?? null,
+      fileBytes: (await stat(path)).size,
+      ...summary,
+    };
+  } finally {
+    db.close();
+  }
+}

@@ -1,0 +1,43 @@
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { join } from 'node:path';
+import { openLandUseDatabase } from '../src/data/db.ts';
+
+export const HAND_MADE = join(import.meta.dirname, 'fixtures', 'hand-made.json');
+
+/** A temporary directory, removed by the returned cleanup. */
+export async function tempDir(): Promise<{ dir: string; cleanup: () => Promise<void> }> {
+  const dir = await mkdtemp(join(os.tmpdir(), 'landuse-test-'));
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
+
+export async function sha256(path: string): Promise<string> {
+  return createHash('sha256')
+    .update(await readFile(path))
+    .digest('hex');
+}
+
+export async function writeJson(path: string, value: unknown): Promise<string> {
+  await writeFile(path, JSON.stringify(value));
+  return path;
+}
+
+/** Runs a query on a database read-only and returns plain rows (numbers as numbers). */
+export async function query(dbPath: string, sql: string): Promise<Record<string, unknown>[]> {
+  const db = await openLandUseDatabase(dbPath);
+  try {
+    const reader = await db.connection.runAndReadAll(sql);
+    return reader
+      .getRowObjects()
+      .map((r) =>
+        Object.fromEntries(
+          Object.entries(r).map(([k, v]) => [k, typeof v === 'bigint' ? Number(v) : v]),
+        ),
+      );
+  } finally {
+    db.close();
+  }
+}
+
+export const quietEffects = { progress: () => {}, now: () => performance.now() };
