@@ -1,0 +1,64 @@
+import { loadConfig } from '../../config.ts';
+import { runLoad, type LoadResult } from '../../data/etl/load.ts';
+import { formatAcres, formatBytes, formatNumber, table } from '../format.ts';
+import { progressBar } from '../progress.ts';
+
+/** DuckDB needs room for the parsed JSON document while loading (peak RSS ~1.7 GB at full size). */
+export const LOAD_MEMORY_LIMIT = '3GB';
+
+/** `landuse load`: build the database with a progress bar, then print the summary. */
+export async function loadCommand(opts: {
+  input: string;
+  db?: string;
+  dataset?: 'demo' | 'rpa';
+  json?: boolean;
+}): Promise<LoadResult> {
+  const config = loadConfig();
+  const controller = new AbortController();
+  const onSignal = () => controller.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  const bar = progressBar('Loading');
+  try {
+    const result = await runLoad(
+      {
+        input: opts.input,
+        db: opts.db ?? config.dbPath,
+        dataset: opts.dataset,
+        memoryLimit: LOAD_MEMORY_LIMIT,
+        threads: config.threads,
+        signal: controller.signal,
+      },
+      { progress: (f, stage) => bar.update(f, stage), now: () => performance.now() },
+    );
+    bar.stop();
+    process.stdout.write(
+      opts.json ? `${JSON.stringify(result, null, 2)}\n` : `${presentLoad(result)}\n`,
+    );
+    return result;
+  } finally {
+    bar.stop();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+export function presentLoad(r: LoadResult): string {
+  const rows = Object.entries(r.tables).map(([name, n]) => [name, n]);
+  return [
+    `Loaded ${r.input} (${formatBytes(r.inputBytes)}) into ${r.db}`,
+    table(['table', 'rows'], rows),
+    table(
+      [],
+      [
+        ['scenarios', r.scenarios.join(', ')],
+        ['periods', r.periods.join(', ')],
+        ['runs', r.runs],
+        ['counties', `${formatNumber(r.counties)} in ${r.states} states`],
+        ['acres tracked', formatAcres(r.acresTracked)],
+        ['seconds', r.seconds.toFixed(1)],
+        ['values/s', formatNumber(Math.round(r.valuesPerSecond))],
+      ],
+    ),
+  ].join('\n');
+}

@@ -1,0 +1,34 @@
+import { existsSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { loadConfig } from '../../config.ts';
+import { sidecarPath } from '../../data/dataset-meta.ts';
+import { demoDataCommand } from './demo-data.ts';
+import { infoCommand } from './info.ts';
+import { loadCommand } from './load.ts';
+
+/**
+ * `npm start`: on a fresh clone there is no database, so build the demo one (generate + load,
+ * with progress), then run the app. Until the server lands, "the app" is the info screen.
+ */
+export async function startCommand(opts: { db?: string }): Promise<void> {
+  const db = opts.db ?? loadConfig().dbPath;
+  if (!existsSync(db)) {
+    process.stderr.write(`No database at ${db}: building the demo database (about 20 s).\n`);
+    const raw = join(dirname(db), 'demo-raw.json');
+    try {
+      await demoDataCommand({ out: raw });
+      await loadCommand({ input: raw, db });
+    } finally {
+      await rm(raw, { force: true });
+      await rm(sidecarPath(raw), { force: true });
+    }
+  }
+  await infoCommand({ db });
+  process.stdout.write(
+    '\nThe database is ready. Try:\n' +
+      '  npx landuse info --json\n' +
+      '  npx landuse load --help   (load the real RPA file when you have it)\n' +
+      'Plain-English questions (landuse ask "Which states have the most urban expansion?") come with the agent.\n',
+  );
+}

@@ -1,0 +1,21 @@
+import { isAppError } from '../domain/index.ts';
+
+/**
+ * The CLI's one place that turns an error into a message and an exit code: 2 for bad usage or
+ * configuration, 1 for everything else. Stacks only with --debug.
+ */
+export function reportError(error: unknown, debug: boolean): number {
+  if (isAppError(error)) {
+    process.stderr.write(`Error: ${error.message}\n`);
+    if (debug && error.cause) process.stderr.write(`${String(stackOf(error.cause))}\n`);
+    return error.area === 'usage' || error.area === 'config' ? 2 : 1;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`Error: ${message}\n`);
+  process.stderr.write(debug ? `${String(stackOf(error))}\n` : '(run with --debug for details)\n');
+  return 1;
+}
+
+function stackOf(error: unknown): unknown {
+  return error instanceof Error ? error.stack : error;
+}

@@ -1,0 +1,29 @@
+import Table from 'cli-table3';
+
+const COMPACT = { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' };
+
+/** A plain aligned table for the terminal; no header row when `head` is empty. */
+export function table(head: string[], rows: (string | number)[][]): string {
+  const t = new Table({ head, chars: COMPACT, style: { head: [], border: [] } });
+  t.push(...rows.map((r) => r.map((c) => (typeof c === 'number' ? formatNumber(c) : c))));
+  return t.toString();
+}
+
+/** 1234567.8 -> "1,234,568"; small numbers keep up to 2 decimals. */
+export function formatNumber(n: number): string {
+  return n.toLocaleString('en-US', { maximumFractionDigits: Math.abs(n) >= 100 ? 0 : 2 });
+}
+
+/** Acres in a readable unit: 1.67 billion, 41.2 million, 12,345. */
+export function formatAcres(acres: number): string {
+  const abs = Math.abs(acres);
+  if (abs >= 1e9) return `${(acres / 1e9).toFixed(2)} billion acres`;
+  if (abs >= 1e6) return `${(acres / 1e6).toFixed(1)} million acres`;
+  return `${formatNumber(acres)} acres`;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes >= 1 << 30) return `${(bytes / (1 << 30)).toFixed(2)} GiB`;
+  if (bytes >= 1 << 20) return `${(bytes / (1 << 20)).toFixed(1)} MiB`;
+  return `${(bytes / 1024).toFixed(1)} KiB`;
+}

@@ -1,0 +1,115 @@
+import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { reportError } from './errors.ts';
+
+/** The landuse command line: each action lazily imports its module and calls a use case. */
+export function buildProgram(): Command {
+  const program = new Command('landuse')
+    .description('RPA Land Use Analytics: the USDA Forest Service 2020 RPA land use projections')
+    .option('--debug', 'print stack traces for errors')
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride();
+
+  program
+    .command('demo-data')
+    .description(
+      'write a calibrated demo raw file (real counties, modelled values) in the RPA raw format',
+    )
+    .requiredOption('--out <file>', 'where to write the raw JSON file')
+    .option('--seed <n>', 'random seed; the same seed writes the same file', int, 42)
+    .option('--counties <n>', 'keep only N counties, spread over all regions (default: all)', int)
+    .action(async (opts: { out: string; seed: number; counties?: number }) => {
+      const { demoDataCommand } = await import('./commands/demo-data.ts');
+      await demoDataCommand(opts);
+    });
+
+  program
+    .command('load')
+    .description('build the star-schema database from a raw RPA JSON file (atomic: all or nothing)')
+    .requiredOption('--input <file>', 'the raw JSON file {run: {period: {fips: [rows]}}}')
+    .option(
+      '--db <path>',
+      'database file to build (default: LANDUSE_DB_PATH or data/landuse.duckdb)',
+    )
+    .addOption(
+      new Option(
+        '--dataset <kind>',
+        "record the data as demo or real RPA data (default: from the file's .meta.json sidecar, else rpa)",
+      ).choices(['demo', 'rpa']),
+    )
+    .option('--json', 'print the summary as JSON')
+    .action(
+      async (opts: { input: string; db?: string; dataset?: 'demo' | 'rpa'; json?: boolean }) => {
+        const { loadCommand } = await import('./commands/load.ts');
+        await loadCommand(opts);
+      },
+    );
+
+  program
+    .command('info')
+    .description('what the database holds: dataset, schema version, tables, scenarios, counties')
+    .option('--db <path>', 'database file (default: LANDUSE_DB_PATH or data/landuse.duckdb)')
+    .option('--json', 'print as JSON')
+    .action(async (opts: { db?: string; json?: boolean }) => {
+      const { infoCommand } = await import('./commands/info.ts');
+      await infoCommand(opts);
+    });
+
+  program
+    .command('start')
+    .description('build the demo database if there is none, then run the app')
+    .option('--db <path>', 'database file (default: LANDUSE_DB_PATH or data/landuse.duckdb)')
+    .action(async (opts: { db?: string }) => {
+      const { startCommand } = await import('./commands/start.ts');
+      await startCommand(opts);
+    });
+
+  const bench = program.command('bench').description('benchmarks; results go to bench/results/');
+  bench
+    .command('load')
+    .description('loading benchmark: prepared INSERTs, appender, Parquet COPY, native JSON')
+    .option(
+      '--records <list>',
+      'record counts to test, comma-separated',
+      list,
+      [10_000, 100_000, 1_000_000],
+    )
+    .option('--methods <list>', 'methods to run: insert,appender,parquet,json', (v) => v.split(','))
+    .option('--out <dir>', 'where to write load.json and load.md', 'bench/results')
+    .option('--no-full', 'skip timing `landuse load` of a full-size demo file')
+    .action(
+      async (opts: { records: number[]; methods?: string[]; out: string; full?: boolean }) => {
+        const { benchLoadCommand } = await import('./commands/bench-load.ts');
+        await benchLoadCommand(opts);
+      },
+    );
+
+  return program;
+}
+
+function int(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) {
+    throw new InvalidArgumentError(`expected a positive whole number, got "${value}".`);
+  }
+  return n;
+}
+
+function list(value: string): number[] {
+  return value.split(',').map((v) => int(v.trim().replace(/_/g, '')));
+}
+
+async function main(argv: string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv);
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // Help and version exit 0; anything else commander rejects is bad usage.
+      return error.exitCode === 0 ? 0 : 2;
+    }
+    return reportError(error, argv.includes('--debug'));
+  }
+}
+
+process.exitCode = await main(process.argv);
