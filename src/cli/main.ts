@@ -7,7 +7,12 @@ export function buildProgram(): Command {
     .description('RPA Land Use Analytics: the USDA Forest Service 2020 RPA land use projections')
     .option('--debug', 'print stack traces for errors')
     .showHelpAfterError('(run with --help for usage)')
-    .exitOverride();
+    .exitOverride()
+    // A bad setting stops every command before it starts, naming the key.
+    .hook('preAction', async () => {
+      const { cliConfig } = await import('./context.ts');
+      cliConfig();
+    });
 
   program
     .command('demo-data')

@@ -1,4 +1,4 @@
-import { loadConfig } from '../../config.ts';
+import { cliConfig } from '../context.ts';
 import { readDatabaseInfo, type DatabaseInfo } from '../../data/info.ts';
 import { formatAcres, formatBytes, formatNumber, table } from '../format.ts';
 
@@ -7,7 +7,7 @@ export const DEMO_NOTICE =
 
 /** `landuse info`: what the database holds. */
 export async function infoCommand(opts: { db?: string; json?: boolean }): Promise<void> {
-  const info = await readDatabaseInfo(opts.db ?? loadConfig().dbPath);
+  const info = await readDatabaseInfo(opts.db ?? cliConfig().dbPath);
   process.stdout.write(
     opts.json
       ? `${JSON.stringify({ ...info, notice: info.dataset === 'demo' ? DEMO_NOTICE : null }, null, 2)}\n`

@@ -1,4 +1,4 @@
-import { loadConfig } from '../../config.ts';
+import { cliConfig } from '../context.ts';
 import { runLoad, type LoadResult } from '../../data/etl/load.ts';
 import { formatAcres, formatBytes, formatNumber, table } from '../format.ts';
 import { progressBar } from '../progress.ts';
@@ -13,7 +13,7 @@ export async function loadCommand(opts: {
   dataset?: 'demo' | 'rpa';
   json?: boolean;
 }): Promise<LoadResult> {
-  const config = loadConfig();
+  const config = cliConfig();
   const controller = new AbortController();
   const onSignal = () => controller.abort();
   process.once('SIGINT', onSignal);

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { loadConfig } from '../../config.ts';
+import { cliConfig } from '../context.ts';
 import { sidecarPath } from '../../data/dataset-meta.ts';
 import { demoDataCommand } from './demo-data.ts';
 import { infoCommand } from './info.ts';
@@ -12,7 +12,7 @@ import { loadCommand } from './load.ts';
  * with progress), then run the app. Until the server lands, "the app" is the info screen.
  */
 export async function startCommand(opts: { db?: string }): Promise<void> {
-  const db = opts.db ?? loadConfig().dbPath;
+  const db = opts.db ?? cliConfig().dbPath;
   if (!existsSync(db)) {
     process.stderr.write(`No database at ${db}: building the demo database (about 20 s).\n`);
     const raw = join(dirname(db), 'demo-raw.json');

@@ -1,0 +1,9 @@
+import { loadConfig, type Config } from '../config.ts';
+
+let cached: Config | undefined;
+
+/** The configuration, read from the environment once per CLI run. */
+export function cliConfig(): Config {
+  cached ??= loadConfig();
+  return cached;
+}
