@@ -239,4 +239,11 @@ describe('writeDemoFile', () => {
     }
     expect(rows).toBe(20 * 6 * n * 6);
   });
+
+  it('fails cleanly, leaving no file behind, when it cannot write', async () => {
+    const sub = generateDemo({ counties: 3 });
+    const path = join(dir, 'missing', 'demo.json');
+    await expect(writeDemoFile(path, { dataset: sub })).rejects.toThrow(/ENOENT/);
+    expect(await readdir(dir)).toEqual(['demo.json']);
+  });
 });

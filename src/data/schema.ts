@@ -150,5 +150,6 @@ export const DESCRIPTIONS: Readonly<Record<string, string>> = {
   v_transitions_detailed: 'Transitions joined with every dimension, all scenarios and periods',
   v_default_transitions: 'Transitions under the defaults: OVERALL scenario, 2020-2070',
   v_landuse_changes: 'Transitions where the use changes (from <> to)',
-  v_land_area_by_year: 'Area of each use per county at each period boundary (2012, 2020, ..., 2070)',
+  v_land_area_by_year:
+    'Area of each use per county at each period boundary (2012, 2020, ..., 2070)',
 };

@@ -1,6 +1,4 @@
-import { writeSidecar } from '../../data/dataset-meta.ts';
-import { DEFAULT_SEED } from '../../data/demo/model.ts';
-import { writeDemoFile } from '../../data/demo/write.ts';
+import { DEFAULT_SEED, writeDemoRawFile } from '../../data/demo/index.ts';
 import { formatBytes, formatNumber } from '../format.ts';
 import { progressBar } from '../progress.ts';
 
@@ -12,10 +10,7 @@ export interface DemoDataResult {
   seconds: number;
 }
 
-/**
- * `landuse demo-data`: writes the calibrated demo file, and beside it a `.meta.json` sidecar
- * that marks it as demo data, so `load` records the database as demo.
- */
+/** `landuse demo-data`: writes the calibrated demo file (and its demo-marking sidecar). */
 export async function demoDataCommand(
   opts: { out: string; seed?: number; counties?: number },
   quiet = false,
@@ -24,18 +19,11 @@ export async function demoDataCommand(
   const seed = opts.seed ?? DEFAULT_SEED;
   const bar = quiet ? undefined : progressBar('Generating demo data');
   try {
-    const written = await writeDemoFile(
+    const written = await writeDemoRawFile(
       opts.out,
       { seed, counties: opts.counties },
       (done, total) => bar?.update(done / total, done < total ? 'writing' : 'done'),
     );
-    await writeSidecar(opts.out, {
-      dataset: 'demo',
-      generator: 'landuse demo-data',
-      seed,
-      counties: written.counties,
-      createdAt: new Date().toISOString(),
-    });
     bar?.stop();
     const result = { out: opts.out, ...written, seconds: (performance.now() - started) / 1000 };
     if (!quiet) {

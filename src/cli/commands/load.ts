@@ -12,6 +12,8 @@ export async function loadCommand(opts: {
   db?: string;
   dataset?: 'demo' | 'rpa';
   json?: boolean;
+  /** Skip the summary (start prints `info` instead). */
+  quiet?: boolean;
 }): Promise<LoadResult> {
   const config = cliConfig();
   const controller = new AbortController();
@@ -32,9 +34,9 @@ export async function loadCommand(opts: {
       { progress: (f, stage) => bar.update(f, stage), now: () => performance.now() },
     );
     bar.stop();
-    process.stdout.write(
-      opts.json ? `${JSON.stringify(result, null, 2)}\n` : `${presentLoad(result)}\n`,
-    );
+    if (opts.json) process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+    else if (!opts.quiet) process.stdout.write(`${presentLoad(result)}\n`);
+    else process.stderr.write(`Loaded in ${result.seconds.toFixed(1)} s.\n`);
     return result;
   } finally {
     bar.stop();

@@ -14,11 +14,11 @@ import { loadCommand } from './load.ts';
 export async function startCommand(opts: { db?: string }): Promise<void> {
   const db = opts.db ?? cliConfig().dbPath;
   if (!existsSync(db)) {
-    process.stderr.write(`No database at ${db}: building the demo database (about 20 s).\n`);
+    process.stderr.write(`No database at ${db}: building the demo database (about 15 s).\n`);
     const raw = join(dirname(db), 'demo-raw.json');
     try {
       await demoDataCommand({ out: raw });
-      await loadCommand({ input: raw, db });
+      await loadCommand({ input: raw, db, quiet: true });
     } finally {
       await rm(raw, { force: true });
       await rm(sidecarPath(raw), { force: true });

@@ -68,54 +68,71 @@ export async function buildDimensions(connection: DuckDBConnection): Promise<voi
     ORDER BY f.fips`);
 }
 
+const CODES = ['cr', 'ps', 'rg', 'fr', 'ur'] as const;
+/** `[x_cr, x_ps, ...]` in land-use id order (the order of LAND_USES, ids 1..5). */
+const list = (f: (code: string) => string) => `[${CODES.map(f).join(', ')}]`;
+const TO_IDS = `[${CODES.map((_, i) => i + 1).join(', ')}]`;
+
 /**
- * Unpivots the raw rows to one row per (run, period, county, from, to) with surrogate keys and
- * acres, zeros included (they take part in the scenario means). Frees raw_rows.
+ * Replaces the raw names by surrogate keys: one row per (run, period, county, from-use) with the
+ * five to-use values still side by side. Both fact tables are built from this without ever
+ * materialising the nine-million-row long form. Frees raw_rows.
  */
-export async function unpivotRuns(connection: DuckDBConnection): Promise<void> {
+export async function keyRuns(connection: DuckDBConnection): Promise<void> {
   await connection.run(`
-    CREATE OR REPLACE TEMP TABLE gcm_long AS
-    SELECT k.climate_model_id, k.scenario_id, p.time_id, g.geography_id,
-           lf.landuse_id AS from_landuse_id, lt.landuse_id AS to_landuse_id,
-           u.v * ${ACRES_PER_FILE_UNIT} AS acres
-    FROM (UNPIVOT (SELECT run, period, fips, row_code, cr, ps, rg, fr, ur FROM raw_rows WHERE row_code <> 't2')
-          ON cr, ps, rg, fr, ur INTO NAME to_code VALUE v) u
+    CREATE OR REPLACE TEMP TABLE raw_keyed AS
+    SELECT k.climate_model_id, k.scenario_id, p.time_id, g.geography_id, lf.landuse_id AS from_landuse_id,
+           r.cr, r.ps, r.rg, r.fr, r.ur
+    FROM raw_rows r
     JOIN known_runs k USING (run)
     JOIN known_periods p USING (period)
-    JOIN dim_geography g ON g.fips_code = u.fips
-    JOIN known_landuses lf ON lf.code = u.row_code
-    JOIN known_landuses lt ON lt.code = u.to_code`);
+    JOIN dim_geography g ON g.fips_code = r.fips
+    JOIN known_landuses lf ON lf.code = r.row_code`);
   await connection.run('DROP TABLE raw_rows');
 }
 
-/** The 20 individual runs, acres > 0 only, sorted so scenario/period/county filters prune well. */
+/** The 20 individual runs, in acres, acres > 0 only. */
 export async function insertGcmFacts(connection: DuckDBConnection): Promise<void> {
   await connection.run(`
     INSERT INTO fact_landuse_transitions_gcm
     SELECT climate_model_id, scenario_id, time_id, geography_id, from_landuse_id, to_landuse_id, acres,
            CASE WHEN from_landuse_id = to_landuse_id THEN 'same' ELSE 'change' END
-    FROM gcm_long WHERE acres > 0
-    `);
+    FROM (SELECT climate_model_id, scenario_id, time_id, geography_id, from_landuse_id,
+                 unnest(${TO_IDS}) AS to_landuse_id,
+                 unnest(${list((c) => c)}) * ${ACRES_PER_FILE_UNIT} AS acres
+          FROM raw_keyed)
+    WHERE acres > 0`);
 }
 
 /**
  * The combined scenarios: mean, std dev, min and max over each pathway's runs, and OVERALL over
- * all runs. Zeros count in the means; stored rows keep acres > 0 only. Frees gcm_long; adds views.
+ * all runs, aggregated side by side and unpivoted after. Zeros count in the means; stored rows
+ * keep acres > 0, sorted so scenario/period/county filters prune well. Frees raw_keyed; adds views.
  */
 export async function insertCombinedFacts(connection: DuckDBConnection): Promise<void> {
+  const stats = CODES.map(
+    (c) =>
+      `avg(${c}) AS a_${c}, stddev_samp(${c}) AS s_${c}, min(${c}) AS n_${c}, max(${c}) AS x_${c}`,
+  ).join(', ');
   await connection.run(`
     INSERT INTO fact_landuse_transitions
-    WITH combined AS (
-      SELECT scenario_id, time_id, geography_id, from_landuse_id, to_landuse_id,
-             avg(acres) AS acres, stddev_samp(acres) AS acres_std_dev, min(acres) AS acres_min, max(acres) AS acres_max
-      FROM gcm_long GROUP BY ALL
+    WITH agg AS (
+      SELECT scenario_id, time_id, geography_id, from_landuse_id, ${stats}
+      FROM raw_keyed GROUP BY scenario_id, time_id, geography_id, from_landuse_id
       UNION ALL
-      SELECT 1, time_id, geography_id, from_landuse_id, to_landuse_id,
-             avg(acres), stddev_samp(acres), min(acres), max(acres)
-      FROM gcm_long GROUP BY ALL)
+      SELECT 1, time_id, geography_id, from_landuse_id, ${stats}
+      FROM raw_keyed GROUP BY time_id, geography_id, from_landuse_id),
+    long AS (
+      SELECT scenario_id, time_id, geography_id, from_landuse_id,
+             unnest(${TO_IDS}) AS to_landuse_id,
+             unnest(${list((c) => `a_${c}`)}) * ${ACRES_PER_FILE_UNIT} AS acres,
+             unnest(${list((c) => `s_${c}`)}) * ${ACRES_PER_FILE_UNIT} AS acres_std_dev,
+             unnest(${list((c) => `n_${c}`)}) * ${ACRES_PER_FILE_UNIT} AS acres_min,
+             unnest(${list((c) => `x_${c}`)}) * ${ACRES_PER_FILE_UNIT} AS acres_max
+      FROM agg)
     SELECT *, CASE WHEN from_landuse_id = to_landuse_id THEN 'same' ELSE 'change' END
-    FROM combined WHERE acres > 0
+    FROM long WHERE acres > 0
     ORDER BY scenario_id, time_id, geography_id, from_landuse_id, to_landuse_id`);
-  await connection.run('DROP TABLE gcm_long');
+  await connection.run('DROP TABLE raw_keyed');
   await connection.run(VIEWS);
 }

@@ -4,7 +4,7 @@ import { AppError, isAppError } from '../../domain/index.ts';
 import { conterminousCounties } from '../counties.ts';
 import { readSidecar, type DatasetKind } from '../dataset-meta.ts';
 import { openDatabase, type Database } from '../db.ts';
-import { buildDimensions, insertCombinedFacts, insertGcmFacts, unpivotRuns } from './build.ts';
+import { buildDimensions, insertCombinedFacts, insertGcmFacts, keyRuns } from './build.ts';
 import { createLookupTables, insertValues } from './lookups.ts';
 import { checkInputFile, readRawFile } from './read.ts';
 import { summarizeDatabase, type DatabaseSummary } from './summary.ts';
@@ -38,13 +38,13 @@ export interface LoadResult extends DatabaseSummary {
 }
 
 const STAGES = [
-  { key: 'read', label: 'Reading JSON', weight: 35 },
-  { key: 'validate', label: 'Validating', weight: 15 },
+  { key: 'read', label: 'Reading JSON', weight: 45 },
+  { key: 'validate', label: 'Validating', weight: 20 },
   { key: 'dims', label: 'Dimensions', weight: 2 },
-  { key: 'gcm', label: 'Unpivoting runs', weight: 15 },
-  { key: 'facts', label: 'Run facts', weight: 13 },
-  { key: 'combined', label: 'Scenario means', weight: 15 },
-  { key: 'commit', label: 'Committing', weight: 5 },
+  { key: 'gcm', label: 'Keying runs', weight: 3 },
+  { key: 'facts', label: 'Run facts', weight: 12 },
+  { key: 'combined', label: 'Scenario means', weight: 14 },
+  { key: 'commit', label: 'Committing', weight: 4 },
 ] as const;
 type StageKey = (typeof STAGES)[number]['key'];
 const TOTAL_WEIGHT = STAGES.reduce((s, x) => s + x.weight, 0);
@@ -105,7 +105,7 @@ export async function runLoad(
       await buildDimensions(connection);
       return Number(n.getRows()[0]?.[0] ?? 0);
     });
-    await stage('gcm', () => unpivotRuns(connection));
+    await stage('gcm', () => keyRuns(connection));
     await stage('facts', () => insertGcmFacts(connection));
     await stage('combined', () => insertCombinedFacts(connection));
     const summary = await stage('commit', async () => {

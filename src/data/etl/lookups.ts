@@ -21,7 +21,10 @@ export async function insertValues(
   for (let i = 0; i < rows.length; i += batch) {
     const slice = rows.slice(i, i + batch);
     const placeholders = slice
-      .map((_, r) => `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(', ')})`)
+      .map(
+        (_, r) =>
+          `(${Array.from({ length: width }, (_, c) => `$${r * width + c + 1}`).join(', ')})`,
+      )
       .join(', ');
     await connection.run(`INSERT INTO ${table} VALUES ${placeholders}`, slice.flat());
   }

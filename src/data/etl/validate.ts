@@ -7,7 +7,8 @@ import { AppError, LAND_USE_CODES, PERIODS, RUN_NAMES } from '../../domain/index
  */
 export const TOLERANCE_ABS = 0.05;
 export const TOLERANCE_REL = 1e-4;
-const off = (a: string, b: string) => `abs(${a} - ${b}) > ${TOLERANCE_ABS} + ${TOLERANCE_REL} * abs(${b})`;
+const off = (a: string, b: string) =>
+  `abs(${a} - ${b}) > ${TOLERANCE_ABS} + ${TOLERANCE_REL} * abs(${b})`;
 
 const CODES = LAND_USE_CODES;
 const VALUE_FIELDS = [...CODES, 't1'] as const;
