@@ -142,11 +142,11 @@ export function loadBenchmarkMarkdown(b: LoadBenchmark): string {
     '',
     `${b.date.slice(0, 10)} on ${b.machine.cpus} cores (${b.machine.cpuModel}), ${b.machine.memoryGb} GB, Node ${b.machine.node}. Reproduce with \`npm run bench\`.`,
     '',
-    '| method | records | seconds | records/s | peak RSS (MB) |',
-    '|---|---:|---:|---:|---:|',
+    '| method | records | seconds | records/s | peak RSS (MB) | note |',
+    '|---|---:|---:|---:|---:|---|',
     ...b.methods.map(
       (r) =>
-        `| ${r.label} | ${n(r.records)} | ${r.seconds === null ? '—' : r.seconds.toFixed(3)} | ${n(r.recordsPerSecond)} | ${n(r.peakRssMb)} |${r.note ? ` ${r.note}` : ''}`,
+        `| ${r.label} | ${n(r.records)} | ${r.seconds === null ? '—' : r.seconds.toFixed(3)} | ${n(r.recordsPerSecond)} | ${n(r.peakRssMb)} | ${r.note ?? ''} |`,
     ),
   ];
   if (b.full) {
