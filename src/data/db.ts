@@ -52,17 +52,25 @@ export async function openLandUseDatabase(
   }
   const db = await openDatabase(path, { ...options, readOnly: true });
   try {
-    const version = await schemaVersion(db.connection);
-    if (version !== SCHEMA_VERSION) {
-      throw new AppError(
-        'db:schema_version',
-        `${path} has schema version ${version ?? 'none'}, but this version of landuse reads version ${SCHEMA_VERSION}. Re-run \`landuse load --input FILE --db ${path}\` to rebuild it.`,
-      );
-    }
+    await checkSchemaVersion(db.connection, path);
     return db;
   } catch (error) {
     db.close();
     throw error;
+  }
+}
+
+/** Throws a message that says to re-run `landuse load` when the schema version is not ours. */
+export async function checkSchemaVersion(
+  connection: DuckDBConnection,
+  path: string,
+): Promise<void> {
+  const version = await schemaVersion(connection);
+  if (version !== SCHEMA_VERSION) {
+    throw new AppError(
+      'db:schema_version',
+      `${path} has schema version ${version ?? 'none'}, but this version of landuse reads version ${SCHEMA_VERSION}. Re-run \`landuse load --input FILE --db ${path}\` to rebuild it.`,
+    );
   }
 }
 

@@ -25,7 +25,7 @@ import { LAND_USE_CATEGORIES, LAND_USES, type LandUse, type LandUseCategory } fr
 import { PATHWAYS, SCENARIOS, type Scenario } from './scenarios.ts';
 import { allowedEdits, editDistance, normalizeText } from './text.ts';
 
-export { closestMatches, editDistance, normalizeText } from './text.ts';
+export { allowedEdits, closestMatches, editDistance, normalizeText } from './text.ts';
 
 // ---------------------------------------------------------------------------------------------
 // The matcher shared by every lookup

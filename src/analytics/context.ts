@@ -1,0 +1,69 @@
+import type { ResultCache } from '../cache/index.ts';
+import { render, type SqlFragment } from '../data/sql.ts';
+import type { ConnectionPool } from '../data/pool.ts';
+import { cacheKey, databaseFingerprint } from '../cache/index.ts';
+import type { CountyRef } from './resolve.ts';
+
+/** What the domain queries need: the pool, an optional cache, and facts about the database. */
+export interface AnalyticsContext {
+  pool: ConnectionPool;
+  cache?: ResultCache | undefined;
+  /** Changes whenever the database file is replaced, so a reload never serves stale results. */
+  fingerprint: string;
+  dataset: 'demo' | 'rpa';
+  counties: readonly CountyRef[];
+}
+
+export interface Rows {
+  rows: Record<string, unknown>[];
+  sql: string;
+  params: unknown[];
+  cached: boolean;
+}
+
+/** Loads what every query needs once: the county list and the dataset kind. */
+export async function createAnalyticsContext(props: {
+  pool: ConnectionPool;
+  path: string;
+  cache?: ResultCache;
+}): Promise<AnalyticsContext> {
+  const counties = await props.pool.query({
+    text: 'SELECT fips_code AS fips, county_name AS name, state_abbrev AS state FROM dim_geography ORDER BY fips_code',
+    params: [],
+    types: [],
+  });
+  const meta = await props.pool.query({
+    text: `SELECT value FROM load_metadata WHERE key = 'dataset'`,
+    params: [],
+    types: [],
+  });
+  return {
+    pool: props.pool,
+    cache: props.cache,
+    fingerprint: await databaseFingerprint(props.path),
+    dataset: meta.rows[0]?.value === 'demo' ? 'demo' : 'rpa',
+    counties: counties.rows as unknown as CountyRef[],
+  };
+}
+
+/** Runs a query through the cache: same SQL, parameters and database give the same rows. */
+export async function runRows(ctx: AnalyticsContext, fragment: SqlFragment): Promise<Rows> {
+  const q = render(fragment);
+  const params = q.params.map(plain);
+  const key = ctx.cache
+    ? cacheKey({ sql: q.text, params, fingerprint: ctx.fingerprint })
+    : undefined;
+  if (ctx.cache && key) {
+    const hit = await ctx.cache.get<Record<string, unknown>[]>(key);
+    if (hit) return { rows: hit, sql: q.text, params, cached: true };
+  }
+  const result = await ctx.pool.query(q);
+  if (ctx.cache && key) await ctx.cache.set(key, result.rows);
+  return { rows: result.rows, sql: q.text, params, cached: false };
+}
+
+/** A bound value as plain JSON (lists come back as arrays). */
+function plain(v: unknown): unknown {
+  if (v && typeof v === 'object' && 'items' in v) return (v as { items: unknown[] }).items;
+  return v;
+}

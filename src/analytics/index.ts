@@ -1,0 +1,65 @@
+/**
+ * The analytics API: typed domain queries that the agent's tools, the HTTP routes, the dashboard
+ * and the exports share. Each takes unvalidated input, checks it with its zod schema, and returns
+ * an AnalyticsResult.
+ */
+import type { AnalyticsContext } from './context.ts';
+import { landUseArea, landUseAreaParams, timeSeries, timeSeriesParams } from './queries/area.ts';
+import {
+  climateModelSpread,
+  climateModelSpreadParams,
+  scenarioComparison,
+  scenarioComparisonParams,
+  stateComparison,
+  stateComparisonParams,
+  topCounties,
+  topCountiesParams,
+} from './queries/compare.ts';
+import { countyDetail, countyDetailParams } from './queries/county.ts';
+import {
+  agriculturalChange,
+  agriculturalChangeParams,
+  forestChange,
+  forestChangeParams,
+  transitions,
+  transitionsParams,
+  urbanExpansion,
+  urbanExpansionParams,
+} from './queries/flows.ts';
+import { dataSummary } from './queries/summary.ts';
+import type { AnalyticsResult } from './result.ts';
+import { z } from 'zod';
+
+export { createAnalyticsContext, runRows, type AnalyticsContext } from './context.ts';
+export type { AnalyticsResult, Cell } from './result.ts';
+export { METRICS, METRIC_LABELS, type Metric } from './parts.ts';
+
+/** Every domain query: its name, parameter schema and function. */
+export const QUERIES = {
+  landUseArea: { params: landUseAreaParams, run: landUseArea },
+  transitions: { params: transitionsParams, run: transitions },
+  urbanExpansion: { params: urbanExpansionParams, run: urbanExpansion },
+  forestChange: { params: forestChangeParams, run: forestChange },
+  agriculturalChange: { params: agriculturalChangeParams, run: agriculturalChange },
+  scenarioComparison: { params: scenarioComparisonParams, run: scenarioComparison },
+  stateComparison: { params: stateComparisonParams, run: stateComparison },
+  timeSeries: { params: timeSeriesParams, run: timeSeries },
+  countyDetail: { params: countyDetailParams, run: countyDetail },
+  topCounties: { params: topCountiesParams, run: topCounties },
+  climateModelSpread: { params: climateModelSpreadParams, run: climateModelSpread },
+  dataSummary: { params: z.object({}), run: (ctx: AnalyticsContext) => dataSummary(ctx) },
+} as const;
+
+export type QueryName = keyof typeof QUERIES;
+export type Analytics = {
+  [K in QueryName]: (input?: z.input<(typeof QUERIES)[K]['params']>) => Promise<AnalyticsResult>;
+};
+
+/** The analytics API bound to a context: `analytics.urbanExpansion({states: ['TX']})`. */
+export function createAnalytics(ctx: AnalyticsContext): Analytics {
+  const api = {} as Record<QueryName, (input?: unknown) => Promise<AnalyticsResult>>;
+  for (const [name, q] of Object.entries(QUERIES) as [QueryName, (typeof QUERIES)[QueryName]][]) {
+    api[name] = (input?: unknown) => q.run(ctx, input);
+  }
+  return api;
+}

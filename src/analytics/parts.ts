@@ -1,0 +1,134 @@
+import { AppError, FIRST_YEAR, landUseByKey } from '../domain/index.ts';
+import { sql, when, type SqlFragment } from '../data/sql.ts';
+import { boundaryWeights, type Geography, type Horizon } from './resolve.ts';
+
+/** The fact table with the dims every domain query filters on. */
+export const FROM_FACTS = sql`fact_landuse_transitions f
+  JOIN dim_time t USING (time_id)
+  JOIN dim_geography g USING (geography_id)`;
+
+/** Rows inside a geography (nothing for the whole nation). */
+export function geographyFilter(geo: Geography): SqlFragment {
+  if (geo.counties.length > 0) return sql`AND list_contains(${geo.counties}, g.fips_code)`;
+  return when(geo.states.length > 0, sql`AND list_contains(${geo.states}, g.state_abbrev)`);
+}
+
+/** Periods lying inside a horizon. */
+export function horizonFilter(h: Horizon): SqlFragment {
+  return sql`t.start_year >= ${h.start} AND t.end_year <= ${h.end}`;
+}
+
+const id = (key: string) => landUseByKey(key)!.id;
+export const LAND_USE_IDS = {
+  crop: id('crop'),
+  pasture: id('pasture'),
+  rangeland: id('rangeland'),
+  forest: id('forest'),
+  urban: id('urban'),
+} as const;
+
+export const FLOW_METRICS = [
+  'urban_expansion',
+  'forest_loss',
+  'forest_gain',
+  'forest_net',
+  'ag_loss',
+  'crop_loss',
+  'pasture_loss',
+] as const;
+export const AREA_METRICS = [
+  'crop_area',
+  'pasture_area',
+  'rangeland_area',
+  'forest_area',
+  'urban_area',
+] as const;
+export const METRICS = [...FLOW_METRICS, ...AREA_METRICS] as const;
+export type Metric = (typeof METRICS)[number];
+export type FlowMetric = (typeof FLOW_METRICS)[number];
+
+export const METRIC_LABELS: Readonly<Record<Metric, string>> = {
+  urban_expansion: 'Urban expansion',
+  forest_loss: 'Forest loss',
+  forest_gain: 'Forest gain',
+  forest_net: 'Net forest change',
+  ag_loss: 'Agricultural land loss',
+  crop_loss: 'Cropland loss',
+  pasture_loss: 'Pasture loss',
+  crop_area: 'Cropland area',
+  pasture_area: 'Pasture area',
+  rangeland_area: 'Rangeland area',
+  forest_area: 'Forest area',
+  urban_area: 'Urban area',
+};
+
+export function isFlowMetric(m: Metric): m is FlowMetric {
+  return (FLOW_METRICS as readonly string[]).includes(m);
+}
+
+/** Acres leaving `group` (from in group, to outside it): loss. */
+function leaving(group: number[]): SqlFragment {
+  return sql`list_contains(${group}, f.from_landuse_id) AND NOT list_contains(${group}, f.to_landuse_id)`;
+}
+/** Acres entering `group` (to in group, from outside it): gain. */
+function entering(group: number[]): SqlFragment {
+  return sql`list_contains(${group}, f.to_landuse_id) AND NOT list_contains(${group}, f.from_landuse_id)`;
+}
+
+const FLOW_CONDITIONS: Readonly<Record<Exclude<FlowMetric, 'forest_net'>, SqlFragment>> = {
+  urban_expansion: entering([LAND_USE_IDS.urban]),
+  forest_loss: leaving([LAND_USE_IDS.forest]),
+  forest_gain: entering([LAND_USE_IDS.forest]),
+  ag_loss: leaving([LAND_USE_IDS.crop, LAND_USE_IDS.pasture]),
+  crop_loss: leaving([LAND_USE_IDS.crop]),
+  pasture_loss: leaving([LAND_USE_IDS.pasture]),
+};
+
+export interface MetricSql {
+  /** An aggregate over the rows in `where`: the metric's value in acres. */
+  value: SqlFragment;
+  /** The periods the metric needs (put in the WHERE clause). */
+  where: SqlFragment;
+  years: { start: number; end: number; kind: 'horizon' | 'point' };
+}
+
+/**
+ * A metric as SQL, by DATA.md's conventions: flows sum the acres of the periods inside the
+ * horizon; areas are the area at a year (from-sums at 2012, to-sums at a period end, linear
+ * interpolation inside a period).
+ */
+export function metricSql(metric: Metric, horizon: Horizon, year: number): MetricSql {
+  if (metric === 'forest_net') {
+    return {
+      value: sql`coalesce(sum(CASE WHEN ${entering([LAND_USE_IDS.forest])} THEN f.acres
+                             WHEN ${leaving([LAND_USE_IDS.forest])} THEN -f.acres ELSE 0 END), 0)`,
+      where: horizonFilter(horizon),
+      years: { ...horizon, kind: 'horizon' },
+    };
+  }
+  if (isFlowMetric(metric)) {
+    return {
+      value: sql`coalesce(sum(f.acres) FILTER (WHERE ${FLOW_CONDITIONS[metric]}), 0)`,
+      where: horizonFilter(horizon),
+      years: { ...horizon, kind: 'horizon' },
+    };
+  }
+  const landUse = landUseByKey(metric.replace('_area', ''));
+  if (!landUse) throw new AppError('bad_request:unknown_metric', `Unknown metric ${metric}.`);
+  return areaAt(landUse.id, year);
+}
+
+/** Area of one land use at a year, as an aggregate, and the periods it reads. */
+export function areaAt(landUseId: number, year: number): MetricSql {
+  const { y0, y1, w0, w1 } = boundaryWeights(year);
+  const at = (b: number) =>
+    b === FIRST_YEAR
+      ? sql`(t.start_year = ${b} AND f.from_landuse_id = ${landUseId})`
+      : sql`(t.end_year = ${b} AND f.to_landuse_id = ${landUseId})`;
+  return {
+    value: sql`coalesce(sum(f.acres * (CASE WHEN ${at(y0)} THEN ${w0} ELSE 0 END
+                                    + CASE WHEN ${at(y1)} THEN ${w1} ELSE 0 END)), 0)`,
+    where: sql`(t.start_year = ${FIRST_YEAR} OR t.end_year IN (${y0}, ${y1}))`,
+    years: { start: year, end: year, kind: 'point' },
+  };
+}

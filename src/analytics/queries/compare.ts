@@ -1,0 +1,236 @@
+import { z } from 'zod';
+import { AppError, CLIMATE_MODELS, SCENARIOS, STATES, type Scenario } from '../../domain/index.ts';
+import { sql, type SqlFragment } from '../../data/sql.ts';
+import { num, params, parse, pct, result, yearsLabel } from '../common.ts';
+import { runRows, type AnalyticsContext } from '../context.ts';
+import { FROM_FACTS, geographyFilter, metricSql, METRIC_LABELS, type Metric } from '../parts.ts';
+import {
+  resolveGeography,
+  resolveHorizon,
+  resolveScenario,
+  resolveScenarios,
+  resolveYear,
+} from '../resolve.ts';
+import type { AnalyticsResult } from '../result.ts';
+
+const metricParams = {
+  metric: params.metric,
+  states: params.states,
+  year_range: params.year_range,
+  year: params.year,
+};
+
+function metricOf(p: {
+  metric: Metric;
+  year_range?: string | undefined;
+  year?: number | undefined;
+}) {
+  const horizon = resolveHorizon(p.year_range, p.year);
+  const m = metricSql(p.metric, horizon, resolveYear(p.year ?? 2070));
+  const label = `${METRIC_LABELS[p.metric]} ${m.years.kind === 'horizon' ? yearsLabel(m.years) : `in ${m.years.start}`}`;
+  return { ...m, label };
+}
+
+export const scenarioComparisonParams = z.object({
+  ...metricParams,
+  county: params.county,
+  scenarios: params.scenarios,
+});
+
+/** One metric under several scenarios (all five by default), with each one's gap to OVERALL. */
+export async function scenarioComparison(
+  ctx: AnalyticsContext,
+  input: unknown,
+): Promise<AnalyticsResult> {
+  const p = parse(scenarioComparisonParams, input);
+  const geo = resolveGeography(p, ctx.counties);
+  const scenarios = resolveScenarios(p.scenarios);
+  const m = metricOf(p);
+  const q = await runRows(
+    ctx,
+    sql`SELECT f.scenario_id, ${m.value} AS value FROM ${FROM_FACTS}
+        WHERE list_contains(${scenarios.map((s) => s.id)}, f.scenario_id) AND ${m.where} ${geographyFilter(geo)}
+        GROUP BY f.scenario_id ORDER BY f.scenario_id`,
+  );
+  const value = (s: Scenario) => num(q.rows.find((r) => num(r.scenario_id) === s.id)?.value);
+  const overall = SCENARIOS[0]!;
+  const base = scenarios.includes(overall) ? value(overall) : undefined;
+  const rows = scenarios.map((s) => ({
+    scenario: s.code,
+    scenario_name: s.name,
+    rcp: s.rcp,
+    ssp: s.ssp,
+    value: value(s),
+    vs_overall_pct: base === undefined || s === overall ? null : pct(value(s) - base, base),
+  }));
+  const sorted = [...rows].sort((a, b) => b.value - a.value);
+  return result(ctx, {
+    title: `${m.label} by scenario in ${geo.label}`,
+    columns: ['scenario', 'scenario_name', 'rcp', 'ssp', 'value', 'vs_overall_pct'],
+    rows,
+    units: { value: 'acres', vs_overall_pct: 'percent' },
+    scenarios,
+    years: m.years,
+    geography: geo,
+    figures: {
+      metric: p.metric,
+      highest: sorted[0]?.scenario ?? null,
+      highest_value: sorted[0]?.value ?? null,
+      lowest: sorted.at(-1)?.scenario ?? null,
+      lowest_value: sorted.at(-1)?.value ?? null,
+    },
+    sql: q.sql,
+    params: q.params,
+  });
+}
+
+export const stateComparisonParams = z.object({
+  ...metricParams,
+  scenario: params.scenario,
+  limit: params.limit,
+  order: z.enum(['desc', 'asc']).optional().describe('desc (largest first, default) or asc'),
+});
+
+/** States ranked by a metric (all states, or a list), largest first unless asked otherwise. */
+export async function stateComparison(
+  ctx: AnalyticsContext,
+  input: unknown,
+): Promise<AnalyticsResult> {
+  const p = parse(stateComparisonParams, input);
+  return rank(ctx, p, 'state');
+}
+
+export const topCountiesParams = z.object({
+  ...metricParams,
+  scenario: params.scenario,
+  limit: params.limit,
+  order: z.enum(['desc', 'asc']).optional(),
+});
+
+/** Counties ranked by a metric, nationally or within states/regions. */
+export async function topCounties(ctx: AnalyticsContext, input: unknown): Promise<AnalyticsResult> {
+  const p = parse(topCountiesParams, input);
+  return rank(ctx, p, 'county');
+}
+
+async function rank(
+  ctx: AnalyticsContext,
+  p: z.infer<typeof stateComparisonParams>,
+  level: 'state' | 'county',
+): Promise<AnalyticsResult> {
+  const geo = resolveGeography(p, ctx.counties);
+  const scenario = resolveScenario(p.scenario);
+  const m = metricOf(p);
+  const limit = p.limit ?? (level === 'state' && geo.states.length > 0 ? geo.states.length : 10);
+  const order: SqlFragment = p.order === 'asc' ? sql`ASC` : sql`DESC`;
+  const group: SqlFragment =
+    level === 'state'
+      ? sql`g.state_abbrev AS state, any_value(g.state_name) AS state_name`
+      : sql`g.fips_code AS fips, any_value(g.county_name) AS county, any_value(g.state_abbrev) AS state`;
+  const by: SqlFragment = level === 'state' ? sql`g.state_abbrev` : sql`g.fips_code`;
+  const q = await runRows(
+    ctx,
+    sql`SELECT ${group}, ${m.value} AS value FROM ${FROM_FACTS}
+        WHERE f.scenario_id = ${scenario.id} AND ${m.where} ${geographyFilter(geo)}
+        GROUP BY ${by} ORDER BY value ${order}, ${by} LIMIT ${limit}`,
+  );
+  const rows = q.rows.map((r, i) => ({
+    rank: i + 1,
+    ...(level === 'state'
+      ? { state: String(r.state), state_name: String(r.state_name) }
+      : { fips: String(r.fips), county: String(r.county), state: String(r.state) }),
+    value: num(r.value),
+  }));
+  const columns =
+    level === 'state'
+      ? ['rank', 'state', 'state_name', 'value']
+      : ['rank', 'county', 'state', 'fips', 'value'];
+  return result(ctx, {
+    title: `${level === 'state' ? 'States' : 'Counties'} by ${m.label.toLowerCase()}${geo.level === 'nation' ? '' : ` in ${geo.label}`} (${scenario.code})`,
+    columns,
+    rows,
+    units: { value: 'acres' },
+    scenarios: [scenario],
+    years: m.years,
+    geography: geo,
+    figures: {
+      metric: p.metric,
+      top: rows[0] ? placeName(rows[0]) : null,
+      top_value: rows[0]?.value ?? null,
+      listed_total: rows.reduce((s, r) => s + r.value, 0),
+    },
+    sql: q.sql,
+    params: q.params,
+  });
+}
+
+export const climateModelSpreadParams = z.object({
+  ...metricParams,
+  county: params.county,
+  scenario: params.scenario,
+});
+
+/** A metric for each of the 20 GCM runs of a pathway (or all four): mean, min, max, which is highest. */
+export async function climateModelSpread(
+  ctx: AnalyticsContext,
+  input: unknown,
+): Promise<AnalyticsResult> {
+  const p = parse(climateModelSpreadParams, input);
+  const geo = resolveGeography(p, ctx.counties);
+  const scenario = resolveScenario(p.scenario);
+  const pathways = scenario.code === 'OVERALL' ? SCENARIOS.slice(1) : [scenario];
+  const m = metricOf(p);
+  const q = await runRows(
+    ctx,
+    sql`SELECT f.scenario_id, f.climate_model_id, ${m.value} AS value
+        FROM fact_landuse_transitions_gcm f JOIN dim_time t USING (time_id) JOIN dim_geography g USING (geography_id)
+        WHERE list_contains(${pathways.map((s) => s.id)}, f.scenario_id) AND ${m.where} ${geographyFilter(geo)}
+        GROUP BY ALL ORDER BY f.scenario_id, f.climate_model_id`,
+  );
+  if (q.rows.length === 0) {
+    throw new AppError(
+      'bad_request:no_runs',
+      `The database holds no climate-model runs for ${scenario.code}.`,
+    );
+  }
+  const rows = q.rows.map((r) => {
+    const model = CLIMATE_MODELS[num(r.climate_model_id) - 1]!;
+    return {
+      scenario: SCENARIOS[num(r.scenario_id) - 1]!.code,
+      climate_model: model.name,
+      nickname: model.nickname,
+      value: num(r.value),
+    };
+  });
+  const values = rows.map((r) => r.value);
+  const mean = values.reduce((s, v) => s + v, 0) / values.length;
+  const top = rows.reduce((a, b) => (b.value > a.value ? b : a));
+  const bottom = rows.reduce((a, b) => (b.value < a.value ? b : a));
+  return result(ctx, {
+    title: `${m.label} across climate models (${pathways.map((s) => s.code).join(', ')}) in ${geo.label}`,
+    columns: ['scenario', 'climate_model', 'nickname', 'value'],
+    rows,
+    units: { value: 'acres' },
+    scenarios: pathways,
+    years: m.years,
+    geography: geo,
+    figures: {
+      metric: p.metric,
+      mean,
+      min: bottom.value,
+      max: top.value,
+      spread_pct: pct(top.value - bottom.value, mean),
+      highest_model: `${top.climate_model} (${top.nickname}, ${top.scenario})`,
+      lowest_model: `${bottom.climate_model} (${bottom.nickname}, ${bottom.scenario})`,
+    },
+    sql: q.sql,
+    params: q.params,
+  });
+}
+
+function placeName(r: { state: string; state_name?: string; county?: string }): string {
+  return r.county ? `${r.county}, ${r.state}` : (r.state_name ?? r.state);
+}
+
+/** Two-letter codes of every state, for tools that list choices. */
+export const STATE_CODES = STATES.map((s) => s.abbrev);

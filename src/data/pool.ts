@@ -1,0 +1,300 @@
+import {
+  DuckDBInstance,
+  StatementType,
+  type DuckDBConnection,
+  type DuckDBMaterializedResult,
+} from '@duckdb/node-api';
+import { existsSync } from 'node:fs';
+import { AppError } from '../domain/index.ts';
+import { checkSchemaVersion } from './db.ts';
+import { render, type SqlFragment, type SqlQuery } from './sql.ts';
+
+export interface PoolOptions {
+  path: string;
+  /** Most connections open at once (LANDUSE_POOL_SIZE). */
+  size: number;
+  /** How long a caller waits for a free connection before a clear error (LANDUSE_POOL_TIMEOUT). */
+  acquireTimeoutMs: number;
+  /** A query running longer is interrupted (LANDUSE_MAX_EXECUTION_TIME). */
+  queryTimeoutMs: number;
+  memoryLimit?: string;
+  threads?: number;
+  /** Retries of a transient error (I/O, memory), with exponential backoff. SQL errors never retry. */
+  retries?: number;
+  retryBaseMs?: number;
+}
+
+export interface QueryResult {
+  columns: string[];
+  /** Rows as objects; BIGINT/HUGEINT become numbers, DECIMAL numbers, dates ISO strings. */
+  rows: Record<string, unknown>[];
+  elapsedMs: number;
+}
+
+export interface PoolStats {
+  size: number;
+  open: number;
+  inUse: number;
+  idle: number;
+  waiting: number;
+  queries: number;
+  queryErrors: number;
+  queryTimeouts: number;
+  acquireTimeouts: number;
+  retries: number;
+  replaced: number;
+  totalQueryMs: number;
+  maxWaitMs: number;
+}
+
+interface Waiter {
+  resolve: (c: DuckDBConnection) => void;
+  reject: (e: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+const TRANSIENT = /IO Error|Out of Memory|could not set lock|Resource temporarily unavailable/i;
+
+/**
+ * A bounded pool of connections to one DuckDB file opened read-only, with external access
+ * disabled and the configuration locked, so no query can read or write files, reach the
+ * network or change settings. Callers that find every connection busy wait in line up to
+ * `acquireTimeoutMs`, then get a clear error instead of hanging. A connection that saw an error
+ * or ran anything but a SELECT is closed and replaced before anyone else gets it, so one
+ * user's `BEGIN TRANSACTION` never reaches the next user's query.
+ */
+export class ConnectionPool {
+  private readonly idle: DuckDBConnection[] = [];
+  private readonly waiters: Waiter[] = [];
+  private open = 0;
+  private inUse = 0;
+  private closed = false;
+  private readonly counters = {
+    queries: 0,
+    queryErrors: 0,
+    queryTimeouts: 0,
+    acquireTimeouts: 0,
+    retries: 0,
+    replaced: 0,
+    totalQueryMs: 0,
+    maxWaitMs: 0,
+  };
+
+  private constructor(
+    private readonly instance: DuckDBInstance,
+    private readonly options: PoolOptions,
+  ) {}
+
+  /** Opens the database read-only and checks its schema version. */
+  static async open(options: PoolOptions): Promise<ConnectionPool> {
+    if (!existsSync(options.path)) {
+      throw new AppError(
+        'db:missing',
+        `No database at ${options.path}. Build one with \`landuse load --input FILE\` (or run \`npm start\`, which builds the demo database).`,
+      );
+    }
+    const settings: Record<string, string> = {
+      access_mode: 'READ_ONLY',
+      enable_external_access: 'false',
+      lock_configuration: 'true',
+    };
+    if (options.memoryLimit) settings.memory_limit = options.memoryLimit;
+    if (options.threads) settings.threads = String(options.threads);
+    const instance = await DuckDBInstance.create(options.path, settings);
+    const pool = new ConnectionPool(instance, options);
+    try {
+      await pool.withConnection((c) => checkSchemaVersion(c, options.path));
+    } catch (error) {
+      await pool.close();
+      throw error;
+    }
+    return pool;
+  }
+
+  /** Runs one parameterized query (a `sql` fragment or rendered query) with timeout and retry. */
+  async query(
+    query: SqlFragment | SqlQuery,
+    options: { timeoutMs?: number } = {},
+  ): Promise<QueryResult> {
+    const q = 'kind' in query ? render(query) : query;
+    const retries = this.options.retries ?? 2;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.withConnection((c) => this.runOn(c, q, options.timeoutMs));
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        if (attempt >= retries || error instanceof AppError || !TRANSIENT.test(message))
+          throw error;
+        this.counters.retries++;
+        await new Promise((r) => setTimeout(r, (this.options.retryBaseMs ?? 50) * 2 ** attempt));
+      }
+    }
+  }
+
+  /** Lends a connection to `work`; replaces it afterwards if `work` failed. */
+  async withConnection<T>(work: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+    const connection = await this.acquire();
+    let healthy = false;
+    try {
+      const result = await work(connection);
+      healthy = true;
+      return result;
+    } finally {
+      this.release(connection, healthy);
+    }
+  }
+
+  private async runOn(
+    connection: DuckDBConnection,
+    q: SqlQuery,
+    timeoutMs = this.options.queryTimeoutMs,
+  ): Promise<QueryResult> {
+    const started = performance.now();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      connection.interrupt();
+    }, timeoutMs);
+    this.counters.queries++;
+    try {
+      const prepared = await connection.prepare(q.text);
+      if (prepared.statementType !== StatementType.SELECT) {
+        // Our queries are all SELECTs; anything else could leave state behind on this
+        // connection. Refuse it (the connection is replaced by withConnection's failure path).
+        throw new AppError('sql:not_select', 'Only read-only SELECT queries run here.');
+      }
+      if (q.params.length > 0) prepared.bind(q.params, q.types as never);
+      const result: DuckDBMaterializedResult = await prepared.run();
+      const columns = result.columnNames();
+      const rows = await readRows(result);
+      const elapsedMs = performance.now() - started;
+      this.counters.totalQueryMs += elapsedMs;
+      return { columns, rows, elapsedMs };
+    } catch (error) {
+      this.counters.queryErrors++;
+      if (timedOut) {
+        this.counters.queryTimeouts++;
+        throw new AppError(
+          'query:timeout',
+          `The query ran longer than ${(timeoutMs / 1000).toFixed(timeoutMs < 1000 ? 1 : 0)} s and was stopped. Narrow it (fewer years, places or rows), or raise LANDUSE_MAX_EXECUTION_TIME.`,
+          { cause: error },
+        );
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async acquire(): Promise<DuckDBConnection> {
+    if (this.closed) throw new AppError('pool:closed', 'The database is closed.');
+    const idle = this.idle.pop();
+    if (idle) {
+      this.inUse++;
+      return idle;
+    }
+    if (this.open < this.options.size) {
+      this.open++;
+      this.inUse++;
+      try {
+        return await this.instance.connect();
+      } catch (error) {
+        this.open--;
+        this.inUse--;
+        throw error;
+      }
+    }
+    const waitStarted = performance.now();
+    return new Promise<DuckDBConnection>((resolve, reject) => {
+      const waiter: Waiter = {
+        resolve: (c) => {
+          this.counters.maxWaitMs = Math.max(
+            this.counters.maxWaitMs,
+            performance.now() - waitStarted,
+          );
+          resolve(c);
+        },
+        reject,
+        timer: setTimeout(() => {
+          const i = this.waiters.indexOf(waiter);
+          if (i >= 0) this.waiters.splice(i, 1);
+          this.counters.acquireTimeouts++;
+          reject(
+            new AppError(
+              'pool:exhausted',
+              `All ${this.options.size} database connections stayed busy for ${(this.options.acquireTimeoutMs / 1000).toFixed(1)} s. The service is under heavy load: try again shortly.`,
+            ),
+          );
+        }, this.options.acquireTimeoutMs),
+      };
+      this.waiters.push(waiter);
+    });
+  }
+
+  private release(connection: DuckDBConnection, healthy: boolean): void {
+    this.inUse--;
+    let next: DuckDBConnection | undefined = connection;
+    if (!healthy || this.closed) {
+      connection.closeSync();
+      this.open--;
+      next = undefined;
+      if (!this.closed) this.counters.replaced++;
+    }
+    const waiter = this.waiters.shift();
+    if (!waiter) {
+      if (next) this.idle.push(next);
+      return;
+    }
+    clearTimeout(waiter.timer);
+    this.inUse++;
+    if (next) {
+      waiter.resolve(next);
+      return;
+    }
+    this.open++;
+    this.instance.connect().then(waiter.resolve, (e: Error) => {
+      this.open--;
+      this.inUse--;
+      waiter.reject(e);
+    });
+  }
+
+  stats(): PoolStats {
+    return {
+      size: this.options.size,
+      open: this.open,
+      inUse: this.inUse,
+      idle: this.idle.length,
+      waiting: this.waiters.length,
+      ...this.counters,
+    };
+  }
+
+  /** Closes idle connections now and the rest as they come back; fails whoever waits. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    for (const w of this.waiters.splice(0)) {
+      clearTimeout(w.timer);
+      w.reject(new AppError('pool:closed', 'The database is closing.'));
+    }
+    for (const c of this.idle.splice(0)) {
+      c.closeSync();
+      this.open--;
+    }
+    while (this.inUse > 0) await new Promise((r) => setTimeout(r, 10));
+    this.instance.closeSync();
+  }
+}
+
+/** Rows as plain JSON-friendly objects: integers as numbers, timestamps as ISO strings. */
+async function readRows(result: DuckDBMaterializedResult): Promise<Record<string, unknown>[]> {
+  const rows = await result.getRowObjectsJS();
+  for (const row of rows) {
+    for (const [k, v] of Object.entries(row)) {
+      if (typeof v === 'bigint') row[k] = Number(v);
+      else if (v instanceof Date) row[k] = v.toISOString();
+    }
+  }
+  return rows;
+}
