@@ -2,7 +2,7 @@ import type { ResultCache } from '../cache/index.ts';
 import { render, type SqlFragment } from '../data/sql.ts';
 import type { ConnectionPool } from '../data/pool.ts';
 import { cacheKey, databaseFingerprint } from '../cache/index.ts';
-import type { CountyRef } from './resolve.ts';
+import type { CountyRef, Horizon } from './resolve.ts';
 
 /** What the domain queries need: the pool, an optional cache, and facts about the database. */
 export interface AnalyticsContext {
@@ -12,6 +12,8 @@ export interface AnalyticsContext {
   fingerprint: string;
   dataset: 'demo' | 'rpa';
   counties: readonly CountyRef[];
+  /** The periods that hold data, in order (all six for a full file). */
+  periods: readonly Horizon[];
 }
 
 export interface Rows {
@@ -37,8 +39,15 @@ export async function createAnalyticsContext(props: {
     params: [],
     types: [],
   });
+  const periods = await props.pool.query({
+    text: `SELECT start_year AS start, end_year AS "end" FROM dim_time
+           WHERE time_id IN (SELECT DISTINCT time_id FROM fact_landuse_transitions) ORDER BY start_year`,
+    params: [],
+    types: [],
+  });
   return {
     pool: props.pool,
+    periods: periods.rows as unknown as Horizon[],
     cache: props.cache,
     fingerprint: await databaseFingerprint(props.path),
     dataset: meta.rows[0]?.value === 'demo' ? 'demo' : 'rpa',

@@ -231,7 +231,11 @@ export interface Horizon {
  * The years of a flow question: "2020-2050", or a year meaning 2020..year ("by 2040"); default
  * 2020-2070. Must cover at least one whole period.
  */
-export function resolveHorizon(range: string | undefined, year?: number): Horizon {
+export function resolveHorizon(
+  range: string | undefined,
+  year?: number,
+  available: readonly Horizon[] = PERIODS,
+): Horizon {
   let start = PROJECTION_START;
   let end = LAST_YEAR;
   if (range) {
@@ -250,21 +254,27 @@ export function resolveHorizon(range: string | undefined, year?: number): Horizo
       `Years must lie within ${FIRST_YEAR}-${LAST_YEAR}; got ${start}-${end}.`,
     );
   }
-  const inside = PERIODS.filter((p) => p.start >= start && p.end <= end);
+  const inside = available.filter((p) => p.start >= start && p.end <= end);
   if (inside.length === 0) {
     throw bad(
       'bad_years',
-      `No whole projection period lies within ${start}-${end}. Periods: ${PERIODS.map((p) => p.label).join(', ')}.`,
+      `No whole period of the data lies within ${start}-${end}. Periods: ${available.map((p) => `${p.start}-${p.end}`).join(', ')}.`,
     );
   }
   return { start: inside[0]!.start, end: inside.at(-1)!.end };
 }
 
 /** A point in time for an area question: any year 2012-2070 (inside a period: interpolated). */
-export function resolveYear(year: number | undefined): number {
-  const y = year ?? PROJECTION_START;
-  if (!Number.isInteger(y) || y < FIRST_YEAR || y > LAST_YEAR) {
-    throw bad('bad_years', `Year ${y} is outside the data (${FIRST_YEAR}-${LAST_YEAR}).`);
+export function resolveYear(
+  year: number | undefined,
+  available: readonly Horizon[] = PERIODS,
+  fallback = PROJECTION_START,
+): number {
+  const first = available[0]?.start ?? FIRST_YEAR;
+  const last = available.at(-1)?.end ?? LAST_YEAR;
+  const y = year ?? Math.min(Math.max(fallback, first), last);
+  if (!Number.isInteger(y) || y < first || y > last) {
+    throw bad('bad_years', `Year ${y} is outside the data (${first}-${last}).`);
   }
   return y;
 }

@@ -29,7 +29,7 @@ export async function landUseArea(ctx: AnalyticsContext, input: unknown): Promis
   const p = parse(landUseAreaParams, input);
   const geo = resolveGeography(p, ctx.counties);
   const scenario = resolveScenario(p.scenario);
-  const year = resolveYear(p.year);
+  const year = resolveYear(p.year, ctx.periods);
   const uses: LandUse[] = p.land_use ? [resolveLandUse(p.land_use)] : [...LAND_USES];
   const all = LAND_USES.map((u) => areaAt(u.id, year));
   const where = all[0]!.where;

@@ -20,13 +20,13 @@ const metricParams = {
   year: params.year,
 };
 
-function metricOf(p: {
-  metric: Metric;
-  year_range?: string | undefined;
-  year?: number | undefined;
-}) {
-  const horizon = resolveHorizon(p.year_range, p.year);
-  const m = metricSql(p.metric, horizon, resolveYear(p.year ?? 2070));
+function metricOf(
+  ctx: AnalyticsContext,
+  p: { metric: Metric; year_range?: string | undefined; year?: number | undefined },
+) {
+  const horizon = resolveHorizon(p.year_range, p.year, ctx.periods);
+  // An area without a year means the end of the horizon ("forest area by 2070").
+  const m = metricSql(p.metric, horizon, resolveYear(p.year, ctx.periods, horizon.end));
   const label = `${METRIC_LABELS[p.metric]} ${m.years.kind === 'horizon' ? yearsLabel(m.years) : `in ${m.years.start}`}`;
   return { ...m, label };
 }
@@ -45,7 +45,7 @@ export async function scenarioComparison(
   const p = parse(scenarioComparisonParams, input);
   const geo = resolveGeography(p, ctx.counties);
   const scenarios = resolveScenarios(p.scenarios);
-  const m = metricOf(p);
+  const m = metricOf(ctx, p);
   const q = await runRows(
     ctx,
     sql`SELECT f.scenario_id, ${m.value} AS value FROM ${FROM_FACTS}
@@ -120,7 +120,7 @@ async function rank(
 ): Promise<AnalyticsResult> {
   const geo = resolveGeography(p, ctx.counties);
   const scenario = resolveScenario(p.scenario);
-  const m = metricOf(p);
+  const m = metricOf(ctx, p);
   const limit = p.limit ?? (level === 'state' && geo.states.length > 0 ? geo.states.length : 10);
   const order: SqlFragment = p.order === 'asc' ? sql`ASC` : sql`DESC`;
   const group: SqlFragment =
@@ -179,7 +179,7 @@ export async function climateModelSpread(
   const geo = resolveGeography(p, ctx.counties);
   const scenario = resolveScenario(p.scenario);
   const pathways = scenario.code === 'OVERALL' ? SCENARIOS.slice(1) : [scenario];
-  const m = metricOf(p);
+  const m = metricOf(ctx, p);
   const q = await runRows(
     ctx,
     sql`SELECT f.scenario_id, f.climate_model_id, ${m.value} AS value

@@ -83,7 +83,7 @@ function common(
   return {
     geo: resolveGeography(p, ctx.counties),
     scenario: resolveScenario(p.scenario),
-    horizon: resolveHorizon(p.year_range, p.year),
+    horizon: resolveHorizon(p.year_range, p.year, ctx.periods),
   };
 }
 
