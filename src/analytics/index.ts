@@ -29,6 +29,7 @@ import {
 import { dataSummary } from './queries/summary.ts';
 import type { AnalyticsResult } from './result.ts';
 import { z } from 'zod';
+import { cacheKey } from '../cache/index.ts';
 
 export { createAnalyticsContext, runRows, type AnalyticsContext } from './context.ts';
 export type { AnalyticsResult, Cell } from './result.ts';
@@ -55,11 +56,29 @@ export type Analytics = {
   [K in QueryName]: (input?: z.input<(typeof QUERIES)[K]['params']>) => Promise<AnalyticsResult>;
 };
 
-/** The analytics API bound to a context: `analytics.urbanExpansion({states: ['TX']})`. */
+/**
+ * The analytics API bound to a context: `analytics.urbanExpansion({states: ['TX']})`. With a
+ * cache, whole results are cached by query name, arguments and database too, so a repeated
+ * question skips even the SQL-level cache (different spellings of one question still meet there).
+ */
 export function createAnalytics(ctx: AnalyticsContext): Analytics {
   const api = {} as Record<QueryName, (input?: unknown) => Promise<AnalyticsResult>>;
   for (const [name, q] of Object.entries(QUERIES) as [QueryName, (typeof QUERIES)[QueryName]][]) {
-    api[name] = (input?: unknown) => q.run(ctx, input);
+    api[name] = async (input?: unknown) => {
+      const cache = ctx.cache;
+      if (!cache) return q.run(ctx, input);
+      const key = cacheKey({
+        sql: name,
+        params: [input ?? {}],
+        fingerprint: ctx.fingerprint,
+        namespace: 'r',
+      });
+      const hit = await cache.get<AnalyticsResult>(key);
+      if (hit) return hit;
+      const result = await q.run(ctx, input);
+      await cache.set(key, result);
+      return result;
+    };
   }
   return api;
 }

@@ -1,5 +1,5 @@
-import { AppError, FIRST_YEAR, landUseByKey } from '../domain/index.ts';
-import { sql, when, type SqlFragment } from '../data/sql.ts';
+import { AppError, FIRST_YEAR, PERIODS, landUseByKey } from '../domain/index.ts';
+import { join, sql, when, type SqlFragment, type SqlValue } from '../data/sql.ts';
 import { boundaryWeights, type Geography, type Horizon } from './resolve.ts';
 
 /** The fact table with the dims every domain query filters on. */
@@ -7,16 +7,37 @@ export const FROM_FACTS = sql`fact_landuse_transitions f
   JOIN dim_time t USING (time_id)
   JOIN dim_geography g USING (geography_id)`;
 
+/**
+ * `column IN ($1, $2, ...)`: each value bound. DuckDB plans an IN of scalars (and prunes row
+ * groups by it) better than list_contains over a bound list.
+ */
+export function inList(column: SqlFragment, values: readonly SqlValue[]): SqlFragment {
+  if (values.length === 0) return sql`false`;
+  if (values.length === 1) return sql`${column} = ${values[0]!}`;
+  return sql`${column} IN (${join(
+    values.map((v) => sql`${v}`),
+    ', ',
+  )})`;
+}
+
 /** Rows inside a geography (nothing for the whole nation). */
 export function geographyFilter(geo: Geography): SqlFragment {
-  if (geo.counties.length > 0) return sql`AND list_contains(${geo.counties}, g.fips_code)`;
-  return when(geo.states.length > 0, sql`AND list_contains(${geo.states}, g.state_abbrev)`);
+  if (geo.counties.length > 0) return sql`AND ${inList(sql`g.fips_code`, geo.counties)}`;
+  return when(geo.states.length > 0, sql`AND ${inList(sql`g.state_abbrev`, geo.states)}`);
+}
+
+/** dim_time ids of the periods lying inside a horizon (the table is sorted by them). */
+export function periodIds(h: Horizon): number[] {
+  return PERIODS.filter((p) => p.start >= h.start && p.end <= h.end).map((p) => p.id);
 }
 
 /** Periods lying inside a horizon. */
 export function horizonFilter(h: Horizon): SqlFragment {
-  return sql`t.start_year >= ${h.start} AND t.end_year <= ${h.end}`;
+  return inList(sql`f.time_id`, periodIds(h));
 }
+
+const F_FROM = sql`f.from_landuse_id`;
+const F_TO = sql`f.to_landuse_id`;
 
 const id = (key: string) => landUseByKey(key)!.id;
 export const LAND_USE_IDS = {
@@ -67,12 +88,20 @@ export function isFlowMetric(m: Metric): m is FlowMetric {
 }
 
 /** Acres leaving `group` (from in group, to outside it): loss. */
-function leaving(group: number[]): SqlFragment {
-  return sql`list_contains(${group}, f.from_landuse_id) AND NOT list_contains(${group}, f.to_landuse_id)`;
+export function leaving(group: number[]): SqlFragment {
+  return sql`${inList(F_FROM, group)} AND NOT ${inList(F_TO, group)}`;
 }
 /** Acres entering `group` (to in group, from outside it): gain. */
-function entering(group: number[]): SqlFragment {
-  return sql`list_contains(${group}, f.to_landuse_id) AND NOT list_contains(${group}, f.from_landuse_id)`;
+export function entering(group: number[]): SqlFragment {
+  return sql`${inList(F_TO, group)} AND NOT ${inList(F_FROM, group)}`;
+}
+/** Acres whose to-use is in `group`. */
+export function into(group: number[]): SqlFragment {
+  return inList(F_TO, group);
+}
+/** Acres whose from-use is in `group`. */
+export function outOf(group: number[]): SqlFragment {
+  return inList(F_FROM, group);
 }
 
 const FLOW_CONDITIONS: Readonly<Record<Exclude<FlowMetric, 'forest_net'>, SqlFragment>> = {
@@ -121,14 +150,16 @@ export function metricSql(metric: Metric, horizon: Horizon, year: number): Metri
 /** Area of one land use at a year, as an aggregate, and the periods it reads. */
 export function areaAt(landUseId: number, year: number): MetricSql {
   const { y0, y1, w0, w1 } = boundaryWeights(year);
+  const period = (b: number) =>
+    b === FIRST_YEAR ? PERIODS.find((p) => p.start === b)! : PERIODS.find((p) => p.end === b)!;
   const at = (b: number) =>
     b === FIRST_YEAR
-      ? sql`(t.start_year = ${b} AND f.from_landuse_id = ${landUseId})`
-      : sql`(t.end_year = ${b} AND f.to_landuse_id = ${landUseId})`;
+      ? sql`(f.time_id = ${period(b).id} AND f.from_landuse_id = ${landUseId})`
+      : sql`(f.time_id = ${period(b).id} AND f.to_landuse_id = ${landUseId})`;
   return {
     value: sql`coalesce(sum(f.acres * (CASE WHEN ${at(y0)} THEN ${w0} ELSE 0 END
                                     + CASE WHEN ${at(y1)} THEN ${w1} ELSE 0 END)), 0)`,
-    where: sql`(t.start_year = ${FIRST_YEAR} OR t.end_year IN (${y0}, ${y1}))`,
+    where: inList(sql`f.time_id`, [...new Set([period(y0).id, period(y1).id])]),
     years: { start: year, end: year, kind: 'point' },
   };
 }

@@ -88,6 +88,20 @@ export function buildProgram(): Command {
       },
     );
 
+  bench
+    .command('queries')
+    .description('every domain query: p50/p95 uncached and cached, and the overhead over DuckDB')
+    .option(
+      '--db <path>',
+      'database file (default: LANDUSE_DB_PATH; built from demo data if missing)',
+    )
+    .option('--iterations <n>', 'runs of each query', int, 50)
+    .option('--out <dir>', 'where to write queries.json and queries.md', 'bench/results')
+    .action(async (opts: { db?: string; iterations: number; out: string }) => {
+      const { benchQueriesCommand } = await import('./commands/bench-queries.ts');
+      await benchQueriesCommand(opts);
+    });
+
   return program;
 }
 

@@ -3,7 +3,7 @@ import { LAND_USES, PERIOD_BOUNDARIES, FIRST_YEAR, type LandUse } from '../../do
 import { ident, join, sql, when } from '../../data/sql.ts';
 import { params, parse, pct, num, result, yearsLabel } from '../common.ts';
 import { runRows, type AnalyticsContext } from '../context.ts';
-import { areaAt, FROM_FACTS, geographyFilter } from '../parts.ts';
+import { areaAt, FROM_FACTS, geographyFilter, inList } from '../parts.ts';
 import {
   resolveGeography,
   resolveLandUse,
@@ -93,10 +93,10 @@ export async function timeSeries(ctx: AnalyticsContext, input: unknown): Promise
     ctx,
     sql`SELECT scenario_id, year, landuse_id, sum(acres) AS acres FROM (
           SELECT f.scenario_id, t.end_year AS year, f.to_landuse_id AS landuse_id, f.acres
-          FROM ${FROM_FACTS} WHERE list_contains(${ids}, f.scenario_id) ${geographyFilter(geo)}
+          FROM ${FROM_FACTS} WHERE ${inList(sql`f.scenario_id`, ids)} ${geographyFilter(geo)}
           UNION ALL
           SELECT f.scenario_id, t.start_year, f.from_landuse_id, f.acres
-          FROM ${FROM_FACTS} WHERE list_contains(${ids}, f.scenario_id) AND t.start_year = ${FIRST_YEAR} ${geographyFilter(geo)})
+          FROM ${FROM_FACTS} WHERE ${inList(sql`f.scenario_id`, ids)} AND t.start_year = ${FIRST_YEAR} ${geographyFilter(geo)})
         GROUP BY ALL ORDER BY scenario_id, year`,
   );
   const byKey = new Map<string, Record<string, number | string>>();

@@ -3,7 +3,14 @@ import { AppError, CLIMATE_MODELS, SCENARIOS, STATES, type Scenario } from '../.
 import { sql, type SqlFragment } from '../../data/sql.ts';
 import { num, params, parse, pct, result, yearsLabel } from '../common.ts';
 import { runRows, type AnalyticsContext } from '../context.ts';
-import { FROM_FACTS, geographyFilter, metricSql, METRIC_LABELS, type Metric } from '../parts.ts';
+import {
+  FROM_FACTS,
+  geographyFilter,
+  inList,
+  metricSql,
+  METRIC_LABELS,
+  type Metric,
+} from '../parts.ts';
 import {
   resolveGeography,
   resolveHorizon,
@@ -49,7 +56,10 @@ export async function scenarioComparison(
   const q = await runRows(
     ctx,
     sql`SELECT f.scenario_id, ${m.value} AS value FROM ${FROM_FACTS}
-        WHERE list_contains(${scenarios.map((s) => s.id)}, f.scenario_id) AND ${m.where} ${geographyFilter(geo)}
+        WHERE ${inList(
+          sql`f.scenario_id`,
+          scenarios.map((s) => s.id),
+        )} AND ${m.where} ${geographyFilter(geo)}
         GROUP BY f.scenario_id ORDER BY f.scenario_id`,
   );
   const value = (s: Scenario) => num(q.rows.find((r) => num(r.scenario_id) === s.id)?.value);
@@ -184,7 +194,10 @@ export async function climateModelSpread(
     ctx,
     sql`SELECT f.scenario_id, f.climate_model_id, ${m.value} AS value
         FROM fact_landuse_transitions_gcm f JOIN dim_time t USING (time_id) JOIN dim_geography g USING (geography_id)
-        WHERE list_contains(${pathways.map((s) => s.id)}, f.scenario_id) AND ${m.where} ${geographyFilter(geo)}
+        WHERE ${inList(
+          sql`f.scenario_id`,
+          pathways.map((s) => s.id),
+        )} AND ${m.where} ${geographyFilter(geo)}
         GROUP BY ALL ORDER BY f.scenario_id, f.climate_model_id`,
   );
   if (q.rows.length === 0) {

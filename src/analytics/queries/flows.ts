@@ -1,9 +1,18 @@
 import { z } from 'zod';
-import { AppError, LAND_USES, type LandUse } from '../../domain/index.ts';
+import { AppError, FIRST_YEAR, LAND_USES, PERIODS, type LandUse } from '../../domain/index.ts';
 import { sql, when } from '../../data/sql.ts';
 import { num, params, parse, pct, result, yearsLabel } from '../common.ts';
 import { runRows, type AnalyticsContext } from '../context.ts';
-import { areaAt, FROM_FACTS, geographyFilter, horizonFilter, LAND_USE_IDS } from '../parts.ts';
+import {
+  areaAt,
+  FROM_FACTS,
+  geographyFilter,
+  horizonFilter,
+  inList,
+  into,
+  LAND_USE_IDS,
+  outOf,
+} from '../parts.ts';
 import {
   resolveGeography,
   resolveHorizon,
@@ -70,6 +79,13 @@ export async function transitions(ctx: AnalyticsContext, input: unknown): Promis
 
 const useOf = (id: unknown): LandUse => LAND_USES[num(id) - 1]!;
 
+/** The periods whose rows give the area at a boundary year. */
+function periodsAround(year: number): number[] {
+  return PERIODS.filter((p) => (year === FIRST_YEAR ? p.start === year : p.end === year)).map(
+    (p) => p.id,
+  );
+}
+
 function common(
   ctx: AnalyticsContext,
   p: {
@@ -111,21 +127,24 @@ async function exchange(
   const ids = group.map((u) => u.id);
   const startArea = group.map((u) => areaAt(u.id, horizon.start).value);
   const endArea = group.map((u) => areaAt(u.id, horizon.end).value);
+  const startWhere = periodsAround(horizon.start);
+  const endWhere = periodsAround(horizon.end);
   const add = (parts: ReturnType<typeof sql>[]) => parts.reduce((a, b) => sql`${a} + ${b}`);
   const q = await runRows(
     ctx,
     sql`WITH flows AS (
-          SELECT CASE WHEN list_contains(${ids}, f.to_landuse_id) THEN f.from_landuse_id ELSE f.to_landuse_id END AS other_id,
-                 sum(f.acres) FILTER (WHERE list_contains(${ids}, f.to_landuse_id)) AS gained_from,
-                 sum(f.acres) FILTER (WHERE list_contains(${ids}, f.from_landuse_id)) AS lost_to
+          SELECT CASE WHEN ${into(ids)} THEN f.from_landuse_id ELSE f.to_landuse_id END AS other_id,
+                 sum(f.acres) FILTER (WHERE ${into(ids)}) AS gained_from,
+                 sum(f.acres) FILTER (WHERE ${outOf(ids)}) AS lost_to
           FROM ${FROM_FACTS}
           WHERE f.scenario_id = ${scenario.id} AND ${horizonFilter(horizon)} ${geographyFilter(geo)}
-            AND list_contains(${ids}, f.from_landuse_id) <> list_contains(${ids}, f.to_landuse_id)
+            AND (${outOf(ids)}) <> (${into(ids)})
           GROUP BY other_id),
         areas AS (
           SELECT ${add(startArea)} AS area_start, ${add(endArea)} AS area_end
           FROM ${FROM_FACTS}
-          WHERE f.scenario_id = ${scenario.id} ${geographyFilter(geo)})
+          WHERE f.scenario_id = ${scenario.id}
+            AND ${inList(sql`f.time_id`, [...new Set([...startWhere, ...endWhere])])} ${geographyFilter(geo)})
         SELECT flows.*, areas.* FROM areas LEFT JOIN flows ON true ORDER BY other_id`,
   );
   const rows = q.rows
