@@ -1,0 +1,418 @@
+/**
+ * The settings table behind src/config.ts (which alone reads process.env). Every setting is one row of SETTINGS (its
+ * variable, default, accepted values and zod schema); the Config type, the zod schema, the
+ * documentation (CONFIG_DOCS) and .env.example all come from that table.
+ */
+import { z } from 'zod';
+
+export const PROVIDERS = ['offline', 'anthropic', 'openai', 'ollama', 'openai-compatible'] as const;
+export type Provider = (typeof PROVIDERS)[number];
+
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+/** The parsed configuration. Durations carry their unit in the name; sizes are in bytes. */
+export interface Config {
+  // Database
+  /** LANDUSE_DB_PATH: the DuckDB file (default data/landuse.duckdb). */
+  readonly dbPath: string;
+  /** LANDUSE_MEMORY_LIMIT: DuckDB memory_limit with a unit DuckDB accepts ("2GB", "512MiB");
+   *  a percentage in the environment is resolved here against the machine's memory. */
+  readonly memoryLimit: string;
+  /** LANDUSE_THREADS: DuckDB worker threads (default 2). */
+  readonly threads: number;
+  // Queries
+  /** LANDUSE_MAX_QUERY_ROWS: most rows any query returns (default 1000). */
+  readonly maxQueryRows: number;
+  /** LANDUSE_MAX_EXECUTION_TIME: a query is cancelled after this many seconds (default 30). */
+  readonly maxExecutionTimeSeconds: number;
+  /** LANDUSE_DEFAULT_DISPLAY_LIMIT: rows shown in a table unless asked for more (default 50). */
+  readonly defaultDisplayLimit: number;
+  /** LANDUSE_POOL_SIZE: DuckDB connections in the pool (default 4). */
+  readonly poolSize: number;
+  /** LANDUSE_POOL_TIMEOUT: seconds to wait for a free connection (default 5). */
+  readonly poolTimeoutSeconds: number;
+  // Cache
+  /** LANDUSE_CACHE_TTL: seconds a cached result lives (default 3600). */
+  readonly cacheTtlSeconds: number;
+  /** LANDUSE_CACHE_MAX_BYTES: size bound of the in-process cache, in bytes (default 64 MiB). */
+  readonly cacheMaxBytes: number;
+  /** LANDUSE_REDIS_URL: shared L2 cache (redis:// or rediss://); unset means no Redis. */
+  readonly redisUrl: string | undefined;
+  // Agent
+  /** LANDUSE_PROVIDER: the model behind the agent (default offline: no key, no network). */
+  readonly provider: Provider;
+  /** LANDUSE_MODEL: the provider's model name; unset means the provider's default. */
+  readonly model: string | undefined;
+  /** LANDUSE_TEMPERATURE: sampling temperature, 0 to 2 (default 0.2). */
+  readonly temperature: number;
+  /** LANDUSE_MAX_TOKENS: most tokens in one model reply (default 4000). */
+  readonly maxTokens: number;
+  /** LANDUSE_BASE_URL: the provider's endpoint (http or https); unset means its default. */
+  readonly baseUrl: string | undefined;
+  /** LANDUSE_MAX_ITERATIONS: most model-tool round trips for one question (default 8). */
+  readonly maxIterations: number;
+  /** LANDUSE_RATE_LIMIT_CALLS: model calls allowed per window (default 50). */
+  readonly rateLimitCalls: number;
+  /** LANDUSE_RATE_LIMIT_WINDOW: the rate-limit window in seconds (default 60). */
+  readonly rateLimitWindowSeconds: number;
+  /** LANDUSE_ENABLE_MEMORY: keep conversation threads between questions (default true). */
+  readonly enableMemory: boolean;
+  /** LANDUSE_MAX_HISTORY_LENGTH: messages of a thread sent to the model (default 20). */
+  readonly maxHistoryLength: number;
+  /** LANDUSE_ENABLE_SQL_TOOL: give the agent the guarded free-form SQL tool (default false). */
+  readonly enableSqlTool: boolean;
+  /** LANDUSE_FALLBACK_TO_OFFLINE: use the offline planner when the provider fails (default true). */
+  readonly fallbackToOffline: boolean;
+  /** LANDUSE_AGENT_POOL_SIZE: agents the server runs at once (default 4). */
+  readonly agentPoolSize: number;
+  // Server
+  /** LANDUSE_HOST: the address the server listens on (default 127.0.0.1). */
+  readonly host: string;
+  /** LANDUSE_PORT: the server port, 0 for any free port (default 8000). */
+  readonly port: number;
+  /** LANDUSE_API_KEYS: keys accepted by the API; empty means the API needs no key. Secret. */
+  readonly apiKeys: readonly string[];
+  /** LANDUSE_LOG_LEVEL: pino log level (default info). */
+  readonly logLevel: LogLevel;
+  // Provider keys
+  /** ANTHROPIC_API_KEY: for provider anthropic. Secret. */
+  readonly anthropicApiKey: string | undefined;
+  /** OPENAI_API_KEY: for provider openai (and openai-compatible servers that want one). Secret. */
+  readonly openaiApiKey: string | undefined;
+}
+
+/** One row of the settings table. */
+export interface Setting<T> {
+  /** The environment variable. */
+  readonly env: string;
+  readonly group: string;
+  readonly description: string;
+  /** What a valid value looks like, as error messages and .env.example say it. */
+  readonly accepts: string;
+  /** The default as it would be written in the environment; '' when the default is unset. */
+  readonly default: string;
+  /** Secrets are never echoed: not in errors, not in redactConfig. */
+  readonly secret?: boolean;
+  /** Parses the variable's value (undefined when unset or blank) into the Config field. */
+  readonly schema: z.ZodType<T, string | undefined>;
+}
+
+type Kind<T> = Pick<Setting<T>, 'accepts' | 'default' | 'schema'>;
+
+const digits = z
+  .string()
+  .trim()
+  .regex(/^\+?\d+$/)
+  .transform(Number);
+const decimal = z
+  .string()
+  .trim()
+  .regex(/^\+?(\d+(\.\d*)?|\.\d+)$/)
+  .transform(Number);
+
+function positiveInt(def: number): Kind<number> {
+  return {
+    accepts: 'a positive integer',
+    default: String(def),
+    schema: digits.pipe(z.number().int().min(1).max(Number.MAX_SAFE_INTEGER)).default(def),
+  };
+}
+
+function positiveSeconds(def: number): Kind<number> {
+  return {
+    accepts: 'a positive number of seconds',
+    default: String(def),
+    schema: decimal.pipe(z.number().gt(0).max(Number.MAX_SAFE_INTEGER)).default(def),
+  };
+}
+
+function flag(def: boolean): Kind<boolean> {
+  const bool = z.stringbool({ truthy: ['true', '1', 'yes'], falsy: ['false', '0', 'no'] });
+  return {
+    accepts: 'true, false, 1, 0, yes or no',
+    default: String(def),
+    schema: z.string().trim().pipe(bool).default(def),
+  };
+}
+
+function oneOf<const T extends readonly [string, ...string[]]>(
+  values: T,
+  def: T[number],
+): Kind<T[number]> {
+  return {
+    accepts: `one of ${values.join(', ')}`,
+    default: def,
+    schema: z.string().trim().toLowerCase().pipe(z.enum(values)).default(def),
+  };
+}
+
+function optionalUrl(protocols: readonly string[], accepts: string): Kind<string | undefined> {
+  const protocol = new RegExp(`^(${protocols.join('|')})$`);
+  return {
+    accepts,
+    default: '',
+    schema: z.string().trim().pipe(z.url({ protocol })).optional(),
+  };
+}
+
+const SIZE_UNITS: Readonly<Record<string, number>> = {
+  b: 1,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 2 ** 10,
+  mib: 2 ** 20,
+  gib: 2 ** 30,
+  tib: 2 ** 40,
+};
+const SIZE = /^(\d+(?:\.\d+)?) ?(b|kb|mb|gb|tb|kib|mib|gib|tib)$/i;
+
+/** "64MiB" -> 67108864, "1000" -> 1000; undefined when it is not a positive size. */
+function parseBytes(text: string): number | undefined {
+  const t = text.trim();
+  if (/^\d+$/.test(t)) return Number(t) > 0 ? Number(t) : undefined;
+  const m = SIZE.exec(t);
+  if (!m) return undefined;
+  const bytes = Math.floor(Number(m[1]) * SIZE_UNITS[m[2]!.toLowerCase()]!);
+  return bytes > 0 && Number.isSafeInteger(bytes) ? bytes : undefined;
+}
+
+// The environment's percentage is kept as written here and resolved in loadConfig, which is
+// where the machine's memory comes in as a parameter.
+const memoryLimit = z
+  .string()
+  .trim()
+  .refine((t) => {
+    const pct = /^(\d+(?:\.\d+)?) ?%$/.exec(t);
+    if (pct) return Number(pct[1]) > 0 && Number(pct[1]) <= 100;
+    // Unlike the cache size, a bare number is refused: DuckDB wants a unit.
+    return SIZE.test(t) && parseBytes(t) !== undefined;
+  })
+  .transform((t) => t.replace(/ /g, ''));
+
+const noSpaces = /^\S+$/;
+
+/** Every setting, keyed by its Config field. The mapped type keeps this table and Config in step. */
+export const SETTINGS: { readonly [K in keyof Config]-?: Setting<Config[K]> } = {
+  dbPath: {
+    env: 'LANDUSE_DB_PATH',
+    group: 'Database',
+    description: 'The DuckDB database file that "landuse load" writes and the server reads.',
+    accepts: 'a file path',
+    default: 'data/landuse.duckdb',
+    schema: z.string().trim().min(1).default('data/landuse.duckdb'),
+  },
+  memoryLimit: {
+    env: 'LANDUSE_MEMORY_LIMIT',
+    group: 'Database',
+    description: 'DuckDB memory limit, as a size or a percentage of the machine memory.',
+    accepts: 'a size such as 512MB, 4GB or 2GiB, or a percentage such as 75%',
+    default: '2GB',
+    schema: memoryLimit.default('2GB'),
+  },
+  threads: {
+    env: 'LANDUSE_THREADS',
+    group: 'Database',
+    description: 'DuckDB worker threads.',
+    ...positiveInt(2),
+  },
+  poolSize: {
+    env: 'LANDUSE_POOL_SIZE',
+    group: 'Database',
+    description: 'DuckDB connections in the pool.',
+    ...positiveInt(4),
+  },
+  poolTimeoutSeconds: {
+    env: 'LANDUSE_POOL_TIMEOUT',
+    group: 'Database',
+    description: 'Seconds to wait for a free connection before failing the request.',
+    ...positiveSeconds(5),
+  },
+  maxQueryRows: {
+    env: 'LANDUSE_MAX_QUERY_ROWS',
+    group: 'Queries',
+    description: 'Most rows any query returns.',
+    ...positiveInt(1000),
+  },
+  maxExecutionTimeSeconds: {
+    env: 'LANDUSE_MAX_EXECUTION_TIME',
+    group: 'Queries',
+    description: 'Seconds a query may run before it is cancelled.',
+    ...positiveSeconds(30),
+  },
+  defaultDisplayLimit: {
+    env: 'LANDUSE_DEFAULT_DISPLAY_LIMIT',
+    group: 'Queries',
+    description:
+      'Rows shown in a table unless more are asked for (at most LANDUSE_MAX_QUERY_ROWS).',
+    ...positiveInt(50),
+  },
+  cacheTtlSeconds: {
+    env: 'LANDUSE_CACHE_TTL',
+    group: 'Cache',
+    description: 'Seconds a cached query result lives.',
+    ...positiveInt(3600),
+    accepts: 'a positive integer number of seconds',
+  },
+  cacheMaxBytes: {
+    env: 'LANDUSE_CACHE_MAX_BYTES',
+    group: 'Cache',
+    description: 'Size bound of the in-process (L1) result cache.',
+    accepts: 'a positive number of bytes, or a size such as 64MiB or 100MB',
+    default: '64MiB',
+    schema: z
+      .string()
+      .refine((t) => parseBytes(t) !== undefined)
+      .transform((t) => parseBytes(t)!)
+      .default(64 * 2 ** 20),
+  },
+  redisUrl: {
+    env: 'LANDUSE_REDIS_URL',
+    group: 'Cache',
+    description: 'Redis for the shared (L2) cache; unset means in-process caching only.',
+    ...optionalUrl(['redis', 'rediss'], 'a redis:// or rediss:// URL'),
+  },
+  provider: {
+    env: 'LANDUSE_PROVIDER',
+    group: 'Agent',
+    description: 'The model behind the agent. offline needs no key and no network.',
+    ...oneOf(PROVIDERS, 'offline'),
+  },
+  model: {
+    env: 'LANDUSE_MODEL',
+    group: 'Agent',
+    description: "The provider's model name; unset means the provider's default model.",
+    accepts: 'a model name',
+    default: '',
+    schema: z.string().trim().optional(),
+  },
+  temperature: {
+    env: 'LANDUSE_TEMPERATURE',
+    group: 'Agent',
+    description: 'Sampling temperature of the model.',
+    accepts: 'a number from 0 to 2',
+    default: '0.2',
+    schema: decimal.pipe(z.number().min(0).max(2)).default(0.2),
+  },
+  maxTokens: {
+    env: 'LANDUSE_MAX_TOKENS',
+    group: 'Agent',
+    description: 'Most tokens in one model reply.',
+    ...positiveInt(4000),
+  },
+  baseUrl: {
+    env: 'LANDUSE_BASE_URL',
+    group: 'Agent',
+    description:
+      "The provider's endpoint (required for openai-compatible); unset means its default.",
+    ...optionalUrl(['http', 'https'], 'an http:// or https:// URL'),
+  },
+  maxIterations: {
+    env: 'LANDUSE_MAX_ITERATIONS',
+    group: 'Agent',
+    description: 'Most model and tool round trips spent on one question.',
+    ...positiveInt(8),
+  },
+  rateLimitCalls: {
+    env: 'LANDUSE_RATE_LIMIT_CALLS',
+    group: 'Agent',
+    description: 'Model calls allowed per rate-limit window.',
+    ...positiveInt(50),
+  },
+  rateLimitWindowSeconds: {
+    env: 'LANDUSE_RATE_LIMIT_WINDOW',
+    group: 'Agent',
+    description: 'The rate-limit window in seconds.',
+    ...positiveInt(60),
+  },
+  enableMemory: {
+    env: 'LANDUSE_ENABLE_MEMORY',
+    group: 'Agent',
+    description: 'Keep conversation threads so follow-up questions have context.',
+    ...flag(true),
+  },
+  maxHistoryLength: {
+    env: 'LANDUSE_MAX_HISTORY_LENGTH',
+    group: 'Agent',
+    description: 'Messages of a conversation thread sent to the model.',
+    ...positiveInt(20),
+  },
+  enableSqlTool: {
+    env: 'LANDUSE_ENABLE_SQL_TOOL',
+    group: 'Agent',
+    description: 'Give the agent the guarded free-form SQL tool.',
+    ...flag(false),
+  },
+  fallbackToOffline: {
+    env: 'LANDUSE_FALLBACK_TO_OFFLINE',
+    group: 'Agent',
+    description: 'Answer with the offline planner when the model provider fails.',
+    ...flag(true),
+  },
+  agentPoolSize: {
+    env: 'LANDUSE_AGENT_POOL_SIZE',
+    group: 'Agent',
+    description: 'Agents the server runs at once; more questions wait in line.',
+    ...positiveInt(4),
+  },
+  host: {
+    env: 'LANDUSE_HOST',
+    group: 'Server',
+    description: 'The address the server listens on (0.0.0.0 for every interface).',
+    accepts: 'a host name or IP address',
+    default: '127.0.0.1',
+    schema: z
+      .string()
+      .trim()
+      .regex(/^[^\s/]+$/)
+      .default('127.0.0.1'),
+  },
+  port: {
+    env: 'LANDUSE_PORT',
+    group: 'Server',
+    description: 'The server port (0 picks a free port).',
+    accepts: 'a port number from 0 to 65535',
+    default: '8000',
+    schema: digits.pipe(z.number().int().min(0).max(65535)).default(8000),
+  },
+  apiKeys: {
+    env: 'LANDUSE_API_KEYS',
+    group: 'Server',
+    description: 'Comma-separated keys the HTTP API accepts; unset means the API needs no key.',
+    accepts: 'a comma-separated list of keys without spaces',
+    default: '',
+    secret: true,
+    schema: z
+      .string()
+      .transform((t) => t.split(',').map((k) => k.trim()))
+      .pipe(z.array(z.string().regex(noSpaces)).min(1))
+      .default([]),
+  },
+  logLevel: {
+    env: 'LANDUSE_LOG_LEVEL',
+    group: 'Server',
+    description: 'Log level.',
+    ...oneOf(LOG_LEVELS, 'info'),
+  },
+  anthropicApiKey: {
+    env: 'ANTHROPIC_API_KEY',
+    group: 'Provider keys',
+    description: 'API key for LANDUSE_PROVIDER=anthropic.',
+    accepts: 'a key without spaces',
+    default: '',
+    secret: true,
+    schema: z.string().trim().regex(noSpaces).optional(),
+  },
+  openaiApiKey: {
+    env: 'OPENAI_API_KEY',
+    group: 'Provider keys',
+    description:
+      'API key for LANDUSE_PROVIDER=openai (and openai-compatible servers that want one).',
+    accepts: 'a key without spaces',
+    default: '',
+    secret: true,
+    schema: z.string().trim().regex(noSpaces).optional(),
+  },
+};
