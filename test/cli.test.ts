@@ -81,6 +81,64 @@ describe('the landuse command', () => {
     expect(r.stderr).not.toContain('    at ');
   });
 
+  it('runs one read-only query as JSON, with numbers as numbers', async () => {
+    const db = join(dir, 'sql.duckdb');
+    expect((await landuse(['load', '--input', HAND_MADE, '--db', db])).code).toBe(0);
+    const r = await landuse([
+      'sql',
+      'SELECT state_abbrev, count(*) AS n, sum(land_area_acres) > 0 AS has_area FROM dim_geography GROUP BY 1 ORDER BY 1',
+      '--json',
+      '--db',
+      db,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout) as {
+      columns: string[];
+      rows: unknown[];
+      truncated: boolean;
+      elapsedMs: number;
+    };
+    expect(out.columns).toEqual(['state_abbrev', 'n', 'has_area']);
+    expect(out.rows).toEqual([
+      { state_abbrev: 'AL', n: 1, has_area: true },
+      { state_abbrev: 'CA', n: 1, has_area: true },
+    ]);
+    expect(out.truncated).toBe(false);
+    expect(typeof out.elapsedMs).toBe('number');
+
+    const limited = await landuse([
+      'sql',
+      'SELECT * FROM range(10)',
+      '--json',
+      '--limit',
+      '3',
+      '--db',
+      db,
+    ]);
+    expect(JSON.parse(limited.stdout)).toMatchObject({
+      rows: [{ range: 0 }, { range: 1 }, { range: 2 }],
+      truncated: true,
+    });
+    const capped = await landuse(
+      ['sql', 'SELECT * FROM range(50)', '--json', '--limit', '40', '--db', db],
+      {
+        LANDUSE_MAX_QUERY_ROWS: '20',
+        LANDUSE_DEFAULT_DISPLAY_LIMIT: '10',
+      },
+    );
+    expect((JSON.parse(capped.stdout) as { rows: unknown[] }).rows).toHaveLength(20);
+
+    for (const hostile of [
+      'DROP TABLE dim_geography',
+      "SELECT * FROM read_csv('/etc/passwd')",
+      'SELECT 1; SELECT 2',
+    ]) {
+      const bad = await landuse(['sql', hostile, '--db', db]);
+      expect(bad.code).toBe(2);
+      expect(bad.stderr).toMatch(/^Rejected: .+\n$/);
+    }
+  });
+
   it('says a database is missing, and how to make one', async () => {
     const r = await landuse(['info', '--db', join(dir, 'nothing.duckdb')]);
     expect(r.code).toBe(1);

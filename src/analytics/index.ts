@@ -82,3 +82,4 @@ export function createAnalytics(ctx: AnalyticsContext): Analytics {
   }
   return api;
 }
+export { runGuardedSql, type SqlResult } from './free-sql.ts';

@@ -1,14 +1,18 @@
 import { isAppError } from '../domain/index.ts';
 
+/** Areas whose errors mean the input was refused: exit code 2. */
+const REFUSED = new Set(['usage', 'config', 'sql']);
+
 /**
- * The CLI's one place that turns an error into a message and an exit code: 2 for bad usage or
- * configuration, 1 for everything else. Stacks only with --debug.
+ * The CLI's one place that turns an error into a message and an exit code: 2 for bad usage,
+ * configuration or a rejected SQL statement, 1 for everything else. Stacks only with --debug.
  */
 export function reportError(error: unknown, debug: boolean): number {
   if (isAppError(error)) {
-    process.stderr.write(`Error: ${error.message}\n`);
+    const prefix = error.area === 'sql' ? 'Rejected' : 'Error';
+    process.stderr.write(`${prefix}: ${error.message}\n`);
     if (debug && error.cause) process.stderr.write(`${String(stackOf(error.cause))}\n`);
-    return error.area === 'usage' || error.area === 'config' ? 2 : 1;
+    return REFUSED.has(error.area) ? 2 : 1;
   }
   const message = error instanceof Error ? error.message : String(error);
   process.stderr.write(`Error: ${message}\n`);

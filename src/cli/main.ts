@@ -60,6 +60,23 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('sql')
+    .description(
+      'run one read-only SQL query over the land use tables (parser-checked, row-limited)',
+    )
+    .argument(
+      '<query>',
+      'a SELECT / WITH / VALUES query, e.g. "SELECT count(*) FROM dim_geography"',
+    )
+    .option('--json', 'print {columns, rows, truncated, elapsedMs}')
+    .option('--limit <n>', 'most rows to return (default and cap: LANDUSE_MAX_QUERY_ROWS)', int)
+    .option('--db <path>', 'database file (default: LANDUSE_DB_PATH or data/landuse.duckdb)')
+    .action(async (query: string, opts: { json?: boolean; limit?: number; db?: string }) => {
+      const { sqlCommand } = await import('./commands/sql.ts');
+      await sqlCommand(query, opts);
+    });
+
+  program
     .command('start')
     .description('build the demo database if there is none, then run the app')
     .option('--db <path>', 'database file (default: LANDUSE_DB_PATH or data/landuse.duckdb)')
