@@ -60,6 +60,27 @@ export function buildProgram(): Command {
     });
 
   program
+    .command('ask')
+    .description('ask a question in plain English (the offline planner answers by default)')
+    .argument('<question>', 'e.g. "Which states have the most urban expansion?"')
+    .option(
+      '--json',
+      'print the answer object: answer, tables, toolCalls, scenario, years, timings ...',
+    )
+    .option('--thread <id>', 'continue a conversation thread')
+    .option('--provider <name>', 'model provider (default LANDUSE_PROVIDER: offline)')
+    .option('--db <path>', 'database file (default: LANDUSE_DB_PATH or data/landuse.duckdb)')
+    .action(
+      async (
+        question: string,
+        opts: { json?: boolean; thread?: string; provider?: string; db?: string },
+      ) => {
+        const { askCommand } = await import('./commands/ask.ts');
+        await askCommand(question, opts);
+      },
+    );
+
+  program
     .command('sql')
     .description(
       'run one read-only SQL query over the land use tables (parser-checked, row-limited)',

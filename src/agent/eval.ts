@@ -1,0 +1,138 @@
+/**
+ * Scores a planner on a question set: per question, 1 when the tool matches and every expected
+ * argument matches (arrays as sets, strings without regard to case, numbers exactly); arguments the
+ * planner adds beyond those listed do not count against it.
+ */
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { AppError } from '../domain/index.ts';
+import { planQuestion, TOOL_NAMES, type Plan } from './planner/index.ts';
+
+/** One line of a question set (eval/dev-questions.jsonl). */
+export const evalQuestionSchema = z.object({
+  id: z.string().min(1),
+  question: z.string(),
+  expect: z.object({
+    tool: z.enum(TOOL_NAMES),
+    args: z.record(z.string(), z.unknown()).default({}),
+  }),
+});
+/** One question with the tool call expected for it. */
+export type EvalQuestion = z.infer<typeof evalQuestionSchema>;
+
+/** A question the planner got wrong, with what it expected and what it got. */
+export interface EvalFailure {
+  id: string;
+  question: string;
+  expected: EvalQuestion['expect'];
+  /** The planned tool call, or the refusal's reason. */
+  got: { tool: string; args: Record<string, unknown> } | { decline: string };
+}
+
+/** The score of a question set. */
+export interface EvalReport {
+  total: number;
+  passed: number;
+  /** passed / total (1 for an empty set). */
+  score: number;
+  failures: EvalFailure[];
+}
+
+/** Whether a planned value matches an expected one: sets for arrays, case-free strings. */
+export function valuesMatch(expected: unknown, actual: unknown): boolean {
+  if (Array.isArray(expected)) {
+    if (!Array.isArray(actual)) return false;
+    const norm = (xs: unknown[]) =>
+      new Set(xs.map((x) => (typeof x === 'string' ? x.toLowerCase() : JSON.stringify(x))));
+    const a = norm(expected);
+    const b = norm(actual);
+    return a.size === b.size && [...a].every((x) => b.has(x));
+  }
+  if (typeof expected === 'string') {
+    return typeof actual === 'string' && expected.toLowerCase() === actual.toLowerCase();
+  }
+  if (typeof expected === 'number') return actual === expected;
+  return JSON.stringify(expected) === JSON.stringify(actual);
+}
+
+function passes(q: EvalQuestion, plan: Plan): boolean {
+  if (plan.kind !== 'tool' || plan.tool !== q.expect.tool) return false;
+  const args = plan.args as Record<string, unknown>;
+  return Object.entries(q.expect.args).every(([key, value]) => valuesMatch(value, args[key]));
+}
+
+/** Plans every question and scores the plans against the expectations. */
+export function evaluate(
+  questions: readonly EvalQuestion[],
+  plan: (question: string) => Plan = planQuestion,
+): EvalReport {
+  const failures: EvalFailure[] = [];
+  for (const q of questions) {
+    const p = plan(q.question);
+    if (passes(q, p)) continue;
+    failures.push({
+      id: q.id,
+      question: q.question,
+      expected: q.expect,
+      got:
+        p.kind === 'tool'
+          ? { tool: p.tool, args: p.args as Record<string, unknown> }
+          : { decline: p.reason },
+    });
+  }
+  const total = questions.length;
+  const passed = total - failures.length;
+  return { total, passed, score: total === 0 ? 1 : passed / total, failures };
+}
+
+/** Parses a JSONL question set; a bad line is an error naming its line number. */
+export function parseQuestionSet(text: string, source = 'question set'): EvalQuestion[] {
+  const out: EvalQuestion[] = [];
+  const lines = text.split(/\r?\n/);
+  lines.forEach((line, i) => {
+    if (!line.trim()) return;
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch (cause) {
+      throw new AppError('bad_request:question_set', `${source} line ${i + 1}: not valid JSON.`, {
+        cause,
+      });
+    }
+    const r = evalQuestionSchema.safeParse(json);
+    if (!r.success) {
+      const issue = r.error.issues[0]!;
+      const field = issue.path.join('.') || 'line';
+      throw new AppError(
+        'bad_request:question_set',
+        `${source} line ${i + 1}: ${field}: ${issue.message}.`,
+      );
+    }
+    out.push(r.data);
+  });
+  return out;
+}
+
+/** Reads and validates a JSONL question set from a file. */
+export function loadQuestionSet(path: string): EvalQuestion[] {
+  return parseQuestionSet(readFileSync(path, 'utf8'), path);
+}
+
+/** A short text summary: the score, then each failure with what was expected and what came. */
+export function formatReport(report: EvalReport): string {
+  const pct = (report.score * 100).toFixed(1);
+  const lines = [`${report.passed}/${report.total} passed (${pct}%)`];
+  if (report.failures.length > 0) lines.push('', 'Failures:');
+  for (const f of report.failures) {
+    const got =
+      'decline' in f.got
+        ? `decline (${f.got.decline})`
+        : `${f.got.tool} ${JSON.stringify(f.got.args)}`;
+    lines.push(
+      `- ${f.id}: ${f.question}`,
+      `    expected ${f.expected.tool} ${JSON.stringify(f.expected.args)}`,
+      `    got      ${got}`,
+    );
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,117 @@
+import {
+  BaseChatModel,
+  type BaseChatModelParams,
+} from '@langchain/core/language_models/chat_models';
+import { AIMessage, HumanMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
+import type { ChatResult } from '@langchain/core/outputs';
+import type { AnalyticsResult } from '../../analytics/index.ts';
+import { isSqlTable, type SqlTable } from '../tools/index.ts';
+import { narrate } from '../narrate.ts';
+import { planQuestion, type Plan, type PlannerContext } from '../planner/index.ts';
+
+/** What a tool node leaves on its ToolMessage for the answer: the full result. */
+export interface ToolArtifact {
+  name: string;
+  args: Record<string, unknown>;
+  result: AnalyticsResult | SqlTable;
+  rows: number;
+  durationMs: number;
+}
+
+/**
+ * The embedded offline planner as a LangChain chat model, so the same graph, memory and
+ * streaming serve it and the LLM providers. On a question it answers with a tool call (planned
+ * from the words and the thread's previous question); once the tool results are in, it composes
+ * the answer from their numbers. It needs no key and no network.
+ */
+export class OfflineChatModel extends BaseChatModel {
+  constructor(params: BaseChatModelParams = {}) {
+    super(params);
+  }
+
+  override _llmType(): string {
+    return 'offline-planner';
+  }
+
+  /** The planner knows the tools already; binding is a no-op so the graph can treat all models alike. */
+  override bindTools(): this {
+    return this;
+  }
+
+  override async _generate(messages: BaseMessage[]): Promise<ChatResult> {
+    const message = await Promise.resolve(respond(messages));
+    return {
+      generations: [{ text: typeof message.content === 'string' ? message.content : '', message }],
+    };
+  }
+}
+
+function respond(messages: BaseMessage[]): AIMessage {
+  const turnStart = messages.findLastIndex((m) => HumanMessage.isInstance(m));
+  const question = turnStart >= 0 ? textOf(messages[turnStart]!) : '';
+  const results = messages.slice(turnStart + 1).filter((m) => ToolMessage.isInstance(m));
+  if (results.length > 0) return compose(results);
+  const plan = planQuestion(question, previousContext(messages, turnStart));
+  if (plan.kind === 'decline') {
+    const examples = plan.examples.map((e: string) => `- ${e}`).join('\n');
+    return new AIMessage({
+      content: `${plan.message}\n\nYou could ask, for example:\n${examples}`,
+      additional_kwargs: { plan },
+    });
+  }
+  return new AIMessage({
+    content: '',
+    tool_calls: [
+      { id: `call_${messages.length}`, name: plan.tool, args: plan.args, type: 'tool_call' },
+    ],
+    additional_kwargs: { plan },
+  });
+}
+
+/** The thread's previous planned question, for follow-ups such as "and in Texas?". */
+function previousContext(messages: BaseMessage[], turnStart: number): PlannerContext {
+  for (let i = turnStart - 1; i >= 0; i--) {
+    const m = messages[i]!;
+    const plan = AIMessage.isInstance(m)
+      ? (m.additional_kwargs.plan as Plan | undefined)
+      : undefined;
+    if (plan?.kind === 'tool') {
+      const asked = messages.slice(0, i).findLast((x) => HumanMessage.isInstance(x));
+      return { previous: { question: asked ? textOf(asked) : '', plan: plan } };
+    }
+  }
+  return {};
+}
+
+function compose(results: BaseMessage[]): AIMessage {
+  const parts: string[] = [];
+  const followUps: string[] = [];
+  for (const m of results) {
+    const artifact = (m as ToolMessage).artifact as ToolArtifact | undefined;
+    if (!artifact) {
+      // A failed tool call: its message says what went wrong, in words meant for the person.
+      parts.push(textOf(m));
+      continue;
+    }
+    if (isSqlTable(artifact.result)) {
+      const t = artifact.result;
+      parts.push(
+        `The query returned ${t.rows.length} row${t.rows.length === 1 ? '' : 's'}${t.truncated ? ` (truncated at ${t.limit})` : ''}.`,
+      );
+      continue;
+    }
+    const n = narrate(artifact.name, artifact.result);
+    parts.push(n.answer);
+    followUps.push(...n.followUps);
+  }
+  return new AIMessage({
+    content: parts.join('\n\n'),
+    additional_kwargs: { followUps: [...new Set(followUps)].slice(0, 3) },
+  });
+}
+
+function textOf(m: BaseMessage): string {
+  return typeof m.content === 'string'
+    ? m.content
+    : m.content.map((c) => ('text' in c ? String(c.text) : '')).join('');
+}

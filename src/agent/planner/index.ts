@@ -1,0 +1,56 @@
+/**
+ * The offline planner: a plain-English question about the RPA land use projections to one tool
+ * call (or a polite refusal), with no model, no key and no network. Pure and deterministic.
+ *
+ * The steps: tokenise and respell (tokens.ts); fill slots, each claiming its words (extract.ts);
+ * refuse what the data cannot answer (decline.ts); lay a follow-up over the previous question
+ * (followup.ts); score the intents (intent.ts); fill the tool's arguments (args.ts).
+ */
+import { buildArgs } from './args.ts';
+import { declineEmpty, declineFor, declineUnknown } from './decline.ts';
+import { extract } from './extract.ts';
+import { followUpPlan, isFollowUp, mergeSlots, namesSomething } from './followup.ts';
+import { chooseTool } from './intent.ts';
+import type { Plan, PlannerContext, Slots, ToolName } from './types.ts';
+
+export type {
+  ChangeSlot,
+  Cue,
+  MetricName,
+  Plan,
+  PlannerContext,
+  Slots,
+  TimeSlot,
+  ToolArgs,
+  ToolName,
+} from './types.ts';
+export { TOOL_NAMES } from './types.ts';
+export { EXAMPLE_QUESTIONS } from './decline.ts';
+
+function toPlan(tool: ToolName, slots: Slots): Extract<Plan, { kind: 'tool' }> {
+  const { args, assumed } = buildArgs(tool, slots);
+  return { kind: 'tool', tool, args, understood: { ...slots, assumed } };
+}
+
+/**
+ * Plans the tool call that answers a question, reading follow-ups ("and in Texas?") against the
+ * previous question's plan in `context`. Declines, with example questions, when the question is
+ * empty, asks to change data, or is about something the data does not cover.
+ */
+export function planQuestion(question: string, context: PlannerContext = {}): Plan {
+  const text = typeof question === 'string' ? question.trim() : '';
+  if (!/[\p{L}\p{N}]/u.test(text)) return declineEmpty();
+  const ex = extract(text);
+  const refusal = declineFor(text, ex);
+  if (refusal) return refusal;
+
+  const previous = context.previous;
+  if (previous && isFollowUp(ex.sentence, ex.slots)) {
+    if (!namesSomething(ex.slots)) return declineUnknown();
+    const merged = mergeSlots(previous.plan.understood, ex.slots);
+    const { tool, slots } = followUpPlan(previous.plan.tool, ex.slots, merged);
+    return toPlan(tool, slots);
+  }
+  if (!namesSomething(ex.slots) && !ex.slots.cues.includes('summary')) return declineUnknown();
+  return toPlan(chooseTool(ex.slots), ex.slots);
+}

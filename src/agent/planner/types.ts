@@ -1,0 +1,129 @@
+/**
+ * The planner's vocabulary of results: the tools it can call, the arguments it fills in (the
+ * contract the tools layer implements) and what it recognised in a question.
+ */
+import type { LandUseKey, ScenarioCode } from '../../domain/index.ts';
+
+/** The agent's analytics tools, by the names the LLM providers see too. */
+export const TOOL_NAMES = [
+  'query_land_use_area',
+  'query_land_use_transitions',
+  'query_urban_expansion',
+  'query_forest_change',
+  'query_agricultural_change',
+  'compare_scenarios',
+  'compare_states',
+  'query_time_series',
+  'query_by_county',
+  'query_top_counties',
+  'compare_climate_models',
+  'get_data_summary',
+] as const;
+export type ToolName = (typeof TOOL_NAMES)[number];
+
+/** What a ranking or comparison measures (urban_growth is the dev set's alias of urban_expansion). */
+export type MetricName =
+  | 'urban_expansion'
+  | 'urban_growth'
+  | 'forest_loss'
+  | 'forest_gain'
+  | 'forest_net'
+  | 'ag_loss'
+  | 'crop_loss'
+  | 'pasture_loss'
+  | 'crop_area'
+  | 'pasture_area'
+  | 'rangeland_area'
+  | 'forest_area'
+  | 'urban_area'
+  | 'land_area';
+
+/** Tool arguments; a planner leaves out whatever the question does not say. */
+export interface ToolArgs {
+  states?: string[];
+  land_use?: LandUseKey;
+  from_use?: LandUseKey;
+  to_use?: LandUseKey;
+  scenario?: ScenarioCode;
+  scenarios?: ScenarioCode[];
+  year?: number;
+  year_range?: string;
+  metric?: MetricName;
+  limit?: number;
+  /** 'asc' when the question asks for the least, fewest or smallest. */
+  order?: 'asc' | 'desc';
+  change_type?: 'net' | 'loss' | 'gain';
+  ag_type?: 'crop' | 'pasture' | 'agriculture';
+  source_land_use?: LandUseKey;
+  county?: string;
+  state?: string;
+}
+
+/** When a question's years fall: a point, an end ("by 2050"), a start ("since 2012") or a span. */
+export type TimeSlot =
+  | { kind: 'point'; year: number }
+  | { kind: 'until'; year: number }
+  | { kind: 'since'; year: number }
+  | { kind: 'range'; start: number; end: number };
+
+/** The direction of change a question asks about; 'change' is an unspecified one ("happens to"). */
+export type ChangeSlot = 'loss' | 'gain' | 'net' | 'change';
+
+/**
+ * Cue words recognised in a question, by the intent they point to. View cues choose how a topic is
+ * shown (ranked, compared, over time); the others describe the topic.
+ */
+export const VIEW_CUES = [
+  'summary',
+  'climate_models',
+  'rank_counties',
+  'compare_scenarios',
+  'rank_states',
+  'compare',
+  'time',
+] as const;
+export type ViewCue = (typeof VIEW_CUES)[number];
+export type TopicCue = 'transition' | 'area' | 'land_use' | 'least' | 'overview' | 'source';
+export type Cue = ViewCue | TopicCue;
+
+/** What the planner recognised in a question: for narration, follow-ups and debugging. */
+export interface Slots {
+  /** Two-letter codes, regions expanded, in order of mention. */
+  states: string[];
+  /** The places as named ("Texas", "Pacific Northwest"), one per mention. */
+  places: string[];
+  county?: { name: string; state?: string };
+  /** Land uses named as such (not as a flow word like "urbanization"), in order. */
+  landUses: LandUseKey[];
+  /** "agricultural land", "farmland", "farms": Crop + Pasture. */
+  agriculture: boolean;
+  /** Urban growth words: 'expansion' when the word "expansion" was used, else 'growth'. */
+  urbanization?: 'expansion' | 'growth';
+  fromUse?: LandUseKey;
+  toUse?: LandUseKey;
+  change?: ChangeSlot;
+  /** Scenarios named, in order (an RCP on its own names every pathway on it). */
+  scenarios: ScenarioCode[];
+  time?: TimeSlot;
+  limit?: number;
+  /** A climate model named ("the hot model" is HadGEM2_ES365). */
+  climateModel?: string;
+  cues: Cue[];
+  /** Arguments the planner chose for the question because a tool needs one (a default metric). */
+  assumed: string[];
+}
+
+/** A planned tool call, or a polite refusal with questions the planner can answer. */
+export type Plan =
+  | { kind: 'tool'; tool: ToolName; args: ToolArgs; understood: Slots }
+  | {
+      kind: 'decline';
+      reason: 'out_of_domain' | 'modify_data' | 'empty';
+      message: string;
+      examples: string[];
+    };
+
+/** The thread so far: the previous question and its plan, for follow-ups ("and in Texas?"). */
+export interface PlannerContext {
+  previous?: { question: string; plan: Extract<Plan, { kind: 'tool' }> };
+}

@@ -1,0 +1,103 @@
+/**
+ * What a model sees of a tool result: the title, scenario, years and place, a small aligned
+ * table, the key figures and the notes. Cheap in tokens; the full result stays with the answer.
+ * Never the SQL.
+ */
+import type { AnalyticsResult, Cell } from '../../analytics/index.ts';
+import type { SqlTable } from './types.ts';
+
+/** Longest text before rows are dropped (about 350 tokens). */
+const BUDGET = 1400;
+/** Widest cell: room for a list in a two-column table (the data summary), less in wide ones. */
+const cellWidth = (columns: number) => (columns <= 2 ? 72 : 32);
+/** Numbers that are labels, not quantities (years, ranks, ids): no separators, no rounding. */
+const isLabel = (key: string) =>
+  /^(year|rank|fips|fips_code|at_year|start_year|end_year)$|(^|_)id$/.test(key);
+
+/** "1,234,568" for acres and counts; "12.3%" for percents; years as they are. */
+export function formatValue(v: Cell | undefined, key: string, unit = ''): string {
+  if (v === null || v === undefined) return '-';
+  if (typeof v === 'string') return v;
+  if (!Number.isFinite(v)) return String(v);
+  if (unit.includes('percent') || key.endsWith('_pct')) return `${v.toFixed(1)}%`;
+  if (isLabel(key)) return String(v);
+  if (unit === 'acres' || Math.abs(v) >= 10 || Number.isInteger(v)) {
+    return Math.round(v).toLocaleString('en-US');
+  }
+  return String(Math.round(v * 100) / 100);
+}
+
+function yearsLine(y: AnalyticsResult['years']): string {
+  if (y.kind === 'point') return `Year: ${y.start} (point in time)`;
+  const span = y.start === y.end ? String(y.start) : `${y.start}-${y.end}`;
+  return y.kind === 'horizon' ? `Years: ${span} (change over the period)` : `Years: ${span}`;
+}
+
+function clip(s: string, width: number): string {
+  return s.length > width ? `${s.slice(0, width - 1)}…` : s;
+}
+
+/** An aligned text table: numbers right, text left, "… N more rows" when cut. */
+export function textTable(
+  columns: readonly string[],
+  rows: readonly Record<string, Cell>[],
+  units: Readonly<Record<string, string>>,
+  maxRows: number,
+): string {
+  if (columns.length === 0 || rows.length === 0) return '(no rows)';
+  const shown = rows.slice(0, Math.max(0, maxRows));
+  const width = cellWidth(columns.length);
+  const cells = shown.map((r) => columns.map((c) => clip(formatValue(r[c], c, units[c]), width)));
+  // Right-aligned only when every value is a number: a mixed column reads better left-aligned.
+  const numeric = columns.map((c) =>
+    shown.every((r) => r[c] === null || r[c] === undefined || typeof r[c] === 'number'),
+  );
+  const widths = columns.map((c, i) => Math.max(c.length, ...cells.map((row) => row[i]!.length)));
+  const line = (values: string[]) =>
+    values
+      .map((v, i) => (numeric[i] ? v.padStart(widths[i]!) : v.padEnd(widths[i]!)))
+      .join('  ')
+      .trimEnd();
+  const lines = [line([...columns]), ...cells.map(line)];
+  if (rows.length > shown.length) lines.push(`… ${rows.length - shown.length} more rows`);
+  return lines.join('\n');
+}
+
+function figuresLine(figures: AnalyticsResult['figures']): string {
+  const parts = Object.entries(figures).map(
+    ([k, v]) => `${k.replace(/_/g, ' ')}: ${formatValue(v, k)}`,
+  );
+  return parts.length ? `Key figures (areas in acres): ${parts.join('; ')}` : '';
+}
+
+/**
+ * A domain query's result as compact text for the model. Shows at most `maxRows` rows, fewer if
+ * the text would grow past about 350 tokens.
+ */
+export function compactText(result: AnalyticsResult, maxRows = 12): string {
+  const head = [
+    result.title,
+    `Scenario: ${result.scenario.join(', ')} | ${yearsLine(result.years)} | Where: ${result.geography.label}`,
+  ];
+  const tail = [figuresLine(result.figures), ...result.notes.map((n) => `Note: ${n}`)];
+  let rows = Math.min(maxRows, result.rows.length);
+  for (;;) {
+    const table = textTable(result.columns, result.rows, result.units, rows);
+    const text = [...head, table, ...tail].filter(Boolean).join('\n');
+    if (text.length <= BUDGET || rows <= 3) return text;
+    rows = Math.max(3, rows - Math.ceil(rows / 4));
+  }
+}
+
+/** run_sql's rows as compact text: a count, the table, and whether the limit cut it short. */
+export function compactSqlText(table: SqlTable, maxRows = 12): string {
+  const count = `${table.rows.length} row${table.rows.length === 1 ? '' : 's'}${table.truncated ? ` (cut at the limit of ${table.limit}; more exist)` : ''}`;
+  let rows = Math.min(maxRows, table.rows.length);
+  for (;;) {
+    const text = [`SQL result: ${count}`, textTable(table.columns, table.rows, {}, rows)].join(
+      '\n',
+    );
+    if (text.length <= BUDGET || rows <= 3) return text;
+    rows = Math.max(3, rows - Math.ceil(rows / 4));
+  }
+}

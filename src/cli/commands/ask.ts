@@ -1,0 +1,75 @@
+import { openAnalytics } from '../../analytics/open.ts';
+import { answerQuestion, createOfflineAgent, type AskResult } from '../../agent/index.ts';
+import { AppError } from '../../domain/index.ts';
+import { cliConfig } from '../context.ts';
+import { table } from '../format.ts';
+
+/**
+ * `landuse ask "question"`: one answer from the agent (the offline planner by default), as
+ * terminal text with aligned tables, or as the JSON object of the API with `--json`.
+ */
+export async function askCommand(
+  question: string,
+  opts: { json?: boolean; thread?: string; provider?: string; db?: string },
+): Promise<AskResult> {
+  const config = cliConfig();
+  const provider = opts.provider ?? config.provider;
+  if (provider !== 'offline') {
+    throw new AppError(
+      'usage:provider_unavailable',
+      `Provider "${provider}" is not available in this version; the offline planner is. Use --provider offline.`,
+    );
+  }
+  const service = await openAnalytics(config, { path: opts.db, poolSize: 1 });
+  try {
+    const agent = createOfflineAgent(service, {
+      maxIterations: config.maxIterations,
+      maxRows: config.maxQueryRows,
+      enableSql: config.enableSqlTool,
+    });
+    const result = await answerQuestion({
+      agent,
+      question,
+      threadId: opts.thread,
+      provider,
+      dataset: service.ctx.dataset,
+      timeoutMs: config.maxExecutionTimeSeconds * 1000,
+    });
+    process.stdout.write(
+      opts.json
+        ? `${JSON.stringify(result)}\n`
+        : `${presentAnswer(result, config.defaultDisplayLimit)}\n`,
+    );
+    return result;
+  } finally {
+    await service.close();
+  }
+}
+
+/** Markdown for the terminal: bold as bold, italics dimmed, then each table aligned. */
+export function presentAnswer(r: AskResult, displayLimit: number): string {
+  const tty = process.stdout.isTTY;
+  const text = r.answer
+    .replace(/\*\*(.+?)\*\*/g, (_, s: string) => (tty ? `\u001b[1m${s}\u001b[22m` : s))
+    .replace(/(^|\s)_(.+?)_(?=\s|$)/g, (_, pre: string, s: string) =>
+      tty ? `${pre}\u001b[2m${s}\u001b[22m` : `${pre}${s}`,
+    );
+  const tables = r.tables.map((t) => {
+    const rows = t.rows.slice(0, displayLimit).map((row) => t.columns.map((c) => cellText(row[c])));
+    const more =
+      t.rows.length > displayLimit
+        ? `\n(${t.rows.length - displayLimit} more rows; use --json for all)`
+        : '';
+    return `${t.title}\n${table(t.columns, rows)}${more}`;
+  });
+  const follow = r.followUps.length
+    ? `\nYou could also ask:\n${r.followUps.map((f) => `  - ${f}`).join('\n')}`
+    : '';
+  return [text, ...tables].join('\n\n') + follow;
+}
+
+function cellText(v: unknown): string | number {
+  if (typeof v === 'number' || typeof v === 'string') return v;
+  if (v === null || v === undefined) return '';
+  return JSON.stringify(v);
+}

@@ -1,0 +1,116 @@
+import { BaseChatModel } from '@langchain/core/language_models/chat_models';
+import { AIMessage, type BaseMessage } from '@langchain/core/messages';
+import type { ChatResult } from '@langchain/core/outputs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { answerQuestion, createOfflineAgent, type AgentGraph } from '../src/agent/index.ts';
+import { createAgentGraph } from '../src/agent/graph.ts';
+import { createTools } from '../src/agent/tools/index.ts';
+import { openAnalytics, type AnalyticsService } from '../src/analytics/open.ts';
+import { loadConfig } from '../src/config.ts';
+import { runLoad } from '../src/data/etl/load.ts';
+import { HAND_MADE, quietEffects, tempDir } from './helpers.ts';
+
+describe('the agent with the offline planner', () => {
+  let cleanup: () => Promise<void>;
+  let service: AnalyticsService;
+  let agent: AgentGraph;
+  const ask = (question: string, threadId?: string) =>
+    answerQuestion({
+      agent,
+      question,
+      threadId,
+      provider: 'offline',
+      dataset: service.ctx.dataset,
+      timeoutMs: 10_000,
+    });
+
+  beforeAll(async () => {
+    const t = await tempDir();
+    cleanup = t.cleanup;
+    const db = join(t.dir, 'agent.duckdb');
+    await runLoad({ input: HAND_MADE, db }, quietEffects);
+    service = await openAnalytics(loadConfig({ LANDUSE_DB_PATH: db }), { poolSize: 1 });
+    agent = createOfflineAgent(service, { maxIterations: 8, maxRows: 1000, enableSql: false });
+  });
+  afterAll(async () => {
+    await service.close();
+    await cleanup();
+  });
+
+  it('answers a question with the tool call, its table and the numbers from it', async () => {
+    const r = await ask('Which states have the most urban expansion?');
+    expect(r.toolCalls).toMatchObject([
+      { name: 'compare_states', args: { metric: 'urban_expansion' }, rows: 2 },
+    ]);
+    expect(r.tables[0]!.rows).toMatchObject([
+      { state: 'AL', value: 600 },
+      { state: 'CA', value: 150 },
+    ]);
+    expect(r.answer).toContain('600 acres');
+    expect(r.answer).toContain('150 acres');
+    expect(r.scenario).toEqual(['OVERALL']);
+    expect(r.years).toEqual({ start: 2020, end: 2030 });
+    expect(r.followUps.length).toBeGreaterThan(0);
+    expect(r.provider).toBe('offline');
+    expect(r.timings.totalMs).toBeGreaterThan(0);
+  });
+
+  it('keeps the thread: a follow-up changes only what it says', async () => {
+    const first = await ask('How much new urban land is there in California?');
+    expect(first.toolCalls[0]).toMatchObject({
+      name: 'query_urban_expansion',
+      args: { states: ['CA'] },
+    });
+    const second = await ask('what about under HH?', first.threadId);
+    expect(second.threadId).toBe(first.threadId);
+    expect(second.toolCalls[0]).toMatchObject({
+      name: 'query_urban_expansion',
+      args: { states: ['CA'], scenario: 'HH' },
+    });
+    // Los Angeles under HH: 2 hundred acres of rangeland become urban.
+    expect(second.answer).toContain('**200 acres**');
+  });
+
+  it('declines politely outside the data, with examples, and calls no tool', async () => {
+    const r = await ask('What will the stock market do next year?');
+    expect(r.toolCalls).toEqual([]);
+    expect(r.answer).toMatch(/land use/i);
+    expect(r.answer).toContain('- ');
+  });
+
+  it('ends with a clear message after the most rounds allowed', async () => {
+    class Looping extends BaseChatModel {
+      override _llmType() {
+        return 'looping';
+      }
+      override async _generate(messages: BaseMessage[]): Promise<ChatResult> {
+        const message = new AIMessage({
+          content: '',
+          tool_calls: [
+            { id: `c${messages.length}`, name: 'get_data_summary', args: {}, type: 'tool_call' },
+          ],
+        });
+        return Promise.resolve({ generations: [{ text: '', message }] });
+      }
+    }
+    const looping = createAgentGraph({
+      model: new Looping({}),
+      tools: createTools({ analytics: service.analytics, ctx: service.ctx }),
+      maxIterations: 3,
+    });
+    const r = await answerQuestion({
+      agent: looping,
+      question: 'loop',
+      provider: 'test',
+      dataset: 'rpa',
+      timeoutMs: 10_000,
+    });
+    expect(r.answer).toContain('stopped after 3 steps');
+    expect(r.toolCalls).toHaveLength(2);
+  });
+
+  it('refuses an empty question', async () => {
+    await expect(ask('   ')).rejects.toMatchObject({ code: 'bad_request:empty_question' });
+  });
+});
