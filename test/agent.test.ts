@@ -110,6 +110,25 @@ describe('the agent with the offline planner', () => {
     expect(r.toolCalls).toHaveLength(2);
   });
 
+  it('reports progress in order: tool start, tool end, then the answer text', async () => {
+    const events: string[] = [];
+    const r = await answerQuestion({
+      agent,
+      question: 'How much forest is in Alabama?',
+      provider: 'offline',
+      dataset: 'rpa',
+      timeoutMs: 10_000,
+      onEvent: (e) =>
+        events.push(e.type === 'token' ? `token:${e.text.length > 0}` : `${e.type}:${e.name}`),
+    });
+    expect(events).toEqual([
+      'tool_start:query_land_use_area',
+      'tool_end:query_land_use_area',
+      'token:true',
+    ]);
+    expect(r.answer).toContain('2,100 acres');
+  });
+
   it('refuses an empty question', async () => {
     await expect(ask('   ')).rejects.toMatchObject({ code: 'bad_request:empty_question' });
   });

@@ -139,9 +139,81 @@ describe('the landuse command', () => {
     }
   });
 
+  it('answers questions with the offline planner: text, JSON, JSONL, and a polite decline', async () => {
+    const db = join(dir, 'ask.duckdb');
+    expect((await landuse(['load', '--input', HAND_MADE, '--db', db])).code).toBe(0);
+    const text = await landuse(['ask', 'Which states have the most urban expansion?', '--db', db]);
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout).toContain('Alabama');
+    expect(text.stdout).toContain('600');
+    const json = await landuse(['ask', 'How much forest is in Alabama?', '--json', '--db', db]);
+    const parsed = JSON.parse(json.stdout) as Record<string, unknown>;
+    expect(Object.keys(parsed).sort()).toEqual(
+      [
+        'answer',
+        'dataset',
+        'followUps',
+        'provider',
+        'scenario',
+        'tables',
+        'threadId',
+        'timings',
+        'toolCalls',
+        'usage',
+        'years',
+      ].sort(),
+    );
+    expect(parsed.toolCalls).toMatchObject([
+      { name: 'query_land_use_area', args: { states: ['AL'], land_use: 'forest' } },
+    ]);
+    const declined = await landuse(['ask', 'What will bitcoin cost next year?', '--db', db]);
+    expect(declined.code).toBe(0);
+    expect(declined.stdout).toMatch(/land use/i);
+  });
+
   it('says a database is missing, and how to make one', async () => {
     const r = await landuse(['info', '--db', join(dir, 'nothing.duckdb')]);
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('landuse load --input');
+  });
+});
+
+describe('landuse ask --jsonl and landuse chat', () => {
+  it('reads questions from stdin, one answer per line, and keeps a chat thread', async () => {
+    const { dir, cleanup } = await tempDir();
+    try {
+      const db = join(dir, 'io.duckdb');
+      await run(process.execPath, [BIN, 'load', '--input', HAND_MADE, '--db', db]);
+      const pipe = (args: string[], input: string) =>
+        new Promise<string>((resolve, reject) => {
+          const child = execFile(process.execPath, [BIN, ...args], (error, stdout) =>
+            error ? reject(error) : resolve(stdout),
+          );
+          child.stdin?.end(input);
+        });
+      const lines = (
+        await pipe(
+          ['ask', '--jsonl', '--db', db],
+          'How much forest is in Alabama?\n\nWhat is the capital of France?\n',
+        )
+      )
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l) as { toolCalls: unknown[]; threadId: string });
+      expect(lines).toHaveLength(2);
+      expect(lines[0]!.toolCalls).toHaveLength(1);
+      expect(lines[1]!.toolCalls).toHaveLength(0);
+      expect(lines[0]!.threadId).not.toBe(lines[1]!.threadId);
+
+      const chat = await pipe(
+        ['chat', '--db', db],
+        'How much new urban land is there in California?\nwhat about under HH?\n/thread\n/exit\n',
+      );
+      expect(chat).toContain('**150 acres**');
+      expect(chat).toContain('**200 acres**');
+      expect(chat).toMatch(/Thread [0-9a-f-]{36}/);
+    } finally {
+      await cleanup();
+    }
   });
 });

@@ -20,6 +20,12 @@ export interface AskResult {
   timings: { totalMs: number; llmMs: number; dbMs: number; toolMs: number };
 }
 
+/** What happens while a question is answered, in order. */
+export type AgentEvent =
+  | { type: 'token'; text: string }
+  | { type: 'tool_start'; name: string; args: Record<string, unknown> }
+  | { type: 'tool_end'; name: string; rows: number; durationMs: number; ok: boolean };
+
 /**
  * Asks the agent one question on a thread (a new one unless given) and gathers the answer, the
  * tables behind it and the figures of the turn. Bounded by `timeoutMs`: past it the question is
@@ -32,21 +38,71 @@ export async function answerQuestion(props: {
   provider: string;
   dataset: 'demo' | 'rpa';
   timeoutMs: number;
+  /** Progress as it happens: answer text, tool starts and ends (for chat and SSE). */
+  onEvent?: (event: AgentEvent) => void;
+  /** Abandons the question when aborted (a client that went away). */
+  signal?: AbortSignal;
 }): Promise<AskResult> {
   const question = props.question.trim();
   if (!question) throw new AppError('bad_request:empty_question', 'The question is empty.');
   const threadId = props.threadId ?? randomUUID();
   const started = performance.now();
+  const config = { configurable: { thread_id: threadId } };
+  const emit = props.onEvent ?? (() => {});
   let state: { messages: BaseMessage[] };
   try {
-    state = await props.agent.invoke(
+    const stream = await props.agent.stream(
       { messages: [new HumanMessage(question)] },
       {
-        configurable: { thread_id: threadId },
+        ...config,
         recursionLimit: 50,
-        signal: AbortSignal.timeout(props.timeoutMs),
+        signal: props.signal
+          ? AbortSignal.any([props.signal, AbortSignal.timeout(props.timeoutMs)])
+          : AbortSignal.timeout(props.timeoutMs),
+        streamMode: ['updates', 'messages'],
       },
     );
+    // Model text arrives as tokens where the model streams them; a model that does not (the
+    // offline planner) is sent whole when its node finishes.
+    let streamed = false;
+    for await (const [mode, chunk] of stream as AsyncIterable<[string, unknown]>) {
+      if (mode === 'messages') {
+        const [message, meta] = chunk as [BaseMessage, { langgraph_node?: string }];
+        if (
+          meta.langgraph_node === 'model' &&
+          typeof message.content === 'string' &&
+          message.content
+        ) {
+          streamed = true;
+          emit({ type: 'token', text: message.content });
+        }
+        continue;
+      }
+      const update = chunk as Record<string, { messages?: BaseMessage[] } | undefined>;
+      for (const m of update.model?.messages ?? []) {
+        if (AIMessage.isInstance(m) && m.tool_calls?.length) {
+          for (const call of m.tool_calls)
+            emit({ type: 'tool_start', name: call.name, args: call.args });
+        } else if (!streamed && typeof m.content === 'string' && m.content) {
+          emit({ type: 'token', text: m.content });
+        }
+        streamed = false;
+      }
+      for (const m of update.tools?.messages ?? []) {
+        const artifact = (m as ToolMessage).artifact as ToolArtifact | undefined;
+        emit({
+          type: 'tool_end',
+          name: (m as ToolMessage).name ?? '',
+          rows: artifact?.rows ?? 0,
+          durationMs: artifact?.durationMs ?? 0,
+          ok: artifact !== undefined,
+        });
+      }
+      for (const m of update.limit?.messages ?? []) {
+        if (typeof m.content === 'string') emit({ type: 'token', text: m.content });
+      }
+    }
+    state = (await props.agent.getState(config)).values as { messages: BaseMessage[] };
   } catch (error) {
     if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
       throw new AppError(

@@ -5,7 +5,7 @@ import { createAgentGraph, type AgentGraph } from './graph.ts';
 import { OfflineChatModel } from './models/offline.ts';
 import { createTools } from './tools/index.ts';
 
-export { answerQuestion, type AskResult } from './answer.ts';
+export { answerQuestion, type AgentEvent, type AskResult } from './answer.ts';
 export type { AgentGraph } from './graph.ts';
 
 /** The default agent: the embedded offline planner over the analytics tools. */

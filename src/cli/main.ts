@@ -62,23 +62,49 @@ export function buildProgram(): Command {
   program
     .command('ask')
     .description('ask a question in plain English (the offline planner answers by default)')
-    .argument('<question>', 'e.g. "Which states have the most urban expansion?"')
+    .argument('[question]', 'e.g. "Which states have the most urban expansion?"')
     .option(
       '--json',
       'print the answer object: answer, tables, toolCalls, scenario, years, timings ...',
     )
+    .option('--jsonl', 'read one question per line from stdin, write one answer object per line')
     .option('--thread <id>', 'continue a conversation thread')
     .option('--provider <name>', 'model provider (default LANDUSE_PROVIDER: offline)')
     .option('--db <path>', 'database file (default: LANDUSE_DB_PATH or data/landuse.duckdb)')
     .action(
       async (
-        question: string,
-        opts: { json?: boolean; thread?: string; provider?: string; db?: string },
+        question: string | undefined,
+        opts: { json?: boolean; jsonl?: boolean; thread?: string; provider?: string; db?: string },
       ) => {
         const { askCommand } = await import('./commands/ask.ts');
         await askCommand(question, opts);
       },
     );
+
+  program
+    .command('chat')
+    .description('an interactive session: ask, follow up, /help for commands')
+    .option('--thread <id>', 'continue a conversation thread')
+    .option('--db <path>', 'database file (default: LANDUSE_DB_PATH or data/landuse.duckdb)')
+    .action(async (opts: { thread?: string; db?: string }) => {
+      const { chatCommand } = await import('./commands/chat.ts');
+      await chatCommand(opts);
+    });
+
+  program
+    .command('eval')
+    .description('score the offline planner on a question set (default: eval/dev-questions.jsonl)')
+    .option('--set <file>', 'a JSONL file of {id, question, expect: {tool, args}}')
+    .option('--json', 'print the report as JSON')
+    .option('--min <score>', 'exit 1 when the score (0..1) is below this', (v) => {
+      const n = Number(v);
+      if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('expected a number from 0 to 1.');
+      return n;
+    })
+    .action(async (opts: { set?: string; json?: boolean; min?: number }) => {
+      const { evalCommand } = await import('./commands/eval.ts');
+      evalCommand(opts);
+    });
 
   program
     .command('sql')

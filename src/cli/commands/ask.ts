@@ -1,6 +1,7 @@
 import { openAnalytics } from '../../analytics/open.ts';
 import { answerQuestion, createOfflineAgent, type AskResult } from '../../agent/index.ts';
-import { AppError } from '../../domain/index.ts';
+import { createInterface } from 'node:readline';
+import { AppError, isAppError } from '../../domain/index.ts';
 import { cliConfig } from '../context.ts';
 import { table } from '../format.ts';
 
@@ -9,9 +10,9 @@ import { table } from '../format.ts';
  * terminal text with aligned tables, or as the JSON object of the API with `--json`.
  */
 export async function askCommand(
-  question: string,
-  opts: { json?: boolean; thread?: string; provider?: string; db?: string },
-): Promise<AskResult> {
+  question: string | undefined,
+  opts: { json?: boolean; jsonl?: boolean; thread?: string; provider?: string; db?: string },
+): Promise<void> {
   const config = cliConfig();
   const provider = opts.provider ?? config.provider;
   if (provider !== 'offline') {
@@ -27,20 +28,43 @@ export async function askCommand(
       maxRows: config.maxQueryRows,
       enableSql: config.enableSqlTool,
     });
-    const result = await answerQuestion({
-      agent,
-      question,
-      threadId: opts.thread,
-      provider,
-      dataset: service.ctx.dataset,
-      timeoutMs: config.maxExecutionTimeSeconds * 1000,
-    });
+    const ask = (q: string) =>
+      answerQuestion({
+        agent,
+        question: q,
+        threadId: opts.thread,
+        provider,
+        dataset: service.ctx.dataset,
+        timeoutMs: config.maxExecutionTimeSeconds * 1000,
+      });
+    if (opts.jsonl) {
+      // One question per line in, one answer object per line out; a failed question says so on
+      // its own line and the rest go on. Lines are independent unless --thread is given.
+      for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+        const q = line.trim();
+        if (!q) continue;
+        const out = await ask(q).catch((error: unknown) => ({
+          question: q,
+          error: isAppError(error)
+            ? { code: error.code, message: error.message }
+            : { code: 'internal', message: 'The question could not be answered.' },
+        }));
+        process.stdout.write(`${JSON.stringify(out)}\n`);
+      }
+      return;
+    }
+    if (!question) {
+      throw new AppError(
+        'usage:no_question',
+        'Give a question, or --jsonl to read them from stdin.',
+      );
+    }
+    const result: AskResult = await ask(question);
     process.stdout.write(
       opts.json
         ? `${JSON.stringify(result)}\n`
         : `${presentAnswer(result, config.defaultDisplayLimit)}\n`,
     );
-    return result;
   } finally {
     await service.close();
   }
