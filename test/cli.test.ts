@@ -186,9 +186,10 @@ describe('landuse ask --jsonl and landuse chat', () => {
       await run(process.execPath, [BIN, 'load', '--input', HAND_MADE, '--db', db]);
       const pipe = (args: string[], input: string) =>
         new Promise<string>((resolve, reject) => {
-          const child = execFile(process.execPath, [BIN, ...args], (error, stdout) =>
-            error ? reject(error) : resolve(stdout),
-          );
+          const child = execFile(process.execPath, [BIN, ...args], (error, stdout) => {
+            if (error) reject(new Error(`${args.join(' ')} failed: ${error.message}`));
+            else resolve(stdout);
+          });
           child.stdin?.end(input);
         });
       const lines = (
