@@ -166,6 +166,20 @@ export function buildProgram(): Command {
       await benchQueriesCommand(opts);
     });
 
+  bench
+    .command('ask')
+    .description('the development questions end to end with the offline planner: p50/p95/p99')
+    .option(
+      '--db <path>',
+      'database file (default: LANDUSE_DB_PATH; built from demo data if missing)',
+    )
+    .option('--rounds <n>', 'times through the question set', int, 3)
+    .option('--out <dir>', 'where to write ask.json and ask.md', 'bench/results')
+    .action(async (opts: { db?: string; rounds: number; out: string }) => {
+      const { benchAskCommand } = await import('./commands/bench-ask.ts');
+      await benchAskCommand(opts);
+    });
+
   return program;
 }
 
