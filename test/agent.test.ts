@@ -129,6 +129,46 @@ describe('the agent with the offline planner', () => {
     expect(r.answer).toContain('2,100 acres');
   });
 
+  it('leaves the conversation as it was when a question fails', async () => {
+    let calls = 0;
+    class FailsSecondTime extends BaseChatModel {
+      override _llmType() {
+        return 'flaky';
+      }
+      override async _generate(messages: BaseMessage[]): Promise<ChatResult> {
+        calls++;
+        if (calls === 3) throw new Error('model went away');
+        const last = messages.at(-1)!;
+        const message =
+          last.getType() === 'tool'
+            ? new AIMessage('done')
+            : new AIMessage({
+                content: '',
+                tool_calls: [
+                  { id: `c${calls}`, name: 'get_data_summary', args: {}, type: 'tool_call' },
+                ],
+              });
+        return Promise.resolve({ generations: [{ text: '', message }] });
+      }
+    }
+    const flaky = createAgentGraph({
+      model: new FailsSecondTime({}),
+      tools: createTools({ analytics: service.analytics, ctx: service.ctx }),
+      maxIterations: 5,
+    });
+    const opts = { agent: flaky, provider: 'test', dataset: 'rpa' as const, timeoutMs: 10_000 };
+    const first = await answerQuestion({ ...opts, question: 'one' });
+    const config = { configurable: { thread_id: first.threadId } };
+    const kept = ((await flaky.getState(config)).values as { messages: BaseMessage[] }).messages
+      .length;
+    await expect(
+      answerQuestion({ ...opts, question: 'two', threadId: first.threadId }),
+    ).rejects.toThrow();
+    const after = ((await flaky.getState(config)).values as { messages: BaseMessage[] }).messages;
+    expect(after).toHaveLength(kept);
+    expect(after.at(-1)!.content).toBe('done');
+  });
+
   it('refuses an empty question', async () => {
     await expect(ask('   ')).rejects.toMatchObject({ code: 'bad_request:empty_question' });
   });

@@ -1,4 +1,10 @@
-import { AIMessage, HumanMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
+import {
+  AIMessage,
+  HumanMessage,
+  RemoveMessage,
+  ToolMessage,
+  type BaseMessage,
+} from '@langchain/core/messages';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../domain/index.ts';
 import type { AgentGraph } from './graph.ts';
@@ -49,6 +55,11 @@ export async function answerQuestion(props: {
   const started = performance.now();
   const config = { configurable: { thread_id: threadId } };
   const emit = props.onEvent ?? (() => {});
+  const before = new Set(
+    ((await props.agent.getState(config)).values as { messages?: BaseMessage[] }).messages?.map(
+      (m) => m.id,
+    ) ?? [],
+  );
   let state: { messages: BaseMessage[] };
   try {
     const stream = await props.agent.stream(
@@ -104,6 +115,7 @@ export async function answerQuestion(props: {
     }
     state = (await props.agent.getState(config)).values as { messages: BaseMessage[] };
   } catch (error) {
+    await rollBack(props.agent, config, before);
     if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
       throw new AppError(
         'agent:timeout',
@@ -155,4 +167,20 @@ export async function answerQuestion(props: {
     usage,
     timings: { totalMs, llmMs: Math.max(0, totalMs - toolMs), dbMs: toolMs, toolMs },
   };
+}
+
+/**
+ * Removes what a failed question added to its thread, so the conversation is as it was before
+ * it: no dangling question or tool call for the next turn to trip over.
+ */
+async function rollBack(
+  agent: AgentGraph,
+  config: { configurable: { thread_id: string } },
+  before: ReadonlySet<string | undefined>,
+): Promise<void> {
+  const now =
+    ((await agent.getState(config)).values as { messages?: BaseMessage[] }).messages ?? [];
+  const added = now.filter((m) => m.id !== undefined && !before.has(m.id));
+  if (added.length === 0) return;
+  await agent.updateState(config, { messages: added.map((m) => new RemoveMessage({ id: m.id! })) });
 }
