@@ -9,6 +9,9 @@ import {
   LAST_YEAR,
   SCENARIOS,
   STATES,
+  RPA_REGIONS,
+  RPA_SUBREGIONS,
+  CENSUS_REGIONS,
   allowedEdits,
   closestMatches,
   editDistance,
@@ -107,20 +110,7 @@ export function resolveGeography(
 
 const GEOGRAPHY_NAMES = [
   ...STATES.map((s) => s.name),
-  'North',
-  'South',
-  'Rocky Mountain',
-  'Pacific Coast',
-  'Northeast',
-  'North Central',
-  'Southeast',
-  'South Central',
-  'Great Plains',
-  'Intermountain',
-  'Pacific Northwest',
-  'Pacific Southwest',
-  'Midwest',
-  'West',
+  ...new Set([...RPA_REGIONS, ...RPA_SUBREGIONS, ...CENSUS_REGIONS]),
 ];
 
 /** "Orange County, Florida", "Travis TX", "06037": one county, or an error listing matches. */

@@ -9,21 +9,9 @@ import { params } from '../../analytics/common.ts';
 import { METRICS } from '../../analytics/index.ts';
 import { LAND_USE_KEYS } from '../../domain/index.ts';
 
-export const TOOL_NAMES = [
-  'query_land_use_area',
-  'query_land_use_transitions',
-  'query_urban_expansion',
-  'query_forest_change',
-  'query_agricultural_change',
-  'compare_scenarios',
-  'compare_states',
-  'query_time_series',
-  'query_by_county',
-  'query_top_counties',
-  'compare_climate_models',
-  'get_data_summary',
-] as const;
-export type ToolName = (typeof TOOL_NAMES)[number];
+// One list of tool names, shared with the planner that produces the calls.
+import { TOOL_NAMES, type ToolName } from '../planner/types.ts';
+export { TOOL_NAMES, type ToolName };
 
 /** Metrics of the analytics API, with the aliases models and the planner use. */
 export const TOOL_METRICS = [...METRICS, 'urban_growth', 'land_area'] as const;
