@@ -11,7 +11,8 @@ export async function dataSummary(ctx: AnalyticsContext): Promise<AnalyticsResul
     sql`SELECT
       (SELECT count(*) FROM dim_geography) AS counties,
       (SELECT count(DISTINCT state_abbrev) FROM dim_geography) AS states,
-      (SELECT string_agg(year_range, ', ' ORDER BY start_year) FROM dim_time) AS periods,
+      (SELECT string_agg(year_range, ', ' ORDER BY start_year) FROM dim_time
+        WHERE time_id IN (SELECT DISTINCT time_id FROM fact_landuse_transitions)) AS periods,
       (SELECT string_agg(rpa_code || ' (' || gcm_count || ' runs)', ', ' ORDER BY scenario_id) FROM dim_scenario) AS scenarios,
       (SELECT count(*) FROM dim_climate_model) AS climate_models,
       (SELECT sum(acres) FROM fact_landuse_transitions f JOIN dim_time t USING (time_id)
@@ -40,7 +41,11 @@ export async function dataSummary(ctx: AnalyticsContext): Promise<AnalyticsResul
     rows,
     units: {},
     scenarios: [...SCENARIOS],
-    years: { start: 2012, end: 2070, kind: 'series' },
+    years: {
+      start: ctx.periods[0]?.start ?? 2012,
+      end: ctx.periods.at(-1)?.end ?? 2070,
+      kind: 'series',
+    },
     geography: { label: 'the conterminous US', level: 'nation', states: [], counties: [] },
     figures: {
       dataset: ctx.dataset,
