@@ -58,6 +58,8 @@ export interface Config {
   readonly rateLimitWindowSeconds: number;
   /** LANDUSE_ENABLE_MEMORY: keep conversation threads between questions (default true). */
   readonly enableMemory: boolean;
+  /** LANDUSE_THREADS_DB_PATH: the SQLite file of conversation threads (default data/threads.sqlite). */
+  readonly threadsDbPath: string;
   /** LANDUSE_MAX_HISTORY_LENGTH: messages of a thread sent to the model (default 20). */
   readonly maxHistoryLength: number;
   /** LANDUSE_ENABLE_SQL_TOOL: give the agent the guarded free-form SQL tool (default false). */
@@ -332,6 +334,15 @@ export const SETTINGS: { readonly [K in keyof Config]-?: Setting<Config[K]> } = 
     group: 'Agent',
     description: 'Keep conversation threads so follow-up questions have context.',
     ...flag(true),
+  },
+  threadsDbPath: {
+    env: 'LANDUSE_THREADS_DB_PATH',
+    group: 'Agent',
+    description:
+      'The SQLite file where conversation threads are kept (with LANDUSE_ENABLE_MEMORY).',
+    accepts: 'a file path',
+    default: 'data/threads.sqlite',
+    schema: z.string().trim().min(1).default('data/threads.sqlite'),
   },
   maxHistoryLength: {
     env: 'LANDUSE_MAX_HISTORY_LENGTH',

@@ -169,6 +169,59 @@ describe('the agent with the offline planner', () => {
     expect(after.at(-1)!.content).toBe('done');
   });
 
+  it('answers a tool call with unparseable arguments with an error the model recovers from', async () => {
+    let calls = 0;
+    class Garbled extends BaseChatModel {
+      override _llmType() {
+        return 'garbled';
+      }
+      override async _generate(messages: BaseMessage[]): Promise<ChatResult> {
+        calls++;
+        const last = messages.at(-1)!;
+        const message =
+          calls === 1
+            ? new AIMessage({
+                content: '',
+                invalid_tool_calls: [
+                  {
+                    id: 'bad1',
+                    name: 'get_data_summary',
+                    args: '{not json',
+                    error: 'parse',
+                    type: 'invalid_tool_call',
+                  },
+                ],
+              })
+            : calls === 2
+              ? new AIMessage({
+                  content: '',
+                  tool_calls: [
+                    { id: 'ok1', name: 'get_data_summary', args: {}, type: 'tool_call' },
+                  ],
+                })
+              : new AIMessage(
+                  `recovered after: ${messages.at(-3)?.text.slice(0, 40) ?? ''} | ${last.getType()}`,
+                );
+        return Promise.resolve({ generations: [{ text: '', message }] });
+      }
+    }
+    const garbled = createAgentGraph({
+      model: new Garbled({}),
+      tools: createTools({ analytics: service.analytics, ctx: service.ctx }),
+      maxIterations: 5,
+    });
+    const r = await answerQuestion({
+      agent: garbled,
+      question: 'q',
+      provider: 'test',
+      dataset: 'rpa',
+      timeoutMs: 10_000,
+    });
+    expect(r.toolCalls.map((c) => c.name)).toEqual(['get_data_summary']);
+    expect(r.answer).toContain('recovered after');
+    expect(calls).toBe(3);
+  });
+
   it('refuses an empty question', async () => {
     await expect(ask('   ')).rejects.toMatchObject({ code: 'bad_request:empty_question' });
   });

@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import os from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,6 +8,9 @@ import { HAND_MADE, tempDir } from './helpers.ts';
 
 const run = promisify(execFile);
 const BIN = join(import.meta.dirname, '..', 'bin', 'landuse.js');
+// Conversation threads of these runs go to a scratch file, not the project's data/.
+const THREADS = join(os.tmpdir(), `landuse-cli-threads-${process.pid}.sqlite`);
+afterAll(() => rm(THREADS, { force: true }));
 
 /** Runs `landuse ...` as a user would; resolves with the exit code instead of throwing. */
 async function landuse(
@@ -14,7 +19,7 @@ async function landuse(
 ): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
     const { stdout, stderr } = await run(process.execPath, [BIN, ...args], {
-      env: { ...process.env, ...env },
+      env: { ...process.env, LANDUSE_THREADS_DB_PATH: THREADS, ...env },
     });
     return { code: 0, stdout, stderr };
   } catch (e) {
@@ -166,6 +171,21 @@ describe('the landuse command', () => {
     expect(parsed.toolCalls).toMatchObject([
       { name: 'query_land_use_area', args: { states: ['AL'], land_use: 'forest' } },
     ]);
+    // A thread continues across separate runs (SQLite memory).
+    const threadId = String(parsed.threadId);
+    const followUp = await landuse([
+      'ask',
+      'and in California?',
+      '--thread',
+      threadId,
+      '--json',
+      '--db',
+      db,
+    ]);
+    expect(JSON.parse(followUp.stdout)).toMatchObject({
+      threadId,
+      toolCalls: [{ name: 'query_land_use_area', args: { states: ['CA'], land_use: 'forest' } }],
+    });
     const declined = await landuse(['ask', 'What will bitcoin cost next year?', '--db', db]);
     expect(declined.code).toBe(0);
     expect(declined.stdout).toMatch(/land use/i);
@@ -186,10 +206,15 @@ describe('landuse ask --jsonl and landuse chat', () => {
       await run(process.execPath, [BIN, 'load', '--input', HAND_MADE, '--db', db]);
       const pipe = (args: string[], input: string) =>
         new Promise<string>((resolve, reject) => {
-          const child = execFile(process.execPath, [BIN, ...args], (error, stdout) => {
-            if (error) reject(new Error(`${args.join(' ')} failed: ${error.message}`));
-            else resolve(stdout);
-          });
+          const child = execFile(
+            process.execPath,
+            [BIN, ...args],
+            { env: { ...process.env, LANDUSE_THREADS_DB_PATH: THREADS } },
+            (error, stdout) => {
+              if (error) reject(new Error(`${args.join(' ')} failed: ${error.message}`));
+              else resolve(stdout);
+            },
+          );
           child.stdin?.end(input);
         });
       const lines = (

@@ -79,13 +79,11 @@ export async function answerQuestion(props: {
     for await (const [mode, chunk] of stream as AsyncIterable<[string, unknown]>) {
       if (mode === 'messages') {
         const [message, meta] = chunk as [BaseMessage, { langgraph_node?: string }];
-        if (
-          meta.langgraph_node === 'model' &&
-          typeof message.content === 'string' &&
-          message.content
-        ) {
+        // .text flattens content blocks (Anthropic streams text as blocks when tools are bound).
+        const text = meta.langgraph_node === 'model' ? message.text : '';
+        if (text) {
           streamed = true;
-          emit({ type: 'token', text: message.content });
+          emit({ type: 'token', text });
         }
         continue;
       }

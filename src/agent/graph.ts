@@ -1,5 +1,5 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import { AIMessage, HumanMessage, type BaseMessage } from '@langchain/core/messages';
+import { AIMessage, HumanMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import { tool, type StructuredToolInterface } from '@langchain/core/tools';
 import {
   END,
@@ -11,6 +11,7 @@ import {
 } from '@langchain/langgraph';
 import { ToolNode } from '@langchain/langgraph/prebuilt';
 import { AppError, isAppError } from '../domain/index.ts';
+import { compactThreadUpdate, trimHistory } from './memory/index.ts';
 import type { ToolArtifact } from './models/offline.ts';
 import type { AgentTool } from './tools/index.ts';
 
@@ -21,6 +22,11 @@ export interface AgentOptions {
   checkpointer?: BaseCheckpointSaver;
   /** Most model rounds for one question (LANDUSE_MAX_ITERATIONS). */
   maxIterations: number;
+  /**
+   * Messages of a thread kept and sent to the model (LANDUSE_MAX_HISTORY_LENGTH, default 20);
+   * older turns are folded into a running summary, so a thread never grows without bound.
+   */
+  maxHistoryLength?: number;
 }
 
 /**
@@ -58,6 +64,40 @@ export function toLangChainTools(tools: AgentTool[]): StructuredToolInterface[] 
   );
 }
 
+/**
+ * A model that sent a tool call whose arguments are not valid JSON gets, instead of a silent end
+ * of the turn, the call answered with an error it can act on; it tries again on the next round.
+ */
+export function repairInvalidToolCalls(response: BaseMessage): BaseMessage[] {
+  if (!AIMessage.isInstance(response)) return [response];
+  const invalid = response.invalid_tool_calls ?? [];
+  if (invalid.length === 0 || (response.tool_calls?.length ?? 0) > 0) return [response];
+  const calls = invalid.map((c, i) => ({
+    id: c.id ?? `invalid_${i}`,
+    name: c.name ?? 'unknown_tool',
+    args: {},
+    type: 'tool_call' as const,
+  }));
+  const repaired = new AIMessage({
+    content: response.content,
+    tool_calls: calls,
+    ...(response.id ? { id: response.id } : {}),
+    ...(response.usage_metadata ? { usage_metadata: response.usage_metadata } : {}),
+  });
+  return [
+    repaired,
+    ...calls.map(
+      (c) =>
+        new ToolMessage({
+          tool_call_id: c.id,
+          name: c.name,
+          status: 'error',
+          content: `Error: the arguments of ${c.name} were not a valid JSON object. Call it again with a JSON object of arguments.`,
+        }),
+    ),
+  ];
+}
+
 /** Model rounds since the question that started this turn. */
 function roundsThisTurn(messages: BaseMessage[]): number {
   const start = messages.findLastIndex((m) => HumanMessage.isInstance(m));
@@ -70,27 +110,40 @@ function roundsThisTurn(messages: BaseMessage[]): number {
  */
 export function createAgentGraph(options: AgentOptions) {
   const tools = toLangChainTools(options.tools);
+  const historyLength = options.maxHistoryLength ?? 20;
   const model = options.model.bindTools ? options.model.bindTools(tools) : options.model;
   const next = (state: typeof MessagesAnnotation.State) => {
     const last = state.messages.at(-1);
+    const limited = roundsThisTurn(state.messages) >= options.maxIterations;
+    // A repaired malformed call already carries its error results: back to the model.
+    if (ToolMessage.isInstance(last)) return limited ? 'limit' : 'model';
     if (!AIMessage.isInstance(last) || !last.tool_calls?.length) return END;
-    return roundsThisTurn(state.messages) >= options.maxIterations ? 'limit' : 'tools';
+    return limited ? 'limit' : 'tools';
   };
-  return new StateGraph(MessagesAnnotation)
-    .addNode('model', async (state) => ({ messages: [await model.invoke(state.messages)] }))
-    .addNode('tools', new ToolNode(tools))
-    .addNode('limit', () => ({
-      messages: [
-        new AIMessage(
-          `I stopped after ${options.maxIterations} steps without a final answer. Try a narrower question, for example one state, one land use or one scenario.`,
+  return (
+    new StateGraph(MessagesAnnotation)
+      // Its own node, before the model: a summary written here never streams as answer text.
+      .addNode('compact', (state) => compactThreadUpdate(state.messages, historyLength))
+      .addNode('model', async (state) => ({
+        messages: repairInvalidToolCalls(
+          await model.invoke(trimHistory(state.messages, { maxMessages: historyLength })),
         ),
-      ],
-    }))
-    .addEdge(START, 'model')
-    .addConditionalEdges('model', next, ['tools', 'limit', END])
-    .addEdge('tools', 'model')
-    .addEdge('limit', END)
-    .compile({ checkpointer: options.checkpointer ?? new MemorySaver() });
+      }))
+      .addNode('tools', new ToolNode(tools))
+      .addNode('limit', () => ({
+        messages: [
+          new AIMessage(
+            `I stopped after ${options.maxIterations} steps without a final answer. Try a narrower question, for example one state, one land use or one scenario.`,
+          ),
+        ],
+      }))
+      .addEdge(START, 'compact')
+      .addEdge('compact', 'model')
+      .addConditionalEdges('model', next, ['tools', 'limit', 'model', END])
+      .addEdge('tools', 'model')
+      .addEdge('limit', END)
+      .compile({ checkpointer: options.checkpointer ?? new MemorySaver() })
+  );
 }
 
 export type AgentGraph = ReturnType<typeof createAgentGraph>;

@@ -1,14 +1,53 @@
-/** The agent: planner, tools, graph and the answer use case, composed for entry points. */
-import type { AnalyticsService } from '../analytics/open.ts';
+/** The agent: planner, tools, models, graph and the answer use case, composed for entry points. */
 import type { BaseCheckpointSaver } from '@langchain/langgraph';
+import type { AnalyticsService } from '../analytics/open.ts';
+import type { Config } from '../config.ts';
 import { createAgentGraph, type AgentGraph } from './graph.ts';
-import { OfflineChatModel } from './models/offline.ts';
+import { createChatModel, OfflineChatModel } from './models/index.ts';
 import { createTools } from './tools/index.ts';
 
 export { answerQuestion, type AgentEvent, type AskResult } from './answer.ts';
 export type { AgentGraph } from './graph.ts';
+export {
+  createCheckpointer,
+  deleteThread,
+  getThread,
+  listThreads,
+  type ThreadCheckpointer,
+} from './memory/index.ts';
 
-/** The default agent: the embedded offline planner over the analytics tools. */
+/**
+ * The agent for a configuration: the model of LANDUSE_PROVIDER (the offline planner by default;
+ * LLM providers with rate limiting, retries and fallback to the offline planner) over the
+ * analytics tools.
+ */
+export function createAgent(
+  service: AnalyticsService,
+  config: Config,
+  options: { checkpointer?: BaseCheckpointSaver } = {},
+): { agent: AgentGraph; provider: string } {
+  const { model, provider } = createChatModel(config, {
+    dataset: service.ctx.dataset,
+    // A hung provider must leave time, within the question's budget, to retry and fall back.
+    requestTimeoutMs: Math.max(1000, (config.maxExecutionTimeSeconds * 1000) / 3),
+  });
+  const agent = createAgentGraph({
+    model,
+    tools: createTools({
+      analytics: service.analytics,
+      ctx: service.ctx,
+      guard: service.guard,
+      maxRows: config.maxQueryRows,
+      enableSql: config.enableSqlTool,
+    }),
+    maxIterations: config.maxIterations,
+    maxHistoryLength: config.maxHistoryLength,
+    ...(options.checkpointer ? { checkpointer: options.checkpointer } : {}),
+  });
+  return { agent, provider };
+}
+
+/** The default agent, the embedded offline planner, whatever the configuration says. */
 export function createOfflineAgent(
   service: AnalyticsService,
   options: {

@@ -85,8 +85,9 @@ export function buildProgram(): Command {
     .command('chat')
     .description('an interactive session: ask, follow up, /help for commands')
     .option('--thread <id>', 'continue a conversation thread')
+    .option('--provider <name>', 'model provider (default LANDUSE_PROVIDER: offline)')
     .option('--db <path>', 'database file (default: LANDUSE_DB_PATH or data/landuse.duckdb)')
-    .action(async (opts: { thread?: string; db?: string }) => {
+    .action(async (opts: { thread?: string; provider?: string; db?: string }) => {
       const { chatCommand } = await import('./commands/chat.ts');
       await chatCommand(opts);
     });

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import {
   BaseChatModel,
   type BaseChatModelParams,
@@ -62,7 +63,7 @@ function respond(messages: BaseMessage[]): AIMessage {
   return new AIMessage({
     content: '',
     tool_calls: [
-      { id: `call_${messages.length}`, name: plan.tool, args: plan.args, type: 'tool_call' },
+      { id: `call_${randomUUID()}`, name: plan.tool, args: plan.args, type: 'tool_call' },
     ],
     additional_kwargs: { plan },
   });

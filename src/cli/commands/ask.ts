@@ -1,5 +1,11 @@
 import { openAnalytics } from '../../analytics/open.ts';
-import { answerQuestion, createOfflineAgent, type AskResult } from '../../agent/index.ts';
+import {
+  answerQuestion,
+  createAgent,
+  createCheckpointer,
+  type AskResult,
+} from '../../agent/index.ts';
+import { PROVIDERS, type Config, type Provider } from '../../config.ts';
 import { createInterface } from 'node:readline';
 import { AppError, isAppError } from '../../domain/index.ts';
 import { cliConfig } from '../context.ts';
@@ -13,21 +19,14 @@ export async function askCommand(
   question: string | undefined,
   opts: { json?: boolean; jsonl?: boolean; thread?: string; provider?: string; db?: string },
 ): Promise<void> {
-  const config = cliConfig();
-  const provider = opts.provider ?? config.provider;
-  if (provider !== 'offline') {
-    throw new AppError(
-      'usage:provider_unavailable',
-      `Provider "${provider}" is not available in this version; the offline planner is. Use --provider offline.`,
-    );
-  }
+  const config = withProvider(cliConfig(), opts.provider);
   const service = await openAnalytics(config, { path: opts.db, poolSize: 1 });
+  // Threads persist in SQLite (LANDUSE_THREADS_DB_PATH) so --thread works across runs.
+  const checkpointer = config.enableMemory
+    ? createCheckpointer({ kind: 'sqlite', path: config.threadsDbPath })
+    : undefined;
   try {
-    const agent = createOfflineAgent(service, {
-      maxIterations: config.maxIterations,
-      maxRows: config.maxQueryRows,
-      enableSql: config.enableSqlTool,
-    });
+    const { agent, provider } = createAgent(service, config, checkpointer ? { checkpointer } : {});
     const ask = (q: string) =>
       answerQuestion({
         agent,
@@ -66,6 +65,7 @@ export async function askCommand(
         : `${presentAnswer(result, config.defaultDisplayLimit)}\n`,
     );
   } finally {
+    checkpointer?.close();
     await service.close();
   }
 }
@@ -96,4 +96,16 @@ function cellText(v: unknown): string | number {
   if (typeof v === 'number' || typeof v === 'string') return v;
   if (v === null || v === undefined) return '';
   return JSON.stringify(v);
+}
+
+/** The configuration with --provider applied, checked like the setting itself. */
+export function withProvider(config: Config, provider: string | undefined): Config {
+  if (provider === undefined) return config;
+  if (!(PROVIDERS as readonly string[]).includes(provider)) {
+    throw new AppError(
+      'usage:bad_provider',
+      `Unknown provider "${provider}"; choose one of ${PROVIDERS.join(', ')}.`,
+    );
+  }
+  return { ...config, provider: provider as Provider };
 }

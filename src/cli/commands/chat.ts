@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { createInterface } from 'node:readline/promises';
 import { openAnalytics } from '../../analytics/open.ts';
-import { answerQuestion, createOfflineAgent, type AgentEvent } from '../../agent/index.ts';
+import {
+  answerQuestion,
+  createAgent,
+  createCheckpointer,
+  type AgentEvent,
+} from '../../agent/index.ts';
+import { withProvider } from './ask.ts';
 import { isAppError } from '../../domain/index.ts';
 import { cliConfig } from '../context.ts';
 import { table } from '../format.ts';
@@ -35,14 +41,18 @@ function spinner(label: string): () => void {
  * `landuse chat`: an interactive session on one thread. Answers are written as they are
  * produced, a spinner turns while tools run, and a failed question leaves the session going.
  */
-export async function chatCommand(opts: { db?: string; thread?: string }): Promise<void> {
-  const config = cliConfig();
+export async function chatCommand(opts: {
+  db?: string;
+  thread?: string;
+  provider?: string;
+}): Promise<void> {
+  const config = withProvider(cliConfig(), opts.provider);
   const service = await openAnalytics(config, { path: opts.db, poolSize: 2 });
-  const agent = createOfflineAgent(service, {
-    maxIterations: config.maxIterations,
-    maxRows: config.maxQueryRows,
-    enableSql: config.enableSqlTool,
-  });
+  // Threads persist in SQLite (LANDUSE_THREADS_DB_PATH) so --thread works across runs.
+  const checkpointer = config.enableMemory
+    ? createCheckpointer({ kind: 'sqlite', path: config.threadsDbPath })
+    : undefined;
+  const { agent, provider } = createAgent(service, config, checkpointer ? { checkpointer } : {});
   const rl = createInterface({
     input: process.stdin,
     output: process.stdout,
@@ -50,7 +60,7 @@ export async function chatCommand(opts: { db?: string; thread?: string }): Promi
   });
   let thread = opts.thread ?? randomUUID();
   process.stdout.write(
-    `RPA Land Use Analytics (${service.ctx.dataset === 'demo' ? 'DEMO DATA' : '2020 RPA data'}, provider ${config.provider}). /help for help.\n`,
+    `RPA Land Use Analytics (${service.ctx.dataset === 'demo' ? 'DEMO DATA' : '2020 RPA data'}, provider ${provider}). /help for help.\n`,
   );
   try {
     rl.setPrompt('landuse> ');
@@ -72,7 +82,10 @@ export async function chatCommand(opts: { db?: string; thread?: string }): Promi
         } else if (cmd === '/thread') {
           if (arg) thread = arg;
           process.stdout.write(`Thread ${thread}.\n`);
-        } else if (cmd === '/provider') process.stdout.write(`Provider: ${config.provider}.\n`);
+        } else if (cmd === '/provider')
+          process.stdout.write(
+            `Provider: ${provider} (start with --provider NAME to change it).\n`,
+          );
         else process.stdout.write(`Unknown command ${cmd}; /help lists them.\n`);
         rl.prompt();
         continue;
@@ -90,7 +103,7 @@ export async function chatCommand(opts: { db?: string; thread?: string }): Promi
           agent,
           question: line,
           threadId: thread,
-          provider: config.provider,
+          provider,
           dataset: service.ctx.dataset,
           timeoutMs: config.maxExecutionTimeSeconds * 1000,
           onEvent,
@@ -113,6 +126,7 @@ export async function chatCommand(opts: { db?: string; thread?: string }): Promi
     }
   } finally {
     rl.close();
+    checkpointer?.close();
     await service.close();
   }
 }

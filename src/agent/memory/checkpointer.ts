@@ -1,0 +1,173 @@
+import type { RunnableConfig } from '@langchain/core/runnables';
+import {
+  MemorySaver,
+  type BaseCheckpointSaver,
+  type Checkpoint,
+  type CheckpointMetadata,
+} from '@langchain/langgraph';
+import { SqliteSaver } from '@langchain/langgraph-checkpoint-sqlite';
+import Database from 'better-sqlite3';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+/** Checkpoints kept per thread by default: enough for the last turn or two, and no more. */
+export const DEFAULT_KEEP_CHECKPOINTS = 10;
+
+export type CheckpointerOptions =
+  | {
+      kind: 'sqlite';
+      /** The SQLite file, e.g. data/threads.sqlite; its folder is created when missing. */
+      path: string;
+      /** Newest checkpoints kept per thread; older ones are deleted (Infinity keeps all). */
+      keepCheckpoints?: number;
+    }
+  | { kind: 'memory'; keepCheckpoints?: number };
+
+/**
+ * A LangGraph checkpointer that also lists its threads and can be closed. Each super-step of a
+ * run writes a full checkpoint, so both kinds delete all but the newest `keepCheckpoints` of a
+ * thread: with compaction (see trim.ts) keeping each checkpoint small, a thread's storage stays
+ * bounded however long it runs. Old checkpoints are only needed for time travel, which the
+ * agent does not use. (A DeltaChannel state would need the whole chain: do not prune then.)
+ */
+export interface ThreadCheckpointer extends BaseCheckpointSaver {
+  /** Thread ids with at least one checkpoint, in no particular order. */
+  listThreadIds(): Promise<string[]>;
+  /** Frees the database; the checkpointer must not be used afterwards. */
+  close(): void;
+}
+
+/**
+ * The conversation store for the agent's graph: SQLite (a file that outlives the process) by
+ * default, in memory for tests. Opening the file is the only side effect, and it happens here,
+ * not at import time.
+ */
+export function createCheckpointer(options: CheckpointerOptions): ThreadCheckpointer {
+  const keep = options.keepCheckpoints ?? DEFAULT_KEEP_CHECKPOINTS;
+  if (!(keep >= 2)) throw new RangeError('keepCheckpoints must be at least 2.');
+  if (options.kind === 'memory') return new BoundedMemorySaver(keep);
+  if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
+  const db = new Database(options.path);
+  // WAL with NORMAL sync cannot corrupt the file; a crash may lose the
+  // last turn, a fair price for not syncing the disk at every step of every turn.
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  return new BoundedSqliteSaver(db, keep);
+}
+
+function threadOf(config: RunnableConfig): { threadId: string; ns: string } {
+  const c = config.configurable ?? {};
+  return {
+    threadId: String(c.thread_id),
+    ns: typeof c.checkpoint_ns === 'string' ? c.checkpoint_ns : '',
+  };
+}
+
+/** SqliteSaver from @langchain/langgraph-checkpoint-sqlite, pruned after each put. */
+class BoundedSqliteSaver extends SqliteSaver implements ThreadCheckpointer {
+  private readonly keep: number;
+  private pruneStatements?: {
+    cutoff: Database.Statement<[string, string, number], string>;
+    checkpoints: Database.Statement<[string, string, string]>;
+    writes: Database.Statement<[string, string, string]>;
+  };
+
+  constructor(db: Database.Database, keep: number) {
+    super(db);
+    this.keep = keep;
+  }
+
+  override async put(
+    config: RunnableConfig,
+    checkpoint: Checkpoint,
+    metadata: CheckpointMetadata,
+  ): Promise<RunnableConfig> {
+    const saved = await super.put(config, checkpoint, metadata);
+    if (Number.isFinite(this.keep)) this.prune(threadOf(saved));
+    return saved;
+  }
+
+  /** The base class reads the tables lazily, but its deleteThread forgets to create them. */
+  override async deleteThread(threadId: string): Promise<void> {
+    this.setup();
+    await super.deleteThread(threadId);
+  }
+
+  listThreadIds(): Promise<string[]> {
+    this.setup();
+    const ids = this.db
+      .prepare<[], string>(`SELECT DISTINCT thread_id FROM checkpoints WHERE checkpoint_ns = ''`)
+      .pluck()
+      .all();
+    return Promise.resolve(ids);
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private prune({ threadId, ns }: { threadId: string; ns: string }): void {
+    this.pruneStatements ??= {
+      // The newest checkpoint to keep; checkpoint ids are uuid6, so they sort by time.
+      cutoff: this.db
+        .prepare<[string, string, number], string>(
+          `SELECT checkpoint_id FROM checkpoints WHERE thread_id = ? AND checkpoint_ns = ?
+           ORDER BY checkpoint_id DESC LIMIT 1 OFFSET ?`,
+        )
+        .pluck(),
+      checkpoints: this.db.prepare(
+        `DELETE FROM checkpoints WHERE thread_id = ? AND checkpoint_ns = ? AND checkpoint_id < ?`,
+      ),
+      writes: this.db.prepare(
+        `DELETE FROM writes WHERE thread_id = ? AND checkpoint_ns = ? AND checkpoint_id < ?`,
+      ),
+    };
+    const s = this.pruneStatements;
+    this.db.transaction(() => {
+      const cutoff = s.cutoff.get(threadId, ns, this.keep - 1);
+      if (cutoff === undefined) return;
+      s.checkpoints.run(threadId, ns, cutoff);
+      s.writes.run(threadId, ns, cutoff);
+    })();
+  }
+}
+
+/** LangGraph's MemorySaver, pruned after each put like the SQLite one. */
+class BoundedMemorySaver extends MemorySaver implements ThreadCheckpointer {
+  private readonly keep: number;
+
+  constructor(keep: number) {
+    super();
+    this.keep = keep;
+  }
+
+  override async put(
+    config: RunnableConfig,
+    checkpoint: Checkpoint,
+    metadata: CheckpointMetadata,
+  ): Promise<RunnableConfig> {
+    const saved = await super.put(config, checkpoint, metadata);
+    if (Number.isFinite(this.keep)) this.prune(threadOf(saved));
+    return saved;
+  }
+
+  listThreadIds(): Promise<string[]> {
+    return Promise.resolve(Object.keys(this.storage));
+  }
+
+  close(): void {}
+
+  private prune({ threadId, ns }: { threadId: string; ns: string }): void {
+    const checkpoints = this.storage[threadId]?.[ns];
+    if (!checkpoints) return;
+    const ids = Object.keys(checkpoints).sort();
+    const old = new Set(ids.slice(0, Math.max(0, ids.length - this.keep)));
+    if (old.size === 0) return;
+    for (const id of old) delete checkpoints[id];
+    // Writes are keyed by JSON [thread, namespace, checkpoint]; the namespace may be missing.
+    for (const key of Object.keys(this.writes)) {
+      const [t, n, id] = JSON.parse(key) as [string, string | null, string];
+      if (t === threadId && (n ?? '') === ns && old.has(id)) delete this.writes[key];
+    }
+  }
+}

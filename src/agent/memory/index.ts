@@ -1,0 +1,20 @@
+/** Conversation memory: the checkpointer, bounded history and thread management. */
+export {
+  createCheckpointer,
+  DEFAULT_KEEP_CHECKPOINTS,
+  type CheckpointerOptions,
+  type ThreadCheckpointer,
+} from './checkpointer.ts';
+export { deleteThread, getThread, listThreads } from './threads.ts';
+export type { ThreadMessage, ThreadSummary, ThreadView } from './threads.ts';
+export {
+  compactThreadUpdate,
+  extractiveSummary,
+  isSummaryMessage,
+  SUMMARY_LIMITS,
+  SUMMARY_NAME,
+  textOf,
+  trimHistory,
+  type Summarize,
+  type TrimOptions,
+} from './trim.ts';

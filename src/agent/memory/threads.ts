@@ -1,0 +1,135 @@
+import {
+  AIMessage,
+  HumanMessage,
+  isBaseMessage,
+  SystemMessage,
+  ToolMessage,
+  type BaseMessage,
+} from '@langchain/core/messages';
+import type { BaseCheckpointSaver, CheckpointTuple } from '@langchain/langgraph';
+import { textOf } from './trim.ts';
+
+/** One message of a thread as the CLI and the API show it. */
+export interface ThreadMessage {
+  role: 'user' | 'assistant' | 'tool' | 'system';
+  content: string;
+  /** The tools an assistant message called. */
+  toolCalls?: { id?: string; name: string; args: Record<string, unknown> }[];
+  /** For a tool message: the call it answers, and the tool's name. */
+  toolCallId?: string;
+  name?: string;
+}
+
+export interface ThreadView {
+  threadId: string;
+  /** When the thread last changed (ISO 8601, from its newest checkpoint). */
+  updatedAt: string;
+  messages: ThreadMessage[];
+}
+
+export interface ThreadSummary {
+  threadId: string;
+  updatedAt: string;
+  /** Messages stored (after compaction: the recent turns and the summary). */
+  messageCount: number;
+  lastQuestion: string;
+}
+
+/** A checkpointer that can list its threads cheaply (both of createCheckpointer's kinds can). */
+type Listable = BaseCheckpointSaver & { listThreadIds?: () => Promise<string[]> };
+
+/** The threads in a checkpointer, the most recently changed first. */
+export async function listThreads(
+  checkpointer: Listable,
+  options: { limit?: number } = {},
+): Promise<ThreadSummary[]> {
+  const ids = checkpointer.listThreadIds
+    ? await checkpointer.listThreadIds()
+    : await threadIdsFromCheckpoints(checkpointer);
+  const threads: (ThreadSummary & { checkpointId: string })[] = [];
+  for (const threadId of ids) {
+    const tuple = await latest(checkpointer, threadId);
+    if (!tuple) continue;
+    const messages = messagesOf(tuple);
+    const question = messages.findLast((m) => HumanMessage.isInstance(m));
+    threads.push({
+      threadId,
+      updatedAt: tuple.checkpoint.ts,
+      messageCount: messages.length,
+      lastQuestion: question ? textOf(question) : '',
+      checkpointId: tuple.checkpoint.id,
+    });
+  }
+  // Checkpoint ids are uuid6, ordered by time even within one millisecond.
+  threads.sort(
+    (a, b) =>
+      b.updatedAt.localeCompare(a.updatedAt) || b.checkpointId.localeCompare(a.checkpointId),
+  );
+  const listed = threads.map(({ checkpointId: _, ...t }) => t);
+  return options.limit === undefined ? listed : listed.slice(0, options.limit);
+}
+
+/** A thread's stored messages, or undefined when there is no such thread. */
+export async function getThread(
+  checkpointer: BaseCheckpointSaver,
+  threadId: string,
+): Promise<ThreadView | undefined> {
+  const tuple = await latest(checkpointer, threadId);
+  if (!tuple) return undefined;
+  return { threadId, updatedAt: tuple.checkpoint.ts, messages: messagesOf(tuple).map(toView) };
+}
+
+/** Deletes a thread and all its checkpoints; false when there was no such thread. */
+export async function deleteThread(
+  checkpointer: BaseCheckpointSaver,
+  threadId: string,
+): Promise<boolean> {
+  const existed = (await latest(checkpointer, threadId)) !== undefined;
+  await checkpointer.deleteThread(threadId);
+  return existed;
+}
+
+function latest(checkpointer: BaseCheckpointSaver, threadId: string) {
+  return checkpointer.getTuple({ configurable: { thread_id: threadId, checkpoint_ns: '' } });
+}
+
+/** The generic way, for checkpointers without listThreadIds: reads every checkpoint. */
+async function threadIdsFromCheckpoints(checkpointer: BaseCheckpointSaver): Promise<string[]> {
+  const ids = new Set<string>();
+  for await (const t of checkpointer.list({ configurable: {} })) {
+    const c = t.config.configurable ?? {};
+    if ((c.checkpoint_ns ?? '') === '' && typeof c.thread_id === 'string') ids.add(c.thread_id);
+  }
+  return [...ids];
+}
+
+function messagesOf(tuple: CheckpointTuple): BaseMessage[] {
+  const messages = tuple.checkpoint.channel_values.messages;
+  return Array.isArray(messages) ? messages.filter((m) => isBaseMessage(m)) : [];
+}
+
+function toView(m: BaseMessage): ThreadMessage {
+  const content = textOf(m);
+  if (HumanMessage.isInstance(m)) return { role: 'user', content };
+  if (SystemMessage.isInstance(m)) return { role: 'system', content };
+  if (ToolMessage.isInstance(m)) {
+    return {
+      role: 'tool',
+      content,
+      toolCallId: m.tool_call_id,
+      ...(m.name ? { name: m.name } : {}),
+    };
+  }
+  if (AIMessage.isInstance(m) && m.tool_calls?.length) {
+    return {
+      role: 'assistant',
+      content,
+      toolCalls: m.tool_calls.map((c) => ({
+        ...(c.id ? { id: c.id } : {}),
+        name: c.name,
+        args: c.args,
+      })),
+    };
+  }
+  return { role: 'assistant', content };
+}

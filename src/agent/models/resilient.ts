@@ -1,0 +1,184 @@
+/**
+ * A chat model around a provider's: every call waits its turn in the rate limiter, retries with
+ * backoff on rate limits, server errors and timeouts, and when the provider still fails, hands
+ * the question to the offline planner, whose answer says so. With no fallback the failure
+ * becomes an AppError('agent:provider_failed') that names no key, URL or internals.
+ */
+import type { BaseLanguageModelInput } from '@langchain/core/language_models/base';
+import {
+  BaseChatModel,
+  type BaseChatModelCallOptions,
+  type BindToolsInput,
+} from '@langchain/core/language_models/chat_models';
+import {
+  AIMessage,
+  AIMessageChunk,
+  HumanMessage,
+  SystemMessage,
+  type BaseMessage,
+} from '@langchain/core/messages';
+import type { ChatResult } from '@langchain/core/outputs';
+import { ensureConfig, type Runnable } from '@langchain/core/runnables';
+import { AppError } from '../../domain/index.ts';
+import type { Clock, RateLimiter } from './rate-limit.ts';
+import { describeFailure, isRetryable, retryDelayMs, type RetryPolicy } from './retry.ts';
+
+type ChatRunnable = Runnable<BaseLanguageModelInput, AIMessageChunk, BaseChatModelCallOptions>;
+
+/** What happened to a provider call, for logs: never a key or a prompt. */
+export type ProviderEvent =
+  | { type: 'retry'; provider: string; attempt: number; delayMs: number; reason: string }
+  | { type: 'fallback'; provider: string; reason: string };
+
+export interface ResilientOptions {
+  /** The provider's name as people know it: "anthropic", "openai", ... */
+  provider: string;
+  /** The provider's chat model, unbound. */
+  model: BaseChatModel;
+  /** The offline planner; undefined means failures propagate (LANDUSE_FALLBACK_TO_OFFLINE=false). */
+  fallback: BaseChatModel | undefined;
+  limiter: RateLimiter;
+  retry: RetryPolicy;
+  clock: Clock;
+  /** Put first in the conversation sent to the provider (not to the offline planner). */
+  systemPrompt?: string | undefined;
+  onEvent?: ((event: ProviderEvent) => void) | undefined;
+}
+
+/** The first line of an answer the offline planner gave in the provider's place. */
+export function fallbackNote(provider: string): string {
+  return `The ${provider} model could not be reached; the offline planner answered.`;
+}
+
+/** Marks the planner's messages of a turn it took over, so the rest of the turn stays with it. */
+const FALLBACK_KEY = 'fallbackFrom';
+
+export class ResilientChatModel extends BaseChatModel {
+  readonly options: ResilientOptions;
+  private readonly bound: ChatRunnable;
+
+  constructor(options: ResilientOptions, bound?: ChatRunnable) {
+    super({});
+    this.options = options;
+    this.bound = bound ?? options.model;
+  }
+
+  // Called by the base constructor, before this class's fields are set.
+  override _llmType(): string {
+    return 'resilient';
+  }
+
+  override bindTools(
+    tools: BindToolsInput[],
+    kwargs?: Partial<BaseChatModelCallOptions>,
+  ): ResilientChatModel {
+    const { model } = this.options;
+    if (!model.bindTools) throw new Error(`The ${this.options.provider} model cannot use tools.`);
+    return new ResilientChatModel(this.options, model.bindTools(tools, kwargs));
+  }
+
+  /**
+   * Calls the provider directly (not as a nested model run), so its streamed tokens, usage and
+   * message reach the graph as they would without this wrapper.
+   */
+  override async invoke(
+    input: BaseLanguageModelInput,
+    options?: Partial<BaseChatModelCallOptions>,
+  ): Promise<AIMessageChunk> {
+    const config = ensureConfig(options);
+    const messages = ResilientChatModel._convertInputToPromptValue(input).toChatMessages();
+    const { provider, fallback, limiter, retry, clock, onEvent } = this.options;
+    if (fallback && tookOverThisTurn(messages)) return this.offline(fallback, messages, config);
+    const prompt = this.withSystemPrompt(messages);
+    for (let attempt = 0; ; attempt++) {
+      await limiter.acquire(config.signal);
+      try {
+        return plainAnswer(await this.bound.invoke(prompt, config));
+      } catch (error) {
+        // The question was abandoned (overall timeout, client gone): not the provider's fault.
+        if (config.signal?.aborted) throw error;
+        const reason = describeFailure(error);
+        if (attempt < retry.maxRetries && isRetryable(error)) {
+          const delayMs = retryDelayMs(attempt, retry, error);
+          onEvent?.({ type: 'retry', provider, attempt: attempt + 1, delayMs, reason });
+          await clock.sleep(delayMs, config.signal);
+          continue;
+        }
+        if (!fallback) {
+          throw new AppError(
+            'agent:provider_failed',
+            `The ${provider} model could not answer (${reason}). Try again later, or use LANDUSE_PROVIDER=offline.`,
+            { cause: error, details: { provider, reason } },
+          );
+        }
+        onEvent?.({ type: 'fallback', provider, reason });
+        return this.offline(fallback, messages, config);
+      }
+    }
+  }
+
+  override async _generate(
+    messages: BaseMessage[],
+    options: this['ParsedCallOptions'],
+  ): Promise<ChatResult> {
+    const message = await this.invoke(messages, options);
+    return { generations: [{ text: message.text, message }] };
+  }
+
+  /** The prompt first; a system message already there (a history summary) joins it. */
+  private withSystemPrompt(messages: BaseMessage[]): BaseMessage[] {
+    const { systemPrompt } = this.options;
+    if (!systemPrompt) return messages;
+    const [first, ...rest] = messages;
+    if (first && SystemMessage.isInstance(first)) {
+      return [new SystemMessage(`${systemPrompt}\n\n${first.text}`), ...rest];
+    }
+    return [new SystemMessage(systemPrompt), ...messages];
+  }
+
+  /** The planner's reply, marked; its final answer starts with the note. */
+  private async offline(
+    fallback: BaseChatModel,
+    messages: BaseMessage[],
+    config: ReturnType<typeof ensureConfig>,
+  ): Promise<AIMessageChunk> {
+    const { provider } = this.options;
+    // "nostream": the planner's text without the note must not reach a streaming client; the
+    // graph sends the finished message instead.
+    const reply = await fallback.invoke(messages, {
+      ...config,
+      tags: [...(config.tags ?? []), 'nostream'],
+    });
+    const text = reply.text;
+    const calls = reply.tool_calls ?? [];
+    return new AIMessageChunk({
+      content: calls.length > 0 ? text : `${fallbackNote(provider)}\n\n${text}`,
+      tool_calls: calls,
+      additional_kwargs: { ...reply.additional_kwargs, [FALLBACK_KEY]: provider },
+    });
+  }
+}
+
+/**
+ * A final answer as one string: streamed Anthropic replies arrive as content blocks, and the
+ * answer, the thread and the presenters read text. Tool-call turns keep their blocks, which the
+ * provider may need back as they were.
+ */
+function plainAnswer(message: AIMessageChunk): AIMessageChunk {
+  if (typeof message.content === 'string' || message.tool_calls?.length) return message;
+  return new AIMessageChunk({
+    content: message.text,
+    id: message.id,
+    additional_kwargs: message.additional_kwargs,
+    response_metadata: message.response_metadata,
+    ...(message.usage_metadata ? { usage_metadata: message.usage_metadata } : {}),
+  });
+}
+
+/** True when the offline planner already took this turn over (it then also ends it). */
+function tookOverThisTurn(messages: BaseMessage[]): boolean {
+  const start = messages.findLastIndex((m) => HumanMessage.isInstance(m));
+  return messages
+    .slice(start + 1)
+    .some((m) => AIMessage.isInstance(m) && m.additional_kwargs[FALLBACK_KEY] !== undefined);
+}
