@@ -44,7 +44,7 @@ describe('loadConfig defaults', () => {
       rateLimitCalls: 50,
       rateLimitWindowSeconds: 60,
       enableMemory: true,
-    threadsDbPath: 'data/threads.sqlite',
+      threadsDbPath: 'data/threads.sqlite',
       maxHistoryLength: 20,
       enableSqlTool: false,
       fallbackToOffline: true,
