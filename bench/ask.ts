@@ -6,7 +6,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { loadQuestionSet } from '../src/agent/eval.ts';
-import { answerQuestion, createOfflineAgent } from '../src/agent/index.ts';
+import { answerQuestion, createAgent, createOfflineAgent } from '../src/agent/index.ts';
 import { openAnalytics } from '../src/analytics/open.ts';
 import type { Config } from '../src/config.ts';
 
@@ -18,6 +18,7 @@ export interface AskBenchmark {
   uncached: { p50: number; p95: number; p99: number; max: number };
   cached: { p50: number; p95: number; p99: number; max: number };
   target: { p95Ms: number };
+  provider?: ProviderOverhead;
 }
 
 function stats(xs: number[]) {
@@ -72,6 +73,12 @@ export async function runAskBenchmark(
   };
   const uncached = await measure(false, 'uncached', 0);
   const cached = await measure(true, 'cached', 0.5);
+  progress(0.99, 'with a scripted provider');
+  const provider = await runProviderOverhead(config, {
+    db: options.db,
+    questions: 20,
+    delayMs: 200,
+  });
   progress(1, 'done');
   const cpus = os.cpus();
   return {
@@ -82,6 +89,80 @@ export async function runAskBenchmark(
     uncached,
     cached,
     target: { p95Ms: 50 },
+    provider,
+  };
+}
+
+export interface ProviderOverhead {
+  questions: number;
+  modelDelayMs: number;
+  modelCallsPerQuestion: number;
+  totalP50: number;
+  totalP95: number;
+  /** (time per question - the model's own time) / the model's own time, at p50. */
+  overheadP50: number;
+  overheadP95: number;
+  target: number;
+}
+
+/**
+ * What the agent adds on top of an LLM: a scripted OpenAI-protocol server on 127.0.0.1 that
+ * takes `delayMs` to answer each call (a tool call, then the answer), and the real graph, tools
+ * and DuckDB in between.
+ */
+export async function runProviderOverhead(
+  config: Config,
+  options: { db: string; questions: number; delayMs: number },
+): Promise<ProviderOverhead> {
+  const { startOpenAIServer } = await import('../test/scripted/openai.ts');
+  const script = Array.from({ length: options.questions + 1 }, () => [
+    { tool: 'compare_states', args: { metric: 'urban_expansion' } },
+    { text: 'Texas leads in urban expansion.' },
+  ]).flat();
+  const server = await startOpenAIServer(script, { delayMs: options.delayMs });
+  const llmConfig: Config = {
+    ...config,
+    provider: 'openai-compatible',
+    baseUrl: server.url,
+    model: 'scripted',
+    openaiApiKey: 'bench-key',
+    rateLimitCalls: 10_000,
+    fallbackToOffline: false,
+  };
+  // With the result cache, as the server runs: the repeated question's tool result is cached.
+  const service = await openAnalytics(llmConfig, { path: options.db });
+  const times: number[] = [];
+  try {
+    const { agent, provider } = createAgent(service, llmConfig);
+    const ask = () =>
+      answerQuestion({
+        agent,
+        question: 'Which states have the most urban expansion?',
+        provider,
+        dataset: service.ctx.dataset,
+        timeoutMs: 30_000,
+      });
+    await ask();
+    for (let i = 0; i < options.questions; i++) {
+      const t0 = performance.now();
+      await ask();
+      times.push(performance.now() - t0);
+    }
+  } finally {
+    await service.close();
+    await server.close();
+  }
+  const s = stats(times);
+  const model = 2 * options.delayMs;
+  return {
+    questions: options.questions,
+    modelDelayMs: options.delayMs,
+    modelCallsPerQuestion: 2,
+    totalP50: s.p50,
+    totalP95: s.p95,
+    overheadP50: (s.p50 - model) / model,
+    overheadP95: (s.p95 - model) / model,
+    target: 0.1,
   };
 }
 
@@ -100,6 +181,14 @@ export function askBenchmarkMarkdown(b: AskBenchmark): string {
     row('on (as the server runs)', b.cached),
     '',
     `Target: p95 at most ${b.target.p95Ms} ms per question: ${b.uncached.p95 <= b.target.p95Ms ? 'met' : 'MISSED'} without the cache, ${b.cached.p95 <= b.target.p95Ms ? 'met' : 'MISSED'} with it.`,
+    ...(b.provider
+      ? [
+          '',
+          '## With an LLM provider',
+          '',
+          `A scripted OpenAI-protocol server on 127.0.0.1 answering each call in ${b.provider.modelDelayMs} ms (a tool call, then the answer: ${b.provider.modelCallsPerQuestion * b.provider.modelDelayMs} ms of model time per question), the real graph, tools and DuckDB between, ${b.provider.questions} questions: p50 ${f(b.provider.totalP50)} ms, p95 ${f(b.provider.totalP95)} ms per question; the agent adds ${(b.provider.overheadP50 * 100).toFixed(1)} % at p50 and ${(b.provider.overheadP95 * 100).toFixed(1)} % at p95 on top of the model's time (target at most ${b.provider.target * 100} %: ${b.provider.overheadP50 <= b.provider.target ? 'met' : 'MISSED'} at p50, ${b.provider.overheadP95 <= b.provider.target ? 'met' : 'MISSED'} at p95). The result cache is on, as the server runs it.`,
+        ]
+      : []),
   ].join('\n')}\n`;
 }
 

@@ -95,13 +95,24 @@ const render: Render = (reply, request, res, n) => {
 };
 
 /** Starts a server that answers with `script`, one reply per request; base URL ends in /v1. */
-export async function startOpenAIServer(script: Reply[]): Promise<ScriptedServer> {
-  const server = await startScriptedServer(script, {
-    render,
-    errorBody: (status, message) => ({
-      error: { message, type: status === 429 ? 'rate_limit_exceeded' : 'server_error', code: null },
-    }),
-  });
+export async function startOpenAIServer(
+  script: Reply[],
+  options: { delayMs?: number } = {},
+): Promise<ScriptedServer> {
+  const server = await startScriptedServer(
+    script,
+    {
+      render,
+      errorBody: (status, message) => ({
+        error: {
+          message,
+          type: status === 429 ? 'rate_limit_exceeded' : 'server_error',
+          code: null,
+        },
+      }),
+    },
+    options,
+  );
   return { ...server, url: `${server.url}/v1` };
 }
 

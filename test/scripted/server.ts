@@ -44,6 +44,7 @@ export interface ScriptedServer {
 export async function startScriptedServer(
   script: Reply[],
   protocol: { render: Render; errorBody: (status: number, message: string) => unknown },
+  options: { delayMs?: number } = {},
 ): Promise<ScriptedServer> {
   const queue = [...script];
   const requests: RecordedRequest[] = [];
@@ -74,7 +75,11 @@ export async function startScriptedServer(
         );
         return;
       }
-      protocol.render(reply, request, res, requests.length);
+      const n = requests.length;
+      // A model's thinking time, for benchmarks that measure what the agent adds on top.
+      if (options.delayMs)
+        setTimeout(() => protocol.render(reply, request, res, n), options.delayMs);
+      else protocol.render(reply, request, res, n);
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
