@@ -222,6 +222,36 @@ describe('the agent with the offline planner', () => {
     expect(calls).toBe(3);
   });
 
+  it('ends with a clear message when the question runs out of time, thread intact', async () => {
+    class Slow extends BaseChatModel {
+      override _llmType() {
+        return 'slow';
+      }
+      override async _generate(): Promise<ChatResult> {
+        await new Promise((r) => setTimeout(r, 2000));
+        return { generations: [{ text: 'late', message: new AIMessage('late') }] };
+      }
+    }
+    const slow = createAgentGraph({
+      model: new Slow({}),
+      tools: createTools({ analytics: service.analytics, ctx: service.ctx }),
+      maxIterations: 3,
+    });
+    const started = performance.now();
+    const r = await answerQuestion({
+      agent: slow,
+      question: 'q',
+      provider: 'test',
+      dataset: 'rpa',
+      timeoutMs: 200,
+    });
+    expect(performance.now() - started).toBeLessThan(1500);
+    expect(r.answer).toContain('stopped after');
+    expect(r.answer).toContain('LANDUSE_MAX_EXECUTION_TIME');
+    const state = await slow.getState({ configurable: { thread_id: r.threadId } });
+    expect((state.values as { messages?: BaseMessage[] }).messages ?? []).toHaveLength(0);
+  });
+
   it('refuses an empty question', async () => {
     await expect(ask('   ')).rejects.toMatchObject({ code: 'bad_request:empty_question' });
   });

@@ -114,14 +114,28 @@ export async function answerQuestion(props: {
     state = (await props.agent.getState(config)).values as { messages: BaseMessage[] };
   } catch (error) {
     await rollBack(props.agent, config, before);
-    if (error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError')) {
-      throw new AppError(
-        'agent:timeout',
-        `No answer within ${Math.round(props.timeoutMs / 1000)} s (LANDUSE_MAX_EXECUTION_TIME). Try a narrower question.`,
-        { cause: error },
-      );
-    }
-    throw error;
+    const clientGone = props.signal?.aborted === true;
+    const timedOut =
+      !clientGone &&
+      error instanceof Error &&
+      (error.name === 'TimeoutError' || error.name === 'AbortError');
+    if (!timedOut) throw error;
+    // Out of time is an answer, not a failure: say so, and leave the thread as it was.
+    const text = `I stopped after ${(props.timeoutMs / 1000).toFixed(props.timeoutMs < 10_000 ? 1 : 0)} s (LANDUSE_MAX_EXECUTION_TIME) without a final answer. Try a narrower question, for example one state, one land use or one scenario.`;
+    emit({ type: 'token', text });
+    return {
+      answer: text,
+      tables: [],
+      toolCalls: [],
+      scenario: [],
+      years: null,
+      dataset: props.dataset,
+      provider: props.provider,
+      threadId,
+      followUps: [],
+      usage: { inputTokens: 0, outputTokens: 0 },
+      timings: { totalMs: performance.now() - started, llmMs: 0, dbMs: 0, toolMs: 0 },
+    };
   }
   const totalMs = performance.now() - started;
   const messages = state.messages;
