@@ -27,8 +27,8 @@ export async function startCommand(opts: { db?: string }): Promise<void> {
   await infoCommand({ db });
   process.stdout.write(
     '\nThe database is ready. Try:\n' +
-      '  npx landuse info --json\n' +
-      '  npx landuse load --help   (load the real RPA file when you have it)\n' +
-      'Plain-English questions (landuse ask "Which states have the most urban expansion?") come with the agent.\n',
+      '  npx landuse ask "Which states have the most urban expansion?"\n' +
+      '  npx landuse chat\n' +
+      '  npx landuse sql "SELECT rpa_code, sum(acres) FROM v_landuse_changes WHERE to_landuse = \'Urban\' GROUP BY 1"\n',
   );
 }
