@@ -1,15 +1,12 @@
 import { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { AIMessage, type BaseMessage } from '@langchain/core/messages';
 import type { ChatResult } from '@langchain/core/outputs';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { answerQuestion, createOfflineAgent, type AgentGraph } from '../src/agent/index.ts';
 import { createAgentGraph } from '../src/agent/graph.ts';
 import { createTools } from '../src/agent/tools/index.ts';
-import { openAnalytics, type AnalyticsService } from '../src/analytics/open.ts';
-import { loadConfig } from '../src/config.ts';
-import { runLoad } from '../src/data/etl/load.ts';
-import { HAND_MADE, quietEffects, tempDir } from './helpers.ts';
+import type { AnalyticsService } from '../src/analytics/open.ts';
+import { openHandMade } from './helpers.ts';
 
 describe('the agent with the offline planner', () => {
   let cleanup: () => Promise<void>;
@@ -26,17 +23,12 @@ describe('the agent with the offline planner', () => {
     });
 
   beforeAll(async () => {
-    const t = await tempDir();
-    cleanup = t.cleanup;
-    const db = join(t.dir, 'agent.duckdb');
-    await runLoad({ input: HAND_MADE, db }, quietEffects);
-    service = await openAnalytics(loadConfig({ LANDUSE_DB_PATH: db }), { poolSize: 1 });
+    const h = await openHandMade({ poolSize: 1 });
+    cleanup = h.cleanup;
+    service = h.service;
     agent = createOfflineAgent(service, { maxIterations: 8, maxRows: 1000, enableSql: false });
   });
-  afterAll(async () => {
-    await service.close();
-    await cleanup();
-  });
+  afterAll(() => cleanup());
 
   it('answers a question with the tool call, its table and the numbers from it', async () => {
     const r = await ask('Which states have the most urban expansion?');

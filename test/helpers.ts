@@ -2,7 +2,10 @@ import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
+import { openAnalytics, type AnalyticsService } from '../src/analytics/open.ts';
+import { loadConfig } from '../src/config.ts';
 import { openLandUseDatabase } from '../src/data/db.ts';
+import { runLoad } from '../src/data/etl/load.ts';
 
 export const HAND_MADE = join(import.meta.dirname, 'fixtures', 'hand-made.json');
 
@@ -41,3 +44,29 @@ export async function query(dbPath: string, sql: string): Promise<Record<string,
 }
 
 export const quietEffects = { progress: () => {}, now: () => performance.now() };
+
+/**
+ * The hand-made fixture loaded into a fresh database in a temporary folder and opened as the
+ * analytics service the CLI and agent use (read-only pool, guard, optional cache).
+ */
+export async function openHandMade(options: { cache?: boolean; poolSize?: number } = {}): Promise<{
+  service: AnalyticsService;
+  db: string;
+  cleanup: () => Promise<void>;
+}> {
+  const t = await tempDir();
+  const db = join(t.dir, 'hand.duckdb');
+  await runLoad({ input: HAND_MADE, db }, quietEffects);
+  const service = await openAnalytics(loadConfig({ LANDUSE_DB_PATH: db }), {
+    cache: options.cache ?? false,
+    poolSize: options.poolSize ?? 2,
+  });
+  return {
+    service,
+    db,
+    cleanup: async () => {
+      await service.close();
+      await t.cleanup();
+    },
+  };
+}

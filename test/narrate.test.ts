@@ -1,33 +1,18 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAnalytics, createAnalyticsContext, type Analytics } from '../src/analytics/index.ts';
+import type { Analytics } from '../src/analytics/index.ts';
 import { acres, narrate } from '../src/agent/narrate.ts';
-import { runLoad } from '../src/data/etl/load.ts';
-import { ConnectionPool } from '../src/data/pool.ts';
-import { HAND_MADE, quietEffects, tempDir } from './helpers.ts';
+import { openHandMade } from './helpers.ts';
 
 describe('narration', () => {
   let cleanup: () => Promise<void>;
-  let pool: ConnectionPool;
   let a: Analytics;
 
   beforeAll(async () => {
-    const t = await tempDir();
-    cleanup = t.cleanup;
-    const db = join(t.dir, 'n.duckdb');
-    await runLoad({ input: HAND_MADE, db }, quietEffects);
-    pool = await ConnectionPool.open({
-      path: db,
-      size: 1,
-      acquireTimeoutMs: 2000,
-      queryTimeoutMs: 10_000,
-    });
-    a = createAnalytics(await createAnalyticsContext({ pool, path: db }));
+    const h = await openHandMade();
+    cleanup = h.cleanup;
+    a = h.service.analytics;
   });
-  afterAll(async () => {
-    await pool.close();
-    await cleanup();
-  });
+  afterAll(() => cleanup());
 
   it('states the headline figure, its sources, the scenario and the years from the table', async () => {
     const r = await a.urbanExpansion({});
