@@ -27,3 +27,10 @@ export function formatBytes(bytes: number): string {
   if (bytes >= 1 << 20) return `${(bytes / (1 << 20)).toFixed(1)} MiB`;
   return `${(bytes / 1024).toFixed(1)} KiB`;
 }
+
+/** A result cell for a terminal table: numbers and text as they are, other values as JSON. */
+export function cellText(v: unknown): string | number {
+  if (typeof v === 'number' || typeof v === 'string') return v;
+  if (v === null || v === undefined) return '';
+  return JSON.stringify(v);
+}

@@ -9,7 +9,7 @@ import { PROVIDERS, type Config, type Provider } from '../../config.ts';
 import { createInterface } from 'node:readline';
 import { AppError, isAppError } from '../../domain/index.ts';
 import { cliConfig } from '../context.ts';
-import { table } from '../format.ts';
+import { cellText, table } from '../format.ts';
 
 /**
  * `landuse ask "question"`: one answer from the agent (the offline planner by default), as
@@ -90,12 +90,6 @@ export function presentAnswer(r: AskResult, displayLimit: number): string {
     ? `\nYou could also ask:\n${r.followUps.map((f) => `  - ${f}`).join('\n')}`
     : '';
   return [text, ...tables].join('\n\n') + follow;
-}
-
-function cellText(v: unknown): string | number {
-  if (typeof v === 'number' || typeof v === 'string') return v;
-  if (v === null || v === undefined) return '';
-  return JSON.stringify(v);
 }
 
 /** The configuration with --provider applied, checked like the setting itself. */

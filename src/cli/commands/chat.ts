@@ -10,7 +10,7 @@ import {
 import { withProvider } from './ask.ts';
 import { isAppError } from '../../domain/index.ts';
 import { cliConfig } from '../context.ts';
-import { table } from '../format.ts';
+import { cellText, table } from '../format.ts';
 
 const HELP = `Ask about the 2020 RPA land use projections in plain English, e.g.
   Which states have the most urban expansion?
@@ -129,10 +129,4 @@ export async function chatCommand(opts: {
     checkpointer?.close();
     await service.close();
   }
-}
-
-function cellText(v: unknown): string | number {
-  if (typeof v === 'number' || typeof v === 'string') return v;
-  if (v === null || v === undefined) return '';
-  return JSON.stringify(v);
 }

@@ -1,7 +1,7 @@
 import { openAnalytics } from '../../analytics/open.ts';
 import { runGuardedSql, type SqlResult } from '../../analytics/index.ts';
 import { cliConfig } from '../context.ts';
-import { table } from '../format.ts';
+import { cellText, table } from '../format.ts';
 import { DEMO_NOTICE } from './info.ts';
 
 /**
@@ -37,15 +37,9 @@ export async function sqlCommand(
 }
 
 function presentSql(r: SqlResult): string {
-  const cell = (v: unknown) =>
-    v === null || v === undefined
-      ? ''
-      : typeof v === 'object'
-        ? JSON.stringify(v)
-        : (v as string | number);
   const body = table(
     r.columns,
-    r.rows.map((row) => r.columns.map((c) => cell(row[c]))),
+    r.rows.map((row) => r.columns.map((c) => cellText(row[c]))),
   );
   const count = `${r.rows.length} row${r.rows.length === 1 ? '' : 's'} in ${r.elapsedMs.toFixed(1)} ms`;
   return r.truncated
