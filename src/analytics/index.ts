@@ -26,6 +26,7 @@ import {
   urbanExpansion,
   urbanExpansionParams,
 } from './queries/flows.ts';
+import { mapValues, mapValuesParams } from './queries/map.ts';
 import { dataSummary } from './queries/summary.ts';
 import type { AnalyticsResult } from './result.ts';
 import { z } from 'zod';
@@ -34,6 +35,7 @@ import { cacheKey } from '../cache/index.ts';
 export { createAnalyticsContext, runRows, type AnalyticsContext } from './context.ts';
 export type { AnalyticsResult, Cell } from './result.ts';
 export { METRICS, METRIC_LABELS, type Metric } from './parts.ts';
+export { CHANGE_METRICS, MAP_LEVELS, MAP_METRICS, type MapMetric } from './queries/map.ts';
 
 /** Every domain query: its name, parameter schema and function. */
 export const QUERIES = {
@@ -48,6 +50,7 @@ export const QUERIES = {
   countyDetail: { params: countyDetailParams, run: countyDetail },
   topCounties: { params: topCountiesParams, run: topCounties },
   climateModelSpread: { params: climateModelSpreadParams, run: climateModelSpread },
+  mapValues: { params: mapValuesParams, run: mapValues },
   dataSummary: { params: z.object({}), run: (ctx: AnalyticsContext) => dataSummary(ctx) },
 } as const;
 
