@@ -82,6 +82,10 @@ export interface Config {
   readonly fallbackToOffline: boolean;
   /** LANDUSE_AGENT_POOL_SIZE: agents the server runs at once (default 4). */
   readonly agentPoolSize: number;
+  /** LANDUSE_AGENT_QUEUE_SIZE: questions that may wait for an agent; beyond, 503 (default 100). */
+  readonly agentQueueSize: number;
+  /** LANDUSE_AGENT_QUEUE_TIMEOUT: seconds a question waits for an agent before a 503 (default 10). */
+  readonly agentQueueTimeoutSeconds: number;
   // Server
   /** LANDUSE_HOST: the address the server listens on (default 127.0.0.1). */
   readonly host: string;
@@ -89,6 +93,16 @@ export interface Config {
   readonly port: number;
   /** LANDUSE_API_KEYS: keys accepted by the API; empty means the API needs no key. Secret. */
   readonly apiKeys: readonly string[];
+  /** LANDUSE_API_RATE_LIMIT: API requests per minute per key (or per IP without keys); 0 = off. */
+  readonly apiRateLimit: number;
+  /** LANDUSE_API_DAILY_QUOTA: API requests per day per key (or per IP); 0 = no quota. */
+  readonly apiDailyQuota: number;
+  /** LANDUSE_CORS_ORIGINS: origins allowed to call the API from a browser; empty = same origin. */
+  readonly corsOrigins: readonly string[];
+  /** LANDUSE_MAX_EXPORTS: exports streamed at once; more get a 503 (default 2). */
+  readonly maxExports: number;
+  /** LANDUSE_SHUTDOWN_TIMEOUT: seconds in-flight requests get to finish at shutdown (default 10). */
+  readonly shutdownTimeoutSeconds: number;
   /** LANDUSE_LOG_LEVEL: pino log level (default info). */
   readonly logLevel: LogLevel;
   // Provider keys
@@ -270,6 +284,20 @@ export const SETTINGS: { readonly [K in keyof Config]-?: Setting<Config[K]> } = 
     description: 'Agents the server runs at once; more questions wait in line.',
     ...positiveInt(4),
   },
+  agentQueueSize: {
+    env: 'LANDUSE_AGENT_QUEUE_SIZE',
+    group: 'Agent',
+    description: 'Questions that may wait for a free agent; beyond that the server answers 503.',
+    accepts: 'a whole number, 0 or more',
+    default: '100',
+    schema: digits.pipe(z.number().int().min(0)).default(100),
+  },
+  agentQueueTimeoutSeconds: {
+    env: 'LANDUSE_AGENT_QUEUE_TIMEOUT',
+    group: 'Agent',
+    description: 'Seconds a question waits for a free agent before the server answers 503.',
+    ...positiveSeconds(10),
+  },
   host: {
     env: 'LANDUSE_HOST',
     group: 'Server',
@@ -302,6 +330,46 @@ export const SETTINGS: { readonly [K in keyof Config]-?: Setting<Config[K]> } = 
       .transform((t) => t.split(',').map((k) => k.trim()))
       .pipe(z.array(z.string().regex(noSpaces)).min(1))
       .default([]),
+  },
+  apiRateLimit: {
+    env: 'LANDUSE_API_RATE_LIMIT',
+    group: 'Server',
+    description: 'API requests per minute per key (per client IP when no keys are set); 0 turns it off.',
+    accepts: 'a whole number, 0 or more',
+    default: '600',
+    schema: digits.pipe(z.number().int().min(0)).default(600),
+  },
+  apiDailyQuota: {
+    env: 'LANDUSE_API_DAILY_QUOTA',
+    group: 'Server',
+    description: 'API requests per day per key (per client IP when no keys are set); 0 means no quota.',
+    accepts: 'a whole number, 0 or more',
+    default: '100000',
+    schema: digits.pipe(z.number().int().min(0)).default(100000),
+  },
+  corsOrigins: {
+    env: 'LANDUSE_CORS_ORIGINS',
+    group: 'Server',
+    description: 'Comma-separated origins (https://example.org) allowed to call the API from a browser; unset allows only the same origin.',
+    accepts: 'a comma-separated list of http(s) origins',
+    default: '',
+    schema: z
+      .string()
+      .transform((t) => t.split(',').map((k) => k.trim().replace(/\/$/, '')))
+      .pipe(z.array(z.string().regex(/^https?:\/\/[^\s/]+$/)).min(1))
+      .default([]),
+  },
+  maxExports: {
+    env: 'LANDUSE_MAX_EXPORTS',
+    group: 'Server',
+    description: 'Exports streamed at once; one more gets a 503 with Retry-After.',
+    ...positiveInt(2),
+  },
+  shutdownTimeoutSeconds: {
+    env: 'LANDUSE_SHUTDOWN_TIMEOUT',
+    group: 'Server',
+    description: 'Seconds in-flight requests get to finish on SIGTERM or SIGINT before they are cut.',
+    ...positiveSeconds(10),
   },
   logLevel: {
     env: 'LANDUSE_LOG_LEVEL',

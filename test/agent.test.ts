@@ -111,11 +111,18 @@ describe('the agent with the offline planner', () => {
       dataset: 'rpa',
       timeoutMs: 10_000,
       onEvent: (e) =>
-        events.push(e.type === 'token' ? `token:${e.text.length > 0}` : `${e.type}:${e.name}`),
+        events.push(
+          e.type === 'token'
+            ? `token:${e.text.length > 0}`
+            : e.type === 'table'
+              ? `table:${e.rows.length > 0}`
+              : `${e.type}:${e.name}`,
+        ),
     });
     expect(events).toEqual([
       'tool_start:query_land_use_area',
       'tool_end:query_land_use_area',
+      'table:true',
       'token:true',
     ]);
     expect(r.answer).toContain('2,100 acres');

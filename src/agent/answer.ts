@@ -30,7 +30,16 @@ export interface AskResult {
 export type AgentEvent =
   | { type: 'token'; text: string }
   | { type: 'tool_start'; name: string; args: Record<string, unknown> }
-  | { type: 'tool_end'; name: string; rows: number; durationMs: number; ok: boolean };
+  | {
+      type: 'tool_end';
+      name: string;
+      args: Record<string, unknown>;
+      rows: number;
+      durationMs: number;
+      ok: boolean;
+    }
+  /** A tool's result table, right after its tool_end (the same table the answer carries). */
+  | { type: 'table'; title: string; columns: string[]; rows: Record<string, unknown>[] };
 
 /**
  * Asks the agent one question on a thread (a new one unless given) and gathers the answer, the
@@ -102,10 +111,15 @@ export async function answerQuestion(props: {
         emit({
           type: 'tool_end',
           name: (m as ToolMessage).name ?? '',
+          args: artifact?.args ?? {},
           rows: artifact?.rows ?? 0,
           durationMs: artifact?.durationMs ?? 0,
           ok: artifact !== undefined,
         });
+        if (artifact) {
+          const { title, columns, rows } = artifact.result;
+          emit({ type: 'table', title, columns, rows });
+        }
       }
       for (const m of update.limit?.messages ?? []) {
         if (typeof m.content === 'string') emit({ type: 'token', text: m.content });

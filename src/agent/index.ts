@@ -13,7 +13,10 @@ export {
   deleteThread,
   getThread,
   listThreads,
+  seedThread,
+  snapshotThread,
   type ThreadCheckpointer,
+  type ThreadSnapshot,
 } from './memory/index.ts';
 
 /**

@@ -126,11 +126,31 @@ export function buildProgram(): Command {
 
   program
     .command('start')
-    .description('build the demo database if there is none, then run the app')
+    .description('build the demo database if there is none, then run the server (as `serve`)')
     .option('--db <path>', 'database file (default: LANDUSE_DB_PATH or data/landuse.duckdb)')
-    .action(async (opts: { db?: string }) => {
+    .option(
+      '--port <n>',
+      'port to listen on (default: LANDUSE_PORT or 8000; 0 = any free port)',
+      port,
+    )
+    .action(async (opts: { db?: string; port?: number }) => {
       const { startCommand } = await import('./commands/start.ts');
       await startCommand(opts);
+    });
+
+  program
+    .command('serve')
+    .description('run the HTTP API server (docs at /docs) until Ctrl-C or SIGTERM')
+    .option(
+      '--port <n>',
+      'port to listen on (default: LANDUSE_PORT or 8000; 0 = any free port)',
+      port,
+    )
+    .option('--host <address>', 'address to listen on (default: LANDUSE_HOST or 127.0.0.1)')
+    .option('--db <path>', 'database file (default: LANDUSE_DB_PATH or data/landuse.duckdb)')
+    .action(async (opts: { port?: number; host?: string; db?: string }) => {
+      const { serveCommand } = await import('./commands/serve.ts');
+      await serveCommand(opts);
     });
 
   const bench = program.command('bench').description('benchmarks; results go to bench/results/');
@@ -181,6 +201,20 @@ export function buildProgram(): Command {
       await benchAskCommand(opts);
     });
 
+  bench
+    .command('server')
+    .description('autocannon against `landuse serve`: POST /api/ask at 50 connections, req/s, p99')
+    .option(
+      '--db <path>',
+      'database file (default: LANDUSE_DB_PATH; built from demo data if missing)',
+    )
+    .option('--seconds <n>', 'seconds per load', int, 10)
+    .option('--out <dir>', 'where to write server.json and server.md', 'bench/results')
+    .action(async (opts: { db?: string; seconds: number; out: string }) => {
+      const { benchServerCommand } = await import('./commands/bench-server.ts');
+      await benchServerCommand(opts);
+    });
+
   return program;
 }
 
@@ -188,6 +222,14 @@ function int(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) {
     throw new InvalidArgumentError(`expected a positive whole number, got "${value}".`);
+  }
+  return n;
+}
+
+function port(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value) || n > 65535) {
+    throw new InvalidArgumentError(`expected a port number from 0 to 65535, got "${value}".`);
   }
   return n;
 }

@@ -5,8 +5,8 @@ export {
   type CheckpointerOptions,
   type ThreadCheckpointer,
 } from './checkpointer.ts';
-export { deleteThread, getThread, listThreads } from './threads.ts';
-export type { ThreadMessage, ThreadSummary, ThreadView } from './threads.ts';
+export { deleteThread, getThread, listThreads, seedThread, snapshotThread } from './threads.ts';
+export type { ThreadMessage, ThreadSnapshot, ThreadSummary, ThreadView } from './threads.ts';
 export {
   compactThreadUpdate,
   extractiveSummary,

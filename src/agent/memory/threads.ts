@@ -7,6 +7,7 @@ import {
   type BaseMessage,
 } from '@langchain/core/messages';
 import type { BaseCheckpointSaver, CheckpointTuple } from '@langchain/langgraph';
+import { uuid6, type Checkpoint, type CheckpointMetadata } from '@langchain/langgraph-checkpoint';
 import { textOf } from './trim.ts';
 
 /** One message of a thread as the CLI and the API show it. */
@@ -132,4 +133,37 @@ function toView(m: BaseMessage): ThreadMessage {
     };
   }
   return { role: 'assistant', content };
+}
+
+/** A thread's newest checkpoint, enough to start another thread in the same state. */
+export interface ThreadSnapshot {
+  checkpoint: Checkpoint;
+  metadata: CheckpointMetadata | undefined;
+}
+
+/** The newest checkpoint of a thread, or undefined when there is no such thread. */
+export async function snapshotThread(
+  checkpointer: BaseCheckpointSaver,
+  threadId: string,
+): Promise<ThreadSnapshot | undefined> {
+  const tuple = await latest(checkpointer, threadId);
+  return tuple ? { checkpoint: tuple.checkpoint, metadata: tuple.metadata } : undefined;
+}
+
+/**
+ * Starts `threadId` in the state of a snapshot: one checkpoint write (a fraction of a
+ * millisecond), where replaying the turn through the graph would take several. A follow-up on
+ * the new thread sees the snapshot's conversation.
+ */
+export async function seedThread(
+  checkpointer: BaseCheckpointSaver,
+  threadId: string,
+  snapshot: ThreadSnapshot,
+): Promise<void> {
+  await checkpointer.put(
+    { configurable: { thread_id: threadId, checkpoint_ns: '' } },
+    { ...snapshot.checkpoint, id: uuid6(-1), ts: new Date().toISOString() },
+    snapshot.metadata ?? { source: 'update', step: 0, parents: {} },
+    {},
+  );
 }

@@ -1,9 +1,8 @@
-import { existsSync } from 'node:fs';
 import { askBenchmarkMarkdown, runAskBenchmark, writeAskBenchmark } from '../../../bench/ask.ts';
 import { cliConfig } from '../context.ts';
 import { progressBar } from '../progress.ts';
 import { DEV_SET } from './eval.ts';
-import { startCommand } from './start.ts';
+import { ensureDatabase } from './start.ts';
 
 /** `landuse bench ask`: the development questions end to end with the offline planner. */
 export async function benchAskCommand(opts: {
@@ -13,7 +12,7 @@ export async function benchAskCommand(opts: {
 }): Promise<void> {
   const config = cliConfig();
   const db = opts.db ?? config.dbPath;
-  if (!existsSync(db)) await startCommand({ db });
+  await ensureDatabase(db);
   const bar = progressBar('Benchmarking ask');
   const result = await runAskBenchmark(config, { db, set: DEV_SET, rounds: opts.rounds }, (f, s) =>
     bar.update(f, s),

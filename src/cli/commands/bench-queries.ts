@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import {
   queryBenchmarkMarkdown,
   runQueryBenchmark,
@@ -6,7 +5,7 @@ import {
 } from '../../../bench/queries.ts';
 import { cliConfig } from '../context.ts';
 import { progressBar } from '../progress.ts';
-import { startCommand } from './start.ts';
+import { ensureDatabase } from './start.ts';
 
 /** `landuse bench queries`: every domain query, uncached, cached and straight through DuckDB. */
 export async function benchQueriesCommand(opts: {
@@ -16,7 +15,7 @@ export async function benchQueriesCommand(opts: {
 }): Promise<void> {
   const config = cliConfig();
   const db = opts.db ?? config.dbPath;
-  if (!existsSync(db)) await startCommand({ db });
+  await ensureDatabase(db);
   const bar = progressBar('Benchmarking queries');
   const result = await runQueryBenchmark(
     { db, iterations: opts.iterations, threads: config.threads },

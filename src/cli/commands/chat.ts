@@ -96,7 +96,7 @@ export async function chatCommand(opts: {
         else if (e.type === 'tool_end') {
           stop?.();
           stop = undefined;
-        } else process.stdout.write(e.text);
+        } else if (e.type === 'token') process.stdout.write(e.text);
       };
       try {
         const r = await answerQuestion({

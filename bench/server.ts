@@ -1,0 +1,223 @@
+/**
+ * The HTTP benchmark: autocannon against `landuse serve` (a separate process, so the load
+ * generator does not share the server's event loop) on the full-size demo database with the
+ * offline planner. Three loads of POST /api/ask at 50 connections: one question repeated (the
+ * answer cache), the development set's 50 questions in turn (a realistic mix: each is a cache hit
+ * after its first time), and questions that are all different (each one runs the agent).
+ */
+import autocannon from 'autocannon';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import { join } from 'node:path';
+import { loadQuestionSet } from '../src/agent/eval.ts';
+import { STATES } from '../src/domain/index.ts';
+
+export interface LoadResult {
+  name: string;
+  description: string;
+  connections: number;
+  durationSeconds: number;
+  requests: number;
+  requestsPerSecond: number;
+  latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number };
+  non2xx: number;
+  errors: number;
+  timeouts: number;
+  target: { requestsPerSecond: number; p99Ms: number };
+  met: boolean;
+}
+
+export interface ServerBenchmark {
+  date: string;
+  machine: { cpus: number; cpuModel: string; node: string };
+  startupMs: number;
+  loads: LoadResult[];
+}
+
+/** Distinct questions: topics x states x horizons, so none repeats within a run. */
+export function uniqueQuestions(): string[] {
+  const topics = [
+    (s: string, y: number) => `How much new urban land is there in ${s} by ${y}?`,
+    (s: string, y: number) => `How much forest does ${s} lose by ${y}?`,
+    (s: string, y: number) => `How much cropland will ${s} have in ${y}?`,
+    (s: string, y: number) => `Which counties in ${s} develop most by ${y}?`,
+    (s: string, y: number) => `Compare urban expansion in ${s} across scenarios by ${y}`,
+    (s: string, y: number) => `How does pasture change in ${s} by ${y}?`,
+  ];
+  const years = [2030, 2040, 2050, 2060, 2070];
+  const out: string[] = [];
+  for (const y of years) for (const t of topics) for (const s of STATES) out.push(t(s.name, y));
+  return out;
+}
+
+async function startServer(
+  db: string,
+  threadsDb: string,
+): Promise<{ child: ChildProcess; url: string; startupMs: number }> {
+  const started = performance.now();
+  const child = spawn(process.execPath, ['bin/landuse.js', 'serve', '--port', '0', '--db', db], {
+    env: {
+      // eslint-disable-next-line n/no-process-env -- the child is configured as a user would: by environment
+      ...process.env,
+      LANDUSE_API_RATE_LIMIT: '0',
+      LANDUSE_API_DAILY_QUOTA: '0',
+      LANDUSE_LOG_LEVEL: 'warn',
+      LANDUSE_THREADS_DB_PATH: threadsDb,
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  const url = await new Promise<string>((resolve, reject) => {
+    let text = '';
+    child.stderr.on('data', (b: Buffer) => {
+      text += b.toString();
+      const m = /listening on (http:\/\/\S+)/.exec(text);
+      if (m) resolve(m[1]!);
+    });
+    child.once('exit', (code) =>
+      reject(new Error(`the server exited (${code}) before listening:\n${text}`)),
+    );
+  });
+  return { child, url, startupMs: performance.now() - started };
+}
+
+export function load(
+  url: string,
+  options: {
+    name: string;
+    description: string;
+    questions: string[];
+    seconds: number;
+    target: LoadResult['target'];
+  },
+  progress: (fraction: number) => void,
+): Promise<LoadResult> {
+  let i = 0;
+  return new Promise((resolve, reject) => {
+    const instance = autocannon(
+      {
+        url: `${url}/api/ask`,
+        connections: 50,
+        duration: options.seconds,
+        requests: [
+          {
+            method: 'POST',
+            path: '/api/ask',
+            headers: { 'content-type': 'application/json' },
+            setupRequest: (req) => ({
+              ...req,
+              body: JSON.stringify({ question: options.questions[i++ % options.questions.length] }),
+            }),
+          },
+        ],
+      },
+      (error, r) => {
+        if (error) return reject(error instanceof Error ? error : new Error(String(error)));
+        const rps = r.requests.total / r.duration;
+        const errors = r.errors + r.non2xx;
+        resolve({
+          name: options.name,
+          description: options.description,
+          connections: r.connections,
+          durationSeconds: r.duration,
+          requests: r.requests.total,
+          requestsPerSecond: rps,
+          latencyMs: {
+            p50: r.latency.p50,
+            p90: r.latency.p90,
+            p99: r.latency.p99,
+            max: r.latency.max,
+            mean: r.latency.mean,
+          },
+          non2xx: r.non2xx,
+          errors: r.errors,
+          timeouts: r.timeouts,
+          target: options.target,
+          met:
+            rps >= options.target.requestsPerSecond &&
+            r.latency.p99 < options.target.p99Ms &&
+            errors === 0,
+        });
+      },
+    );
+    let ticks = 0;
+    instance.on('tick', () => progress(Math.min(1, ++ticks / options.seconds)));
+  });
+}
+
+export async function runServerBenchmark(
+  options: { db: string; seconds: number },
+  progress: (fraction: number, stage: string) => void,
+): Promise<ServerBenchmark> {
+  const tmp = await mkdtemp(join(os.tmpdir(), 'landuse-bench-'));
+  const { child, url, startupMs } = await startServer(options.db, join(tmp, 'threads.sqlite'));
+  try {
+    const dev = loadQuestionSet('eval/dev-questions.jsonl').map((q) => q.question);
+    const plans = [
+      {
+        name: 'repeated question',
+        description: '"Which states have the most urban expansion?" over and over (answer cache)',
+        questions: ['Which states have the most urban expansion?'],
+        target: { requestsPerSecond: 1000, p99Ms: 500 },
+      },
+      {
+        name: 'development set mix',
+        description: 'the 50 development questions in turn (each a cache hit after its first time)',
+        questions: dev,
+        target: { requestsPerSecond: 100, p99Ms: 500 },
+      },
+      {
+        name: 'all different',
+        description: `${uniqueQuestions().length} questions that never repeat (every one runs the agent)`,
+        questions: uniqueQuestions(),
+        target: { requestsPerSecond: 100, p99Ms: 500 },
+      },
+    ];
+    const loads: LoadResult[] = [];
+    for (const [n, plan] of plans.entries()) {
+      loads.push(
+        await load(url, { ...plan, seconds: options.seconds }, (f) =>
+          progress((n + f) / plans.length, plan.name),
+        ),
+      );
+    }
+    return {
+      date: new Date().toISOString(),
+      machine: {
+        cpus: os.cpus().length,
+        cpuModel: os.cpus()[0]?.model ?? 'unknown',
+        node: process.version,
+      },
+      startupMs,
+      loads,
+    };
+  } finally {
+    child.kill('SIGTERM');
+    await new Promise((r) => child.once('exit', r));
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
+
+export function serverBenchmarkMarkdown(b: ServerBenchmark): string {
+  const f = (v: number) => Math.round(v).toLocaleString('en-US');
+  return `${[
+    '# HTTP API benchmark',
+    '',
+    `${b.date.slice(0, 10)} on ${b.machine.cpus} cores (${b.machine.cpuModel}), Node ${b.machine.node}. autocannon (in the benchmark process) against \`landuse serve\` (its own process) on the full-size demo database, offline planner, POST /api/ask, 50 connections, ${b.loads[0]?.durationSeconds.toFixed(0)} s per load. Server start-up including cache warm-up: ${(b.startupMs / 1000).toFixed(1)} s. Reproduce with \`npm run bench\` (or \`npx landuse bench server\`).`,
+    '',
+    '| load | requests/s | p50 (ms) | p90 (ms) | p99 (ms) | max (ms) | errors + non-2xx | target | met |',
+    '|---|---:|---:|---:|---:|---:|---:|---|---|',
+    ...b.loads.map(
+      (l) =>
+        `| ${l.name}: ${l.description} | ${f(l.requestsPerSecond)} | ${l.latencyMs.p50} | ${l.latencyMs.p90} | ${l.latencyMs.p99} | ${l.latencyMs.max} | ${l.errors + l.non2xx} | >= ${l.target.requestsPerSecond} req/s, p99 < ${l.target.p99Ms} ms, no errors | ${l.met ? 'yes' : 'NO'} |`,
+    ),
+  ].join('\n')}\n`;
+}
+
+export async function writeServerBenchmark(b: ServerBenchmark, out: string): Promise<string[]> {
+  await mkdir(out, { recursive: true });
+  const files = [join(out, 'server.json'), join(out, 'server.md')];
+  await writeFile(files[0]!, `${JSON.stringify(b, null, 2)}\n`);
+  await writeFile(files[1]!, serverBenchmarkMarkdown(b));
+  return files;
+}

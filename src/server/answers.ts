@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import {
+  answerQuestion,
+  deleteThread,
+  seedThread,
+  snapshotThread,
+  type AgentEvent,
+  type AskResult,
+  type ThreadSnapshot,
+} from '../agent/index.ts';
+import { cacheKey } from '../cache/index.ts';
+import type { Provider } from '../config.ts';
+import type { ServerDeps } from './deps.ts';
+
+/** What a cached answer keeps: the answer, and the conversation state to start its thread in. */
+interface CachedAnswer {
+  result: AskResult;
+  snapshot: ThreadSnapshot;
+}
+
+export interface Question {
+  question: string;
+  threadId?: string | undefined;
+  provider?: Provider | undefined;
+}
+
+/**
+ * Answers one question through the agent of the requested provider, within the configured time.
+ *
+ * A question that starts a new conversation, asked again of the offline planner over the same
+ * database, is answered from the result cache: the answer plus a snapshot of the conversation
+ * it produced. Its new thread is seeded from the snapshot (one checkpoint write), so a follow-up
+ * works exactly as after a fresh answer. Follow-ups (with a threadId) and LLM answers always
+ * run the agent: their answers depend on history or are not reproducible.
+ */
+export async function answer(
+  deps: ServerDeps,
+  q: Question,
+  options: {
+    signal: AbortSignal;
+    onEvent?: (e: AgentEvent) => void;
+    useCache?: boolean;
+    /** The caller already holds an agent slot (the chat stream takes one before it opens). */
+    holdsAgent?: boolean;
+  },
+): Promise<{ result: AskResult; cached: boolean }> {
+  const started = performance.now();
+  const { agent, provider } = deps.agentFor(q.provider);
+  const cache = deps.service.cache;
+  const cacheable =
+    options.useCache !== false &&
+    cache !== undefined &&
+    q.threadId === undefined &&
+    provider === 'offline' &&
+    deps.config.enableMemory;
+  const key = cacheable
+    ? cacheKey({
+        sql: 'ask',
+        params: [q.question.trim().replace(/\s+/g, ' ').toLowerCase(), provider],
+        fingerprint: deps.service.ctx.fingerprint,
+        namespace: 'ask',
+      })
+    : undefined;
+  const fromCache = async (hit: CachedAnswer) => {
+    const threadId = randomUUID();
+    await seedThread(deps.checkpointer, threadId, hit.snapshot);
+    const totalMs = performance.now() - started;
+    return {
+      result: { ...hit.result, threadId, timings: { totalMs, llmMs: 0, dbMs: 0, toolMs: 0 } },
+      cached: true,
+    };
+  };
+  if (key) {
+    const hit = (await cache?.get<CachedAnswer>(key)) ?? (await inFlight.get(key));
+    if (hit) return fromCache(hit);
+  }
+  // A miss takes an agent from the pool (or waits in line, or gets a 503); hits never do.
+  const work = async () => {
+    const result = await answerQuestion({
+      agent,
+      question: q.question,
+      threadId: q.threadId,
+      provider,
+      dataset: deps.service.ctx.dataset,
+      timeoutMs: deps.config.maxExecutionTimeSeconds * 1000,
+      signal: options.signal,
+      ...(options.onEvent ? { onEvent: options.onEvent } : {}),
+    });
+    // Without LANDUSE_ENABLE_MEMORY every question stands alone: keep nothing.
+    if (!deps.config.enableMemory) await deleteThread(deps.checkpointer, result.threadId);
+    return result;
+  };
+  const run = options.holdsAgent ? work() : deps.agents.run(work);
+  if (!key) return { result: await run, cached: false };
+  // The same question arriving while this one runs waits for it instead of running again.
+  const entry = run.then(async (result): Promise<CachedAnswer | undefined> => {
+    // Only answers that ran a tool are kept: a timeout message or a decline costs nothing to redo.
+    if (result.toolCalls.length === 0) return undefined;
+    const snapshot = await snapshotThread(deps.checkpointer, result.threadId);
+    if (!snapshot) return undefined;
+    const answer = { result, snapshot };
+    await cache?.set<CachedAnswer>(key, answer);
+    return answer;
+  });
+  const settled = entry.catch(() => undefined).finally(() => inFlight.delete(key));
+  inFlight.set(key, settled);
+  const result = await run;
+  await settled;
+  return { result, cached: false };
+}
+
+/** Cacheable questions being answered now, by cache key. */
+const inFlight = new Map<string, Promise<CachedAnswer | undefined>>();

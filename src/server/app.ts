@@ -1,0 +1,216 @@
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import {
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { AppError } from '../domain/index.ts';
+import type { ServerDeps } from './deps.ts';
+import { toHttpError } from './errors.ts';
+import { analyticsRoutes } from './routes/analytics.ts';
+import { askRoutes } from './routes/ask.ts';
+import { exportRoutes } from './routes/export.ts';
+import { explorerRoutes } from './routes/explorer.ts';
+import { healthRoutes } from './routes/health.ts';
+import { homeRoutes } from './routes/home.ts';
+import { threadRoutes } from './routes/threads.ts';
+
+/** The largest request body accepted: a question or SQL statement is far smaller. */
+export const BODY_LIMIT_BYTES = 64 * 1024;
+
+export interface AppOptions {
+  /** Pino logging (default: the config's LANDUSE_LOG_LEVEL); false for tests. */
+  logger?: boolean;
+  /** Milliseconds between SSE heartbeats on /api/chat (default 5000). */
+  heartbeatMs?: number;
+}
+
+/**
+ * The HTTP application over the server's dependencies: every route, the docs, and the safety
+ * layers (security headers, CORS, API keys, rate limits and quotas, body limits, validation,
+ * one error translation). Building it opens nothing: `deps` owns the pools and the database.
+ */
+export async function buildApp(
+  deps: ServerDeps,
+  options: AppOptions = {},
+): Promise<FastifyInstance> {
+  const { config } = deps;
+  const app = Fastify({
+    logger:
+      options.logger === false
+        ? false
+        : {
+            level: config.logLevel,
+            // Keys must never reach a log line.
+            redact: ['req.headers.authorization', 'req.headers["x-api-key"]'],
+          },
+    bodyLimit: BODY_LIMIT_BYTES,
+    // Fastify 5 answers 503 to requests that arrive while it closes (graceful shutdown).
+    return503OnClosing: true,
+    genReqId: () => crypto.randomUUID(),
+    requestIdHeader: false,
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+
+  app.setErrorHandler((error, request, reply) => {
+    const http = toHttpError(error, request.id);
+    if (http.status >= 500) request.log.error({ err: error }, 'request failed');
+    else request.log.info({ code: http.body.error.code }, 'request refused');
+    void reply.code(http.status).headers(http.headers).send(http.body);
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply.code(404).send({
+      error: {
+        code: 'not_found:route',
+        message: `There is no ${request.method} ${request.url.split('?')[0]}. The API is described at /docs.`,
+        requestId: request.id,
+      },
+    });
+  });
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+
+  await app.register(helmet, {
+    // The docs page (swagger-ui) sets its own policy; everything else gets helmet's default.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+      },
+    },
+  });
+  await app.register(cors, {
+    origin: config.corsOrigins.length > 0 ? [...config.corsOrigins] : false,
+    methods: ['GET', 'POST', 'DELETE'],
+  });
+  await app.register(swagger, {
+    openapi: {
+      info: {
+        title: 'RPA Land Use Analytics API',
+        description:
+          'Questions and analytics over the USDA Forest Service 2020 RPA Assessment land use projections (3,075 counties, 2012-2070).',
+        version: '1.0.0',
+      },
+      components: {
+        securitySchemes: {
+          apiKey: { type: 'apiKey', in: 'header', name: 'x-api-key' },
+        },
+      },
+      ...(config.apiKeys.length > 0 ? { security: [{ apiKey: [] }] } : {}),
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs', staticCSP: true });
+
+  // Operational routes: no key, no rate limit (probes and scrapers must always get through).
+  await app.register(async (ops) => {
+    await healthRoutes(ops.withTypeProvider<ZodTypeProvider>(), deps);
+    await homeRoutes(ops.withTypeProvider<ZodTypeProvider>(), deps);
+  });
+
+  // The API: keys (when configured), a per-minute rate limit and a daily quota per caller.
+  await app.register(async (api) => {
+    if (config.apiKeys.length > 0) {
+      const accepted = config.apiKeys.map(digest);
+      api.addHook('onRequest', (request, _reply, done) => {
+        const key = apiKeyOf(request);
+        if (!key) {
+          done(
+            new AppError(
+              'auth:missing_key',
+              'This API needs a key: send it in the X-API-Key header (or Authorization: Bearer KEY).',
+            ),
+          );
+          return;
+        }
+        const given = digest(key);
+        if (!accepted.some((k) => timingSafeEqual(k, given))) {
+          done(new AppError('auth:bad_key', 'The API key is not one this server accepts.'));
+          return;
+        }
+        done();
+      });
+    }
+    const keyGenerator = (request: FastifyRequest) => {
+      const key = apiKeyOf(request);
+      return key && config.apiKeys.length > 0
+        ? `key:${digest(key).toString('hex')}`
+        : `ip:${request.ip}`;
+    };
+    if (config.apiRateLimit > 0) {
+      await api.register(rateLimit, {
+        max: config.apiRateLimit,
+        timeWindow: 60_000,
+        keyGenerator,
+        nameSpace: 'landuse-minute-',
+        errorResponseBuilder: (_req, context) =>
+          new AppError(
+            'rate_limit:per_minute',
+            `Too many requests: at most ${context.max} a minute per ${config.apiKeys.length > 0 ? 'API key' : 'client'} (LANDUSE_API_RATE_LIMIT). Try again in ${context.after}.`,
+            { details: { retryAfterSeconds: Math.ceil(context.ttl / 1000) } },
+          ),
+      });
+    }
+    if (config.apiDailyQuota > 0) {
+      await api.register(rateLimit, {
+        max: config.apiDailyQuota,
+        timeWindow: 86_400_000,
+        keyGenerator,
+        nameSpace: 'landuse-day-',
+        addHeaders: {
+          'x-ratelimit-limit': false,
+          'x-ratelimit-remaining': false,
+          'x-ratelimit-reset': false,
+          'retry-after': true,
+        },
+        addHeadersOnExceeding: {
+          'x-ratelimit-limit': false,
+          'x-ratelimit-remaining': false,
+          'x-ratelimit-reset': false,
+        },
+        errorResponseBuilder: (_req, context) =>
+          new AppError(
+            'rate_limit:daily_quota',
+            `The daily quota of ${context.max} requests per ${config.apiKeys.length > 0 ? 'API key' : 'client'} is used up (LANDUSE_API_DAILY_QUOTA). It renews in ${context.after}.`,
+            { details: { retryAfterSeconds: Math.ceil(context.ttl / 1000) } },
+          ),
+      });
+    }
+    const zapi = api.withTypeProvider<ZodTypeProvider>();
+    await askRoutes(
+      zapi,
+      deps,
+      options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs },
+    );
+    await threadRoutes(zapi, deps);
+    await analyticsRoutes(zapi, deps);
+    await explorerRoutes(zapi, deps);
+    await exportRoutes(zapi, deps);
+  });
+  return app;
+}
+
+/** The key a request carries: X-API-Key, or Authorization: Bearer KEY. */
+function apiKeyOf(request: FastifyRequest): string | undefined {
+  const header = request.headers['x-api-key'];
+  if (typeof header === 'string' && header) return header;
+  const auth = request.headers.authorization;
+  const match = auth ? /^Bearer\s+(\S+)$/i.exec(auth) : null;
+  return match?.[1];
+}
+
+/** Fixed-length digests, so comparing keys takes the same time whatever they are. */
+function digest(key: string): Buffer {
+  return createHash('sha256').update(key).digest();
+}

@@ -1,0 +1,75 @@
+import type { AgentGraph } from '../agent/index.ts';
+import { createAgent, createCheckpointer, type ThreadCheckpointer } from '../agent/index.ts';
+import { openAnalytics, type AnalyticsService } from '../analytics/open.ts';
+import type { Config, Provider } from '../config.ts';
+import { Limiter } from './limiter.ts';
+import { createProviderCheck, type ProviderCheck } from './provider-check.ts';
+
+/**
+ * What the routes share, opened once per server: the analytics service (read-only pool, guard,
+ * cache), the conversation store, one agent graph per provider (made on first use), and the
+ * limiters that bound concurrent questions and exports.
+ */
+export interface ServerDeps {
+  config: Config;
+  service: AnalyticsService;
+  checkpointer: ThreadCheckpointer;
+  /** The agent for a provider (LANDUSE_PROVIDER unless the request names another). */
+  agentFor(provider?: Provider): { agent: AgentGraph; provider: string };
+  agents: Limiter;
+  exports: Limiter;
+  /** The configured provider's reachability, checked at most once a minute. */
+  checkProvider: () => Promise<ProviderCheck>;
+  startedAt: Date;
+  /** `ready` once the cache is warm; `closing` from the start of a shutdown. */
+  state: { ready: boolean; closing: boolean };
+  close(): Promise<void>;
+}
+
+export async function openServerDeps(
+  config: Config,
+  options: { service?: AnalyticsService; checkpointer?: ThreadCheckpointer } = {},
+): Promise<ServerDeps> {
+  const service = options.service ?? (await openAnalytics(config));
+  const checkpointer =
+    options.checkpointer ??
+    (config.enableMemory
+      ? createCheckpointer({ kind: 'sqlite', path: config.threadsDbPath })
+      : createCheckpointer({ kind: 'memory' }));
+  const graphs = new Map<Provider, { agent: AgentGraph; provider: string }>();
+  return {
+    config,
+    service,
+    checkpointer,
+    agentFor(provider = config.provider) {
+      let made = graphs.get(provider);
+      if (!made) {
+        made = createAgent(service, { ...config, provider }, { checkpointer });
+        graphs.set(provider, made);
+      }
+      return made;
+    },
+    agents: new Limiter({
+      name: 'agent',
+      size: config.agentPoolSize,
+      queueSize: config.agentQueueSize,
+      waitTimeoutMs: config.agentQueueTimeoutSeconds * 1000,
+      setting: 'LANDUSE_AGENT_POOL_SIZE',
+    }),
+    exports: new Limiter({
+      name: 'export',
+      size: config.maxExports,
+      queueSize: 0,
+      waitTimeoutMs: 10_000,
+      setting: 'LANDUSE_MAX_EXPORTS',
+    }),
+    checkProvider: createProviderCheck(config),
+    startedAt: new Date(),
+    state: { ready: false, closing: false },
+    // Closes what it opened; a service or checkpointer passed in belongs to the caller.
+    async close() {
+      if (!options.checkpointer) checkpointer.close();
+      if (!options.service) await service.close();
+    },
+  };
+}

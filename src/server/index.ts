@@ -1,0 +1,113 @@
+import type { FastifyInstance } from 'fastify';
+import type { AnalyticsService } from '../analytics/open.ts';
+import type { ThreadCheckpointer } from '../agent/index.ts';
+import type { Config } from '../config.ts';
+import { buildApp } from './app.ts';
+import { openServerDeps, type ServerDeps } from './deps.ts';
+
+export { buildApp } from './app.ts';
+export { openServerDeps, type ServerDeps } from './deps.ts';
+
+/** The dashboard's default views: fetched once at start so the first visitor finds them cached. */
+export const WARM_UP_PATHS = [
+  '/api/analytics/overview',
+  '/api/analytics/scenarios',
+  '/api/analytics/transitions',
+  '/api/analytics/timeseries',
+  '/api/analytics/map',
+] as const;
+
+export interface RunningServer {
+  app: FastifyInstance;
+  deps: ServerDeps;
+  /** http://host:port */
+  url: string;
+  /** Stops taking requests, lets in-flight ones finish (up to the deadline), closes everything. */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens the database and the stores, builds the app, listens, and warms the cache. With
+ * `handleSignals`, SIGTERM and SIGINT shut it down gracefully (once; a second signal exits).
+ */
+export async function startServer(
+  config: Config,
+  options: {
+    logger?: boolean;
+    /** Milliseconds between SSE heartbeats on /api/chat (default 5000). */
+    heartbeatMs?: number;
+    handleSignals?: boolean;
+    service?: AnalyticsService;
+    checkpointer?: ThreadCheckpointer;
+    onReady?: (url: string) => void;
+  } = {},
+): Promise<RunningServer> {
+  const deps = await openServerDeps(config, options);
+  let app: FastifyInstance;
+  try {
+    app = await buildApp(deps, {
+      ...(options.logger === undefined ? {} : { logger: options.logger }),
+      ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+    });
+    await app.listen({ host: config.host, port: config.port });
+  } catch (error) {
+    await deps.close();
+    throw error;
+  }
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  await warmUp(app, deps);
+  deps.state.ready = true;
+  options.onReady?.(url);
+
+  let closing: Promise<void> | undefined;
+  const close = () => (closing ??= shutdown(app, deps));
+  if (options.handleSignals) {
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (closing) {
+        app.log.warn(`${signal} again: exiting now`);
+        process.exit(1);
+      }
+      app.log.info(
+        `${signal}: finishing in-flight requests (up to ${config.shutdownTimeoutSeconds} s)`,
+      );
+      void close().then(() => process.exit(0));
+    };
+    process.on('SIGTERM', onSignal);
+    process.on('SIGINT', onSignal);
+  }
+  return { app, deps, url, close };
+}
+
+/** Runs the dashboard's default queries and one question, so their results are cached. */
+async function warmUp(app: FastifyInstance, deps: ServerDeps): Promise<void> {
+  const started = performance.now();
+  const headers = deps.config.apiKeys[0] ? { 'x-api-key': deps.config.apiKeys[0] } : {};
+  for (const url of WARM_UP_PATHS) {
+    const res = await app.inject({ method: 'GET', url, headers });
+    if (res.statusCode !== 200) app.log.warn(`warm-up: ${url} answered ${res.statusCode}`);
+  }
+  app.log.info(`cache warmed in ${(performance.now() - started).toFixed(0)} ms`);
+}
+
+async function shutdown(app: FastifyInstance, deps: ServerDeps): Promise<void> {
+  deps.state.closing = true;
+  // Past the deadline, open connections (a long stream, a slow client) are cut.
+  const deadline = setTimeout(() => {
+    app.log.warn('shutdown deadline reached: closing the remaining connections');
+    app.server.closeAllConnections();
+  }, deps.config.shutdownTimeoutSeconds * 1000);
+  // server.close() closes only the connections idle when it is called: a keep-alive connection
+  // whose in-flight request finishes afterwards would stay open until the deadline. Close each
+  // one as soon as it is idle.
+  const sweep = setInterval(() => app.server.closeIdleConnections(), 100);
+  try {
+    await app.close();
+  } finally {
+    clearTimeout(deadline);
+    clearInterval(sweep);
+    // After the last request: the agents' store is flushed and closed, then the pools.
+    await deps.close();
+  }
+}

@@ -1,0 +1,125 @@
+import type { ServerResponse } from 'node:http';
+import { z } from 'zod';
+import type { AgentEvent } from '../../agent/index.ts';
+import { PROVIDERS } from '../../config.ts';
+import { answer } from '../answers.ts';
+import type { ServerDeps } from '../deps.ts';
+import { toHttpError } from '../errors.ts';
+import type { ZodApp } from '../types.ts';
+
+/** The longest question accepted, in characters. */
+export const MAX_QUESTION_CHARS = 2000;
+
+export const askBody = z.object({
+  question: z
+    .string()
+    .trim()
+    .min(1, 'must not be empty')
+    .max(MAX_QUESTION_CHARS, `must be at most ${MAX_QUESTION_CHARS} characters`)
+    .describe('The question, in plain English'),
+  threadId: z
+    .string()
+    .regex(/^[\w.:-]{1,100}$/, 'must be 1-100 letters, digits, "_", ".", ":" or "-"')
+    .optional()
+    .describe('Continue this conversation (from an earlier answer); omit to start a new one'),
+  provider: z
+    .enum(PROVIDERS)
+    .optional()
+    .describe('The model behind the agent; default LANDUSE_PROVIDER (offline)'),
+});
+
+export interface AskOptions {
+  /** Seconds between SSE heartbeats while the agent works (default 5). */
+  heartbeatMs?: number;
+}
+
+/**
+ * POST /api/ask (one JSON answer, the object `landuse ask --json` prints) and POST /api/chat (the
+ * same answer streamed as server-sent events). Both go through the agent pool: at most
+ * LANDUSE_AGENT_POOL_SIZE questions at once, a bounded line behind them, 503 beyond.
+ */
+export function askRoutes(app: ZodApp, deps: ServerDeps, options: AskOptions = {}): Promise<void> {
+  const heartbeatMs = options.heartbeatMs ?? 5000;
+
+  app.post(
+    '/api/ask',
+    {
+      schema: {
+        tags: ['Ask'],
+        summary: 'Answer a question',
+        description:
+          'Answers a plain-English question about the RPA land use projections: {answer, tables, toolCalls, scenario, years, dataset, provider, threadId, followUps, usage, timings}. Send the threadId back to ask a follow-up.',
+        body: askBody,
+      },
+    },
+    async (request, reply) => {
+      const gone = abortOnClientGone(reply.raw);
+      const { result, cached } = await answer(deps, request.body, { signal: gone.signal });
+      return reply.header('x-cache', cached ? 'hit' : 'miss').send(result);
+    },
+  );
+
+  app.post(
+    '/api/chat',
+    {
+      schema: {
+        tags: ['Ask'],
+        summary: 'Answer a question, streamed as server-sent events',
+        description:
+          'Events: `token` {text} (answer text as it is written), `tool_start` {name, args}, `tool_end` {name, args, rows, durationMs, ok}, `table` {title, columns, rows}, `heartbeat` {} while tools run, then `final` (the whole /api/ask object) or `error` {code, message}. Closing the connection stops the work.',
+        body: askBody,
+      },
+    },
+    async (request, reply) => {
+      // Wait for an agent before the stream opens, so a full pool is a plain 503 response.
+      await deps.agents.acquire();
+      const gone = abortOnClientGone(reply.raw);
+      reply.hijack();
+      const res = reply.raw;
+      res.writeHead(200, {
+        'content-type': 'text/event-stream; charset=utf-8',
+        'cache-control': 'no-cache, no-transform',
+        connection: 'keep-alive',
+        'x-accel-buffering': 'no',
+        'x-request-id': request.id,
+      });
+      const send = (event: string, data: unknown) => {
+        if (!res.writableEnded) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+      };
+      const heartbeat = setInterval(() => send('heartbeat', {}), heartbeatMs);
+      try {
+        // Streamed answers always run the agent: the events are the point.
+        const { result } = await answer(deps, request.body, {
+          useCache: false,
+          holdsAgent: true,
+          signal: gone.signal,
+          onEvent: (e: AgentEvent) => {
+            const { type, ...data } = e;
+            send(type, data);
+          },
+        });
+        send('final', result);
+      } catch (error) {
+        if (!gone.signal.aborted) {
+          const http = toHttpError(error, request.id);
+          if (http.status >= 500) request.log.error({ err: error }, 'chat failed');
+          send('error', http.body.error);
+        }
+      } finally {
+        clearInterval(heartbeat);
+        deps.agents.release();
+        res.end();
+      }
+    },
+  );
+  return Promise.resolve();
+}
+
+/** An abort signal that fires when the client closes the connection before the response ends. */
+function abortOnClientGone(res: ServerResponse): AbortController {
+  const controller = new AbortController();
+  res.on('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  return controller;
+}

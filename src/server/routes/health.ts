@@ -1,0 +1,215 @@
+import { getHeapStatistics } from 'node:v8';
+import type { ServerDeps } from '../deps.ts';
+import type { ZodApp } from '../types.ts';
+
+type Status = 'healthy' | 'degraded' | 'unhealthy';
+interface Check {
+  status: 'ok' | 'degraded' | 'failed';
+  detail: string;
+  [more: string]: unknown;
+}
+
+/** Share of V8's heap limit above which the service reports itself degraded. */
+const HEAP_DEGRADED = 0.9;
+
+/**
+ * GET /health (each dependency checked for real: healthy 200, degraded 200, unhealthy 503),
+ * GET /ready (200 once the cache is warm, 503 while starting or shutting down) and GET /metrics
+ * (Prometheus text).
+ */
+export function healthRoutes(app: ZodApp, deps: ServerDeps): Promise<void> {
+  app.get(
+    '/health',
+    {
+      schema: {
+        tags: ['Operations'],
+        summary: 'Health of the service and each dependency',
+        description:
+          'Checks the database (a real query), memory, the agent pool, the cache and the LLM provider (its check cached for a minute). `healthy` and `degraded` answer 200, `unhealthy` 503.',
+      },
+    },
+    async (_request, reply) => {
+      const checks = {
+        database: await checkDatabase(deps),
+        memory: checkMemory(),
+        agentPool: checkAgentPool(deps),
+        cache: checkCache(deps),
+        provider: await checkProvider(deps),
+      };
+      const values = Object.values(checks);
+      const status: Status = values.some((c) => c.status === 'failed')
+        ? 'unhealthy'
+        : values.some((c) => c.status === 'degraded') || deps.state.closing
+          ? 'degraded'
+          : 'healthy';
+      return reply.code(status === 'unhealthy' ? 503 : 200).send({
+        status,
+        dataset: deps.service.ctx.dataset,
+        uptimeSeconds: Math.round((Date.now() - deps.startedAt.getTime()) / 1000),
+        checks,
+      });
+    },
+  );
+
+  app.get(
+    '/ready',
+    {
+      schema: {
+        tags: ['Operations'],
+        summary: 'Whether the server takes traffic (warm and not shutting down)',
+      },
+    },
+    async (_request, reply) => {
+      const ready = deps.state.ready && !deps.state.closing;
+      return reply.code(ready ? 200 : 503).send({
+        ready,
+        reason: deps.state.closing ? 'shutting down' : deps.state.ready ? 'ok' : 'warming up',
+      });
+    },
+  );
+
+  app.get(
+    '/metrics',
+    {
+      schema: {
+        tags: ['Operations'],
+        summary: 'Metrics in the Prometheus text format',
+      },
+    },
+    async (_request, reply) =>
+      reply.type('text/plain; version=0.0.4; charset=utf-8').send(prometheusText(deps)),
+  );
+  return Promise.resolve();
+}
+
+async function checkDatabase(deps: ServerDeps): Promise<Check> {
+  const started = performance.now();
+  try {
+    const r = await deps.service.pool.query({
+      text: 'SELECT count(*) AS counties FROM dim_geography',
+      params: [],
+      types: [],
+    });
+    const stats = deps.service.pool.stats();
+    return {
+      status: 'ok',
+      detail: `${String(r.rows[0]?.counties)} counties answered in ${(performance.now() - started).toFixed(1)} ms`,
+      connections: { size: stats.size, inUse: stats.inUse, waiting: stats.waiting },
+    };
+  } catch {
+    // The reason goes to the log through the pool; the probe says only that it failed.
+    return { status: 'failed', detail: 'the database did not answer a query' };
+  }
+}
+
+function checkMemory(): Check {
+  const heap = getHeapStatistics();
+  const used = heap.used_heap_size / heap.heap_size_limit;
+  const rss = process.memoryUsage.rss();
+  return {
+    status: used > HEAP_DEGRADED ? 'degraded' : 'ok',
+    detail: `heap ${(used * 100).toFixed(0)} % of its limit, resident ${(rss / 2 ** 20).toFixed(0)} MiB`,
+    heapUsedBytes: heap.used_heap_size,
+    heapLimitBytes: heap.heap_size_limit,
+    rssBytes: rss,
+  };
+}
+
+function checkAgentPool(deps: ServerDeps): Check {
+  const s = deps.agents.stats();
+  const full = s.active >= s.size && s.waiting >= s.queueSize;
+  return {
+    status: full ? 'degraded' : 'ok',
+    detail: full
+      ? `all ${s.size} agents busy and the line full: new questions get 503`
+      : `${s.active} of ${s.size} agents busy, ${s.waiting} waiting`,
+    ...s,
+  };
+}
+
+function checkCache(deps: ServerDeps): Check {
+  const cache = deps.service.cache;
+  if (!cache) return { status: 'ok', detail: 'no cache configured' };
+  const s = cache.stats();
+  const lookups = s.hits + s.misses;
+  return {
+    status: 'ok',
+    detail: `${s.entries} entries, ${(s.bytes / 2 ** 20).toFixed(1)} of ${(s.maxBytes / 2 ** 20).toFixed(0)} MiB, hit rate ${lookups ? ((100 * s.hits) / lookups).toFixed(0) : 0} %`,
+    ...s,
+  };
+}
+
+async function checkProvider(deps: ServerDeps): Promise<Check> {
+  const p = await deps.checkProvider();
+  return { status: p.status, detail: p.detail, provider: p.provider, checkedAt: p.checkedAt };
+}
+
+/** The figures the server already keeps, as Prometheus gauges and counters. */
+function prometheusText(deps: ServerDeps): string {
+  const lines: string[] = [];
+  const metric = (name: string, type: 'gauge' | 'counter', help: string, value: number) => {
+    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, `${name} ${value}`);
+  };
+  const pool = deps.service.pool.stats();
+  metric('landuse_db_connections', 'gauge', 'DuckDB connections in the pool.', pool.size);
+  metric(
+    'landuse_db_connections_in_use',
+    'gauge',
+    'DuckDB connections running a query.',
+    pool.inUse,
+  );
+  metric('landuse_db_queries_total', 'counter', 'Queries run on the pool.', pool.queries);
+  metric('landuse_db_query_errors_total', 'counter', 'Queries that failed.', pool.queryErrors);
+  metric(
+    'landuse_db_query_timeouts_total',
+    'counter',
+    'Queries stopped at the time limit.',
+    pool.queryTimeouts,
+  );
+  const agents = deps.agents.stats();
+  metric('landuse_agent_pool_size', 'gauge', 'Questions answered at once at most.', agents.size);
+  metric('landuse_agent_pool_active', 'gauge', 'Questions being answered now.', agents.active);
+  metric('landuse_agent_pool_waiting', 'gauge', 'Questions waiting for an agent.', agents.waiting);
+  metric(
+    'landuse_agent_pool_rejected_total',
+    'counter',
+    'Questions refused with 503 (line full).',
+    agents.rejected,
+  );
+  metric(
+    'landuse_agent_pool_timeouts_total',
+    'counter',
+    'Questions refused with 503 after waiting.',
+    agents.timedOut,
+  );
+  const cache = deps.service.cache?.stats();
+  if (cache) {
+    metric('landuse_cache_hits_total', 'counter', 'Result cache hits.', cache.hits);
+    metric('landuse_cache_misses_total', 'counter', 'Result cache misses.', cache.misses);
+    metric(
+      'landuse_cache_evictions_total',
+      'counter',
+      'Entries evicted to stay under the size bound.',
+      cache.evictions,
+    );
+    metric(
+      'landuse_cache_bytes',
+      'gauge',
+      'Approximate bytes held by the result cache.',
+      cache.bytes,
+    );
+  }
+  metric(
+    'process_resident_memory_bytes',
+    'gauge',
+    'Resident memory of the process.',
+    process.memoryUsage.rss(),
+  );
+  metric(
+    'landuse_ready',
+    'gauge',
+    '1 when the server takes traffic.',
+    deps.state.ready && !deps.state.closing ? 1 : 0,
+  );
+  return `${lines.join('\n')}\n`;
+}

@@ -1,0 +1,39 @@
+import type { FastifyInstance } from 'fastify';
+import { createCheckpointer } from '../src/agent/index.ts';
+import { loadConfig } from '../src/config.ts';
+import { buildApp, openServerDeps, type ServerDeps } from '../src/server/index.ts';
+import { openHandMade } from './helpers.ts';
+
+/**
+ * The server over the hand-made fixture, in process: the real app, pools and DuckDB, an
+ * in-memory conversation store, no logging. `env` overrides settings (LANDUSE_* keys).
+ */
+export async function openTestApp(env: Record<string, string> = {}): Promise<{
+  app: FastifyInstance;
+  deps: ServerDeps;
+  db: string;
+  close: () => Promise<void>;
+}> {
+  const hand = await openHandMade({ cache: true, poolSize: 2 });
+  const checkpointer = createCheckpointer({ kind: 'memory' });
+  const config = loadConfig({
+    LANDUSE_DB_PATH: hand.db,
+    LANDUSE_API_RATE_LIMIT: '0',
+    LANDUSE_API_DAILY_QUOTA: '0',
+    ...env,
+  });
+  const deps = await openServerDeps(config, { service: hand.service, checkpointer });
+  const app = await buildApp(deps, { logger: false });
+  await app.ready();
+  return {
+    app,
+    deps,
+    db: hand.db,
+    close: async () => {
+      await app.close();
+      await deps.close();
+      checkpointer.close();
+      await hand.cleanup();
+    },
+  };
+}
