@@ -334,7 +334,8 @@ export const SETTINGS: { readonly [K in keyof Config]-?: Setting<Config[K]> } = 
   apiRateLimit: {
     env: 'LANDUSE_API_RATE_LIMIT',
     group: 'Server',
-    description: 'API requests per minute per key (per client IP when no keys are set); 0 turns it off.',
+    description:
+      'API requests per minute per key (per client IP when no keys are set); 0 turns it off.',
     accepts: 'a whole number, 0 or more',
     default: '600',
     schema: digits.pipe(z.number().int().min(0)).default(600),
@@ -342,7 +343,8 @@ export const SETTINGS: { readonly [K in keyof Config]-?: Setting<Config[K]> } = 
   apiDailyQuota: {
     env: 'LANDUSE_API_DAILY_QUOTA',
     group: 'Server',
-    description: 'API requests per day per key (per client IP when no keys are set); 0 means no quota.',
+    description:
+      'API requests per day per key (per client IP when no keys are set); 0 means no quota.',
     accepts: 'a whole number, 0 or more',
     default: '100000',
     schema: digits.pipe(z.number().int().min(0)).default(100000),
@@ -350,7 +352,8 @@ export const SETTINGS: { readonly [K in keyof Config]-?: Setting<Config[K]> } = 
   corsOrigins: {
     env: 'LANDUSE_CORS_ORIGINS',
     group: 'Server',
-    description: 'Comma-separated origins (https://example.org) allowed to call the API from a browser; unset allows only the same origin.',
+    description:
+      'Comma-separated origins (https://example.org) allowed to call the API from a browser; unset allows only the same origin.',
     accepts: 'a comma-separated list of http(s) origins',
     default: '',
     schema: z
@@ -368,7 +371,8 @@ export const SETTINGS: { readonly [K in keyof Config]-?: Setting<Config[K]> } = 
   shutdownTimeoutSeconds: {
     env: 'LANDUSE_SHUTDOWN_TIMEOUT',
     group: 'Server',
-    description: 'Seconds in-flight requests get to finish on SIGTERM or SIGINT before they are cut.',
+    description:
+      'Seconds in-flight requests get to finish on SIGTERM or SIGINT before they are cut.',
     ...positiveSeconds(10),
   },
   logLevel: {

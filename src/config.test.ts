@@ -49,9 +49,16 @@ describe('loadConfig defaults', () => {
       enableSqlTool: false,
       fallbackToOffline: true,
       agentPoolSize: 4,
+      agentQueueSize: 100,
+      agentQueueTimeoutSeconds: 10,
       host: '127.0.0.1',
       port: 8000,
       apiKeys: [],
+      apiRateLimit: 600,
+      apiDailyQuota: 100000,
+      corsOrigins: [],
+      maxExports: 2,
+      shutdownTimeoutSeconds: 10,
       logLevel: 'info',
       anthropicApiKey: undefined,
       openaiApiKey: undefined,
@@ -66,6 +73,20 @@ describe('loadConfig defaults', () => {
   it('treats an empty or blank value as unset', () => {
     const blank = Object.fromEntries(CONFIG_DOCS.map((d, i) => [d.key, i % 2 ? '' : '  ']));
     expect(loadConfig(blank)).toEqual(loadConfig({}));
+  });
+
+  it('reads the server settings: CORS origins, limits and quotas', () => {
+    const c = loadConfig({
+      LANDUSE_CORS_ORIGINS: 'https://a.example.org, http://localhost:5173/',
+      LANDUSE_API_RATE_LIMIT: '0',
+      LANDUSE_API_DAILY_QUOTA: '250',
+      LANDUSE_AGENT_QUEUE_SIZE: '0',
+    });
+    expect(c.corsOrigins).toEqual(['https://a.example.org', 'http://localhost:5173']);
+    expect([c.apiRateLimit, c.apiDailyQuota, c.agentQueueSize]).toEqual([0, 250, 0]);
+    expect(() => loadConfig({ LANDUSE_CORS_ORIGINS: 'example.org' })).toThrow(
+      /LANDUSE_CORS_ORIGINS/,
+    );
   });
 
   it('ignores variables outside its namespace', () => {

@@ -64,12 +64,16 @@ export async function answerQuestion(props: {
   const started = performance.now();
   const config = { configurable: { thread_id: threadId } };
   const emit = props.onEvent ?? (() => {});
+  // What the thread held before, for a rollback; a new thread holds nothing (no read needed).
   const before = new Set(
-    ((await props.agent.getState(config)).values as { messages?: BaseMessage[] }).messages?.map(
-      (m) => m.id,
-    ) ?? [],
+    props.threadId === undefined
+      ? []
+      : (
+          ((await props.agent.getState(config)).values as { messages?: BaseMessage[] }).messages ??
+          []
+        ).map((m) => m.id),
   );
-  let state: { messages: BaseMessage[] };
+  let state: { messages: BaseMessage[] } | undefined;
   try {
     const stream = await props.agent.stream(
       { messages: [new HumanMessage(question)] },
@@ -79,13 +83,20 @@ export async function answerQuestion(props: {
         signal: props.signal
           ? AbortSignal.any([props.signal, AbortSignal.timeout(props.timeoutMs)])
           : AbortSignal.timeout(props.timeoutMs),
-        streamMode: ['updates', 'messages'],
+        // The final state arrives as the last 'values' chunk (no read back from the store).
+        streamMode: ['updates', 'messages', 'values'],
+        // One checkpoint write when the run ends, not one per step.
+        durability: 'exit',
       },
     );
     // Model text arrives as tokens where the model streams them; a model that does not (the
     // offline planner) is sent whole when its node finishes.
     let streamed = false;
     for await (const [mode, chunk] of stream as AsyncIterable<[string, unknown]>) {
+      if (mode === 'values') {
+        state = chunk as { messages: BaseMessage[] };
+        continue;
+      }
       if (mode === 'messages') {
         const [message, meta] = chunk as [BaseMessage, { langgraph_node?: string }];
         // .text flattens content blocks (Anthropic streams text as blocks when tools are bound).
@@ -125,7 +136,7 @@ export async function answerQuestion(props: {
         if (typeof m.content === 'string') emit({ type: 'token', text: m.content });
       }
     }
-    state = (await props.agent.getState(config)).values as { messages: BaseMessage[] };
+    state ??= (await props.agent.getState(config)).values as { messages: BaseMessage[] };
   } catch (error) {
     await rollBack(props.agent, config, before);
     const clientGone = props.signal?.aborted === true;

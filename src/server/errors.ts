@@ -112,9 +112,15 @@ function describeIssue(
   params: Record<string, unknown> | undefined,
 ): string {
   const options = params?.values ?? params?.options;
-  if (Array.isArray(options))
-    return `${message ?? 'invalid value'} (choose one of ${options.join(', ')})`;
-  return message ?? 'invalid value';
+  const text = message ?? 'invalid value';
+  // zod's default wording quotes the choices as a union; a schema's own message stands.
+  if (
+    Array.isArray(options) &&
+    (text.startsWith('Invalid option') || !text.includes(String(options[0])))
+  ) {
+    return `must be one of ${options.join(', ')}`;
+  }
+  return text;
 }
 
 function clientMessage(error: Partial<FastifyError>): string {

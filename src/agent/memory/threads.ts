@@ -52,6 +52,8 @@ export async function listThreads(
     const tuple = await latest(checkpointer, threadId);
     if (!tuple) continue;
     const messages = messagesOf(tuple);
+    // A thread whose only question failed was rolled back to nothing: not a conversation.
+    if (messages.length === 0) continue;
     const question = messages.findLast((m) => HumanMessage.isInstance(m));
     threads.push({
       threadId,

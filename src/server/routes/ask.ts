@@ -29,7 +29,7 @@ export const askBody = z.object({
 });
 
 export interface AskOptions {
-  /** Seconds between SSE heartbeats while the agent works (default 5). */
+  /** Milliseconds between SSE heartbeats while the agent works (default 5000). */
   heartbeatMs?: number;
 }
 
