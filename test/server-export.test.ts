@@ -10,6 +10,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import http from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCheckpointer } from '../src/agent/index.ts';
@@ -206,7 +207,10 @@ describe('the export slot is freed exactly once', () => {
   afterAll(() => close());
 
   /** The export route alone on a bare app, with the body the test chooses. */
-  async function routeWith(body: (finished: () => void) => AsyncIterable<string>) {
+  async function routeWith(
+    body: (finished: () => void) => AsyncIterable<string>,
+    idleTimeoutMs?: number,
+  ) {
     let finished = 0;
     const app = Fastify({ logger: false }).withTypeProvider<ZodTypeProvider>();
     app.setValidatorCompiler(validatorCompiler);
@@ -220,6 +224,7 @@ describe('the export slot is freed exactly once', () => {
         const real = await exportStream(service, input);
         return { ...real, body: body(() => finished++) };
       },
+      ...(idleTimeoutMs === undefined ? {} : { idleTimeoutMs }),
     });
     return { app, finished: () => finished };
   }
@@ -258,6 +263,36 @@ describe('the export slot is freed exactly once', () => {
       expect(deps.exports.stats()).toMatchObject({ active: 0, completed: before + 1 });
       expect(finished()).toBe(1);
     } finally {
+      await app.close();
+    }
+  });
+
+  it('when the client stops reading: the stalled download is cut after the idle time', async () => {
+    const { app, finished } = await routeWith(async function* (done) {
+      try {
+        for (let i = 0; ; i++) {
+          yield `row ${i},${'x'.repeat(10_000)}\n`;
+          await Promise.resolve();
+        }
+      } finally {
+        done();
+      }
+    }, 300);
+    await app.listen({ host: '127.0.0.1', port: 0 });
+    const { port } = app.server.address() as AddressInfo;
+    const before = deps.exports.stats().completed;
+    const socket = net.connect(port, '127.0.0.1');
+    try {
+      socket.write(`GET /api/export?format=csv HTTP/1.1\r\nHost: x\r\n\r\n`);
+      // Read one chunk, then stop reading: the server's buffers fill and its writes stall.
+      await new Promise((r) => socket.once('data', r));
+      socket.pause();
+      expect(deps.exports.stats().active).toBe(1);
+      // The server cuts the connection after 300 ms without progress, freeing the slot.
+      await until(() => deps.exports.stats().active === 0 && finished() === 1);
+      expect(deps.exports.stats().completed).toBe(before + 1);
+    } finally {
+      socket.destroy();
       await app.close();
     }
   });

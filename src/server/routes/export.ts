@@ -1,3 +1,4 @@
+import type { Socket } from 'node:net';
 import { Readable } from 'node:stream';
 import { exportParams, exportStream } from '../../analytics/export/index.ts';
 import type { ServerDeps } from '../deps.ts';
@@ -6,7 +7,12 @@ import type { ZodApp } from '../types.ts';
 /** What the route calls to make a file; tests pass a slow or failing one. */
 export interface ExportEffects {
   exportStream: typeof exportStream;
+  /** A download whose client takes no data for this long is cut off (default 60 s). */
+  idleTimeoutMs?: number;
 }
+
+/** How long a stalled download may hold its export slot and database connection. */
+export const EXPORT_IDLE_TIMEOUT_MS = 60_000;
 
 /**
  * GET /api/export: the filtered data as a download, streamed with flat memory. Filters are
@@ -50,6 +56,22 @@ export function exportRoutes(
         reply.raw.once('close', () => {
           if (!body.destroyed) body.destroy();
         });
+        // A client that stops reading would otherwise hold the slot and a database connection
+        // for ever: when no byte moves for the idle time, the connection is cut (and the
+        // 'close' above frees both). Injected requests have no real socket.
+        const socket = request.raw.socket as Socket | undefined;
+        if (typeof socket?.setTimeout === 'function') {
+          const onIdle = () => {
+            request.log.warn('export stalled: the client read nothing; closing the connection');
+            socket.destroy();
+          };
+          socket.setTimeout(effects.idleTimeoutMs ?? EXPORT_IDLE_TIMEOUT_MS, onIdle);
+          // Once the download is over, the connection is an ordinary keep-alive one again.
+          body.once('close', () => {
+            socket.setTimeout(0);
+            socket.off('timeout', onIdle);
+          });
+        }
         void reply
           .header('content-type', file.contentType)
           .header('content-disposition', `attachment; filename="${file.filename}"`)
