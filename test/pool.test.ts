@@ -94,6 +94,25 @@ describe('the connection pool', () => {
     }
   });
 
+  it("reuses a prepared statement with each call's own parameters, also after a failure", async () => {
+    const pool = await open({ size: 1 });
+    const byState = (abbrev: string) =>
+      pool.query(sql`SELECT count(*) AS n FROM dim_geography WHERE state_abbrev = ${abbrev}`);
+    try {
+      const counts = [];
+      for (const s of ['AL', 'CA', 'TX', 'AL']) counts.push((await byState(s)).rows[0]);
+      expect(counts).toEqual([{ n: 1 }, { n: 1 }, { n: 0 }, { n: 1 }]);
+      // A failure replaces the connection; its statements go with it and are prepared anew.
+      await expect(
+        pool.query({ text: 'SELECT * FROM no_such_table', params: [], types: [] }),
+      ).rejects.toThrow();
+      expect((await byState('CA')).rows).toEqual([{ n: 1 }]);
+      expect(pool.stats().replaced).toBe(1);
+    } finally {
+      await pool.close();
+    }
+  });
+
   it('opens the database read-only with no access to files', async () => {
     const before = await sha256(db);
     const pool = await open();

@@ -84,7 +84,8 @@ export async function answerQuestion(props: {
           ? AbortSignal.any([props.signal, AbortSignal.timeout(props.timeoutMs)])
           : AbortSignal.timeout(props.timeoutMs),
         // The final state arrives as the last 'values' chunk (no read back from the store).
-        streamMode: ['updates', 'messages', 'values'],
+        // Without a listener, progress events are not worth the callbacks they cost.
+        streamMode: props.onEvent ? ['updates', 'messages', 'values'] : ['values'],
         // One checkpoint write when the run ends, not one per step.
         durability: 'exit',
       },

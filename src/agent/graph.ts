@@ -11,7 +11,7 @@ import {
 } from '@langchain/langgraph';
 import { ToolNode } from '@langchain/langgraph/prebuilt';
 import { AppError, isAppError } from '../domain/index.ts';
-import { compactThreadUpdate, trimHistory } from './memory/index.ts';
+import { compactThreadUpdate, needsCompaction, trimHistory } from './memory/index.ts';
 import type { ToolArtifact } from './models/offline.ts';
 import type { AgentTool } from './tools/index.ts';
 
@@ -137,7 +137,12 @@ export function createAgentGraph(options: AgentOptions) {
           ),
         ],
       }))
-      .addEdge(START, 'compact')
+      // Most turns have nothing to fold: they go straight to the model (one step less).
+      .addConditionalEdges(
+        START,
+        (state) => (needsCompaction(state.messages, historyLength) ? 'compact' : 'model'),
+        ['compact', 'model'],
+      )
       .addEdge('compact', 'model')
       .addConditionalEdges('model', next, ['tools', 'limit', 'model', END])
       .addEdge('tools', 'model')

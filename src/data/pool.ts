@@ -3,7 +3,9 @@ import {
   StatementType,
   type DuckDBConnection,
   type DuckDBMaterializedResult,
+  type DuckDBPreparedStatement,
 } from '@duckdb/node-api';
+import { LRUCache } from 'lru-cache';
 import { existsSync } from 'node:fs';
 import { AppError } from '../domain/index.ts';
 import { checkSchemaVersion } from './db.ts';
@@ -53,6 +55,9 @@ interface Waiter {
   timer: NodeJS.Timeout;
 }
 
+/** Prepared statements kept per connection (the domain queries need a few dozen). */
+const PREPARED_PER_CONNECTION = 64;
+
 const TRANSIENT = /IO Error|Out of Memory|could not set lock|Resource temporarily unavailable/i;
 
 /**
@@ -65,6 +70,10 @@ const TRANSIENT = /IO Error|Out of Memory|could not set lock|Resource temporaril
  */
 export class ConnectionPool {
   private readonly idle: DuckDBConnection[] = [];
+  private readonly statements = new Map<
+    DuckDBConnection,
+    LRUCache<string, DuckDBPreparedStatement>
+  >();
   private readonly waiters: Waiter[] = [];
   private open = 0;
   private inUse = 0;
@@ -144,6 +153,33 @@ export class ConnectionPool {
     }
   }
 
+  /**
+   * The connection's prepared statement for `text`, prepared once and reused: the domain
+   * queries are a few dozen texts with changing parameters, and DuckDB's parse-bind-plan is a
+   * good part of a small query's time. Bounded per connection; dropped with the connection.
+   */
+  private async prepare(
+    connection: DuckDBConnection,
+    text: string,
+  ): Promise<DuckDBPreparedStatement> {
+    let statements = this.statements.get(connection);
+    if (!statements) {
+      statements = new LRUCache<string, DuckDBPreparedStatement>({
+        max: PREPARED_PER_CONNECTION,
+        dispose: (statement) => statement.destroySync(),
+      });
+      this.statements.set(connection, statements);
+    }
+    const cached = statements.get(text);
+    if (cached) {
+      cached.clearBindings();
+      return cached;
+    }
+    const prepared = await connection.prepare(text);
+    statements.set(text, prepared);
+    return prepared;
+  }
+
   private async runOn(
     connection: DuckDBConnection,
     q: SqlQuery,
@@ -157,7 +193,7 @@ export class ConnectionPool {
     }, timeoutMs);
     this.counters.queries++;
     try {
-      const prepared = await connection.prepare(q.text);
+      const prepared = await this.prepare(connection, q.text);
       if (prepared.statementType !== StatementType.SELECT) {
         // Our queries are all SELECTs; anything else could leave state behind on this
         // connection. Refuse it (the connection is replaced by withConnection's failure path).
@@ -235,6 +271,7 @@ export class ConnectionPool {
     this.inUse--;
     let next: DuckDBConnection | undefined = connection;
     if (!healthy || this.closed) {
+      this.forget(connection);
       connection.closeSync();
       this.open--;
       next = undefined;
@@ -259,6 +296,12 @@ export class ConnectionPool {
     });
   }
 
+  /** Frees a connection's prepared statements before it closes. */
+  private forget(connection: DuckDBConnection): void {
+    this.statements.get(connection)?.clear();
+    this.statements.delete(connection);
+  }
+
   stats(): PoolStats {
     return {
       size: this.options.size,
@@ -279,6 +322,7 @@ export class ConnectionPool {
       w.reject(new AppError('pool:closed', 'The database is closing.'));
     }
     for (const c of this.idle.splice(0)) {
+      this.forget(c);
       c.closeSync();
       this.open--;
     }

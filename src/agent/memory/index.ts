@@ -11,6 +11,7 @@ export {
   compactThreadUpdate,
   extractiveSummary,
   isSummaryMessage,
+  needsCompaction,
   SUMMARY_LIMITS,
   SUMMARY_NAME,
   textOf,

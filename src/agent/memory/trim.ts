@@ -61,6 +61,11 @@ export function trimHistory(messages: BaseMessage[], options: TrimOptions): Base
  * is nothing to fold. Meant for a graph node that runs before the model, at the start of a turn:
  * the current turn is never touched.
  */
+/** Whether compactThreadUpdate would fold anything (so the graph can skip its node). */
+export function needsCompaction(messages: BaseMessage[], maxMessages: number): boolean {
+  return planTrim(messages, maxMessages).dropped.length > 0;
+}
+
 export function compactThreadUpdate(
   messages: BaseMessage[],
   maxMessages: number,
