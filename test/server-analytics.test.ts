@@ -13,51 +13,7 @@ import { loadConfig } from '../src/config.ts';
 import { buildApp } from '../src/server/app.ts';
 import { openServerDeps } from '../src/server/deps.ts';
 import { openHandMade } from './helpers.ts';
-import { openTestApp } from './server-helpers.ts';
-
-type Cell = string | number | null;
-type Row = Record<string, Cell>;
-
-/** The fields these tests read from response bodies (each route fills some of them). */
-interface Body {
-  dataset: string;
-  notice: string | null;
-  title: string;
-  columns: string[];
-  rows: Row[];
-  values: Row[];
-  land_use: Row[];
-  tables: {
-    name: string;
-    kind: string;
-    description: string;
-    rowCount: number | null;
-    columns: { name: string; type: string; nullable: boolean }[];
-  }[];
-  examples: { title: string; sql: string }[];
-  figures: Record<string, Cell>;
-  geography: { states: string[] };
-  matrix: { uses: string[]; acres: number[][] };
-  notes: string[];
-  truncated: boolean;
-  elapsedMs: number;
-  error: { code: string; message: string; field?: string; requestId: string };
-  paths: Record<
-    string,
-    {
-      get?: {
-        tags: string[];
-        summary: string;
-        parameters: { name: string; schema: { enum?: string[] } }[];
-      };
-    }
-  >;
-}
-
-/** No stack frames, file paths or SQL in an error body. */
-function expectNoInternals(body: string): void {
-  expect(body).not.toMatch(/\n\s+at |node_modules|\.ts:\d+|SELECT /);
-}
+import { openTestApp, expectNoInternals, type Body } from './server-helpers.ts';
 
 /** The app over a service the test shapes (demo labelling, a failing query). */
 async function appOver(service: AnalyticsService): Promise<FastifyInstance> {

@@ -8,7 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerDeps } from '../src/server/index.ts';
 import { Limiter } from '../src/server/limiter.ts';
 import { startOpenAIServer } from './scripted/openai.ts';
-import { openTestApp } from './server-helpers.ts';
+import { expectNoInternals, openTestApp } from './server-helpers.ts';
 
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return --
    response bodies are read as loose JSON, the way a client reads them; each value is asserted. */
@@ -21,11 +21,6 @@ function post(
   headers: Record<string, string> = {},
 ) {
   return app.inject({ method: 'POST', url, payload: body as string, headers });
-}
-
-/** No stack frames, file paths or SQL in an error body. */
-function expectNoInternals(body: string): void {
-  expect(body).not.toMatch(/\n\s+at |node_modules|\.ts:\d+|SELECT /);
 }
 
 describe('POST /api/ask and the threads', () => {

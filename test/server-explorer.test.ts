@@ -6,50 +6,7 @@ import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { ServerDeps } from '../src/server/index.ts';
 import { EXAMPLE_QUERIES, MAX_SQL_CHARS } from '../src/server/routes/explorer.ts';
-import { openTestApp } from './server-helpers.ts';
-
-type Cell = string | number | null;
-type Row = Record<string, Cell>;
-
-/** The fields these tests read from response bodies (each route fills some of them). */
-interface Body {
-  dataset: string;
-  notice: string | null;
-  title: string;
-  columns: string[];
-  rows: Row[];
-  values: Row[];
-  land_use: Row[];
-  tables: {
-    name: string;
-    kind: string;
-    description: string;
-    rowCount: number | null;
-    columns: { name: string; type: string; nullable: boolean }[];
-  }[];
-  examples: { title: string; sql: string }[];
-  figures: Record<string, Cell>;
-  geography: { states: string[] };
-  matrix: { uses: string[]; acres: number[][] };
-  notes: string[];
-  truncated: boolean;
-  elapsedMs: number;
-  error: { code: string; message: string; field?: string; requestId: string };
-  paths: Record<
-    string,
-    {
-      get?: {
-        tags: string[];
-        summary: string;
-        parameters: { name: string; schema: { enum?: string[] } }[];
-      };
-    }
-  >;
-}
-
-function expectNoInternals(body: string): void {
-  expect(body).not.toMatch(/\n\s+at |node_modules|\.ts:\d+/);
-}
+import { openTestApp, expectNoInternals, type Body } from './server-helpers.ts';
 
 describe('POST /api/sql and GET /api/schema', () => {
   let app: FastifyInstance;

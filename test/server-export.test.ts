@@ -21,46 +21,7 @@ import { buildApp } from '../src/server/app.ts';
 import { openServerDeps, type ServerDeps } from '../src/server/deps.ts';
 import { toHttpError } from '../src/server/errors.ts';
 import { exportRoutes } from '../src/server/routes/export.ts';
-import { openTestApp } from './server-helpers.ts';
-
-type Cell = string | number | null;
-type Row = Record<string, Cell>;
-
-/** The fields these tests read from response bodies (each route fills some of them). */
-interface Body {
-  dataset: string;
-  notice: string | null;
-  title: string;
-  columns: string[];
-  rows: Row[];
-  values: Row[];
-  land_use: Row[];
-  tables: {
-    name: string;
-    kind: string;
-    description: string;
-    rowCount: number | null;
-    columns: { name: string; type: string; nullable: boolean }[];
-  }[];
-  examples: { title: string; sql: string }[];
-  figures: Record<string, Cell>;
-  geography: { states: string[] };
-  matrix: { uses: string[]; acres: number[][] };
-  notes: string[];
-  truncated: boolean;
-  elapsedMs: number;
-  error: { code: string; message: string; field?: string; requestId: string };
-  paths: Record<
-    string,
-    {
-      get?: {
-        tags: string[];
-        summary: string;
-        parameters: { name: string; schema: { enum?: string[] } }[];
-      };
-    }
-  >;
-}
+import { openTestApp, type Body, type Row } from './server-helpers.ts';
 
 // Autauga AL (01001) under LM, 2020-2030, from test/fixtures/hand-made.json.
 const AL_LM_2020 = [

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { expect } from 'vitest';
 import { createCheckpointer } from '../src/agent/index.ts';
 import { loadConfig } from '../src/config.ts';
 import { buildApp, openServerDeps, type ServerDeps } from '../src/server/index.ts';
@@ -36,4 +37,48 @@ export async function openTestApp(env: Record<string, string> = {}): Promise<{
       await hand.cleanup();
     },
   };
+}
+
+/** No stack frames, file paths or SQL in a response body. */
+export function expectNoInternals(body: string): void {
+  expect(body).not.toMatch(/\n\s+at |node_modules|\.ts:\d+|SELECT /);
+}
+
+export type Cell = string | number | null;
+export type Row = Record<string, Cell>;
+
+/** The fields these tests read from response bodies (each route fills some of them). */
+export interface Body {
+  dataset: string;
+  notice: string | null;
+  title: string;
+  columns: string[];
+  rows: Row[];
+  values: Row[];
+  land_use: Row[];
+  tables: {
+    name: string;
+    kind: string;
+    description: string;
+    rowCount: number | null;
+    columns: { name: string; type: string; nullable: boolean }[];
+  }[];
+  examples: { title: string; sql: string }[];
+  figures: Record<string, Cell>;
+  geography: { states: string[] };
+  matrix: { uses: string[]; acres: number[][] };
+  notes: string[];
+  truncated: boolean;
+  elapsedMs: number;
+  error: { code: string; message: string; field?: string; requestId: string };
+  paths: Record<
+    string,
+    {
+      get?: {
+        tags: string[];
+        summary: string;
+        parameters: { name: string; schema: { enum?: string[] } }[];
+      };
+    }
+  >;
 }
