@@ -26,8 +26,11 @@ import { threadRoutes } from './routes/threads.ts';
 export const BODY_LIMIT_BYTES = 64 * 1024;
 
 export interface AppOptions {
-  /** Pino logging (default: the config's LANDUSE_LOG_LEVEL); false for tests. */
-  logger?: boolean;
+  /**
+   * Logging at LANDUSE_LOG_LEVEL: JSON lines (default, for log collectors), 'pretty' (one
+   * readable line per event, for a person at a terminal), or false (tests).
+   */
+  logger?: boolean | 'pretty';
   /** Milliseconds between SSE heartbeats on /api/chat (default 5000). */
   heartbeatMs?: number;
 }
@@ -50,6 +53,18 @@ export async function buildApp(
             level: config.logLevel,
             // Keys must never reach a log line.
             redact: ['req.headers.authorization', 'req.headers["x-api-key"]'],
+            ...(options.logger === 'pretty'
+              ? {
+                  transport: {
+                    target: 'pino-pretty',
+                    options: {
+                      translateTime: 'HH:MM:ss',
+                      ignore: 'pid,hostname',
+                      singleLine: true,
+                    },
+                  },
+                }
+              : {}),
           },
     bodyLimit: BODY_LIMIT_BYTES,
     // Fastify 5 answers 503 to requests that arrive while it closes (graceful shutdown).

@@ -33,7 +33,7 @@ export interface RunningServer {
 export async function startServer(
   config: Config,
   options: {
-    logger?: boolean;
+    logger?: boolean | 'pretty';
     /** Milliseconds between SSE heartbeats on /api/chat (default 5000). */
     heartbeatMs?: number;
     handleSignals?: boolean;

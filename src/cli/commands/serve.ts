@@ -20,6 +20,8 @@ export async function serveCommand(opts: {
   process.stderr.write(`Opening ${config.dbPath} and warming the cache...\n`);
   await startServer(config, {
     handleSignals: true,
+    // Readable lines for a person at a terminal; JSON lines for a log collector.
+    logger: process.stdout.isTTY ? 'pretty' : true,
     onReady: (url) =>
       process.stderr.write(
         `\nRPA Land Use Analytics is listening on ${url}\n` +
