@@ -10,7 +10,7 @@ import { Limiter } from '../src/server/limiter.ts';
 import { startOpenAIServer } from './scripted/openai.ts';
 import { expectNoInternals, openTestApp } from './server-helpers.ts';
 
-/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return --
+/* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-argument --
    response bodies are read as loose JSON, the way a client reads them; each value is asserted. */
 type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
 
@@ -98,9 +98,9 @@ describe('POST /api/ask and the threads', () => {
       lastQuestion: 'what about under HH?',
     });
 
-    expect(
-      (await app.inject({ method: 'DELETE', url: `/api/threads/${first.threadId}` })).statusCode,
-    ).toBe(204);
+    const deleted = await app.inject({ method: 'DELETE', url: `/api/threads/${first.threadId}` });
+    expect(deleted.statusCode).toBe(204);
+    expect(deleted.body).toBe('');
     const gone = await app.inject(`/api/threads/${first.threadId}`);
     expect(gone.statusCode).toBe(404);
     expect(gone.json<Json>().error.code).toBe('not_found:thread');
@@ -220,6 +220,14 @@ describe('POST /api/ask and the threads', () => {
     expect(
       doc.paths['/api/ask'].post.requestBody.content['application/json'].schema.required,
     ).toContain('question');
+    // Responses are described too: the answer's fields and the error body.
+    const ask = doc.paths['/api/ask'].post.responses;
+    expect(Object.keys(ask['200'].content['application/json'].schema.properties)).toEqual(
+      expect.arrayContaining(['answer', 'tables', 'threadId', 'timings']),
+    );
+    expect(ask['503'].content['application/json'].schema.properties.error.required).toEqual(
+      expect.arrayContaining(['code', 'message', 'requestId']),
+    );
     const page = await app.inject('/docs/');
     expect(page.statusCode).toBe(200);
     expect(page.body).toContain('swagger');

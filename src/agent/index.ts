@@ -17,6 +17,8 @@ export {
   snapshotThread,
   type ThreadCheckpointer,
   type ThreadSnapshot,
+  type ThreadSummary,
+  type ThreadView,
 } from './memory/index.ts';
 
 /**

@@ -5,6 +5,7 @@ import { PROVIDERS } from '../../config.ts';
 import { answer } from '../answers.ts';
 import type { ServerDeps } from '../deps.ts';
 import { toHttpError } from '../errors.ts';
+import { askResultSchema, errors } from '../schemas.ts';
 import type { ZodApp } from '../types.ts';
 
 /** The longest question accepted, in characters. */
@@ -50,6 +51,7 @@ export function askRoutes(app: ZodApp, deps: ServerDeps, options: AskOptions = {
         description:
           'Answers a plain-English question about the RPA land use projections: {answer, tables, toolCalls, scenario, years, dataset, provider, threadId, followUps, usage, timings}. Send the threadId back to ask a follow-up.',
         body: askBody,
+        response: { 200: askResultSchema, ...errors(400, 401, 429, 502, 503) },
       },
     },
     async (request, reply) => {
@@ -68,6 +70,12 @@ export function askRoutes(app: ZodApp, deps: ServerDeps, options: AskOptions = {
         description:
           'Events: `token` {text} (answer text as it is written), `tool_start` {name, args}, `tool_end` {name, args, rows, durationMs, ok}, `table` {title, columns, rows}, `heartbeat` {} while tools run, then `final` (the whole /api/ask object) or `error` {code, message}. Closing the connection stops the work.',
         body: askBody,
+        response: {
+          200: z
+            .string()
+            .describe('text/event-stream: the events above, each `event: NAME` and `data: JSON`'),
+          ...errors(400, 401, 429, 503),
+        },
       },
     },
     async (request, reply) => {

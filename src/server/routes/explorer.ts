@@ -5,6 +5,7 @@ import { EXPLORER_TABLES } from '../../data/guard.ts';
 import { DESCRIPTIONS, TABLES } from '../../data/schema.ts';
 import { ident, join, sql } from '../../data/sql.ts';
 import type { ServerDeps } from '../deps.ts';
+import { errors, sqlResultSchema } from '../schemas.ts';
 import type { ZodApp } from '../types.ts';
 
 const TAGS = ['Explorer'];
@@ -102,6 +103,7 @@ export function explorerRoutes(app: ZodApp, deps: ServerDeps): Promise<void> {
         description:
           'The query is parsed by DuckDB and refused (400, with the reason) unless it is a single read-only query over the land use tables and views; it runs on the read-only pool with a time limit, and at most LANDUSE_MAX_QUERY_ROWS rows come back (`truncated` says when there were more).',
         body: sqlBody,
+        response: { 200: sqlResultSchema.omit({ sql: true }), ...errors(400, 503, 504) },
       },
     },
     async (request) => {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { deleteThread, getThread, listThreads } from '../../agent/index.ts';
 import { AppError } from '../../domain/index.ts';
 import type { ServerDeps } from '../deps.ts';
+import { errors, threadSummarySchema, threadViewSchema } from '../schemas.ts';
 import type { ZodApp } from '../types.ts';
 
 const threadParams = z.object({
@@ -28,6 +29,7 @@ export function threadRoutes(app: ZodApp, deps: ServerDeps): Promise<void> {
             .default(50)
             .describe('At most this many (default 50)'),
         }),
+        response: { 200: z.object({ threads: z.array(threadSummarySchema) }), ...errors(400) },
       },
     },
     async (request) => ({
@@ -42,6 +44,7 @@ export function threadRoutes(app: ZodApp, deps: ServerDeps): Promise<void> {
         tags: ['Threads'],
         summary: 'A conversation: its messages (questions, tool calls, answers)',
         params: threadParams,
+        response: { 200: threadViewSchema, ...errors(400, 404) },
       },
     },
     async (request) => {
@@ -58,12 +61,13 @@ export function threadRoutes(app: ZodApp, deps: ServerDeps): Promise<void> {
         tags: ['Threads'],
         summary: 'Delete a conversation and everything stored for it',
         params: threadParams,
+        response: { 204: z.null().describe('Deleted'), ...errors(400, 404) },
       },
     },
     async (request, reply) => {
       if (!(await deleteThread(deps.checkpointer, request.params.id)))
         throw notFound(request.params.id);
-      return reply.code(204).send();
+      return reply.code(204).send(null);
     },
   );
   return Promise.resolve();

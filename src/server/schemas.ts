@@ -1,0 +1,106 @@
+/**
+ * Response shapes for the OpenAPI document. They describe what the routes send; responses are
+ * serialized with plain JSON.stringify (app.ts), so a large table is not validated field by
+ * field on its way out. Compile-time checks below keep each schema equal to its TypeScript type.
+ */
+import { z } from 'zod';
+import type { AskResult, ThreadSummary, ThreadView } from '../agent/index.ts';
+import type { SqlResult } from '../analytics/index.ts';
+import type { ErrorBody } from './errors.ts';
+
+const row = z.record(z.string(), z.unknown());
+
+export const askResultSchema = z
+  .object({
+    answer: z.string().describe('The answer in Markdown: headline figure, context, demo note'),
+    tables: z
+      .array(z.object({ title: z.string(), columns: z.array(z.string()), rows: z.array(row) }))
+      .describe('The result tables behind the answer'),
+    toolCalls: z.array(
+      z.object({
+        name: z.string(),
+        args: z.record(z.string(), z.unknown()),
+        rows: z.number(),
+        durationMs: z.number(),
+      }),
+    ),
+    scenario: z.array(z.string()).describe('Scenario codes used (OVERALL, LM, HM, HL, HH)'),
+    years: z.object({ start: z.number(), end: z.number() }).nullable(),
+    dataset: z.enum(['demo', 'rpa']),
+    provider: z.string(),
+    threadId: z.string().describe('Send it back as threadId to ask a follow-up'),
+    followUps: z.array(z.string()),
+    usage: z.object({ inputTokens: z.number(), outputTokens: z.number() }),
+    timings: z.object({
+      totalMs: z.number(),
+      llmMs: z.number(),
+      dbMs: z.number(),
+      toolMs: z.number(),
+    }),
+  })
+  .describe('An answer: the object `landuse ask --json` prints');
+
+const threadMessage = z.object({
+  role: z.enum(['user', 'assistant', 'tool', 'system']),
+  content: z.string(),
+  toolCalls: z
+    .array(
+      z.object({
+        id: z.string().optional(),
+        name: z.string(),
+        args: z.record(z.string(), z.unknown()),
+      }),
+    )
+    .optional(),
+  toolCallId: z.string().optional(),
+  name: z.string().optional(),
+});
+
+export const threadViewSchema = z.object({
+  threadId: z.string(),
+  updatedAt: z.string().describe('ISO 8601'),
+  messages: z.array(threadMessage),
+});
+
+export const threadSummarySchema = z.object({
+  threadId: z.string(),
+  updatedAt: z.string(),
+  messageCount: z.number(),
+  lastQuestion: z.string(),
+});
+
+export const sqlResultSchema = z.object({
+  columns: z.array(z.string()),
+  rows: z.array(row),
+  truncated: z.boolean().describe('More rows matched than the limit; only the first are here'),
+  elapsedMs: z.number(),
+  sql: z.string().describe('The statement as it ran, wrapped with the row limit'),
+  limit: z.number(),
+});
+
+export const errorSchema = z
+  .object({
+    error: z.object({
+      code: z.string().describe('Stable: area:reason, e.g. bad_request:validation, busy:agent'),
+      message: z.string().describe('What was wrong and what to do'),
+      field: z.string().optional().describe('Where a bad value was, e.g. body.question'),
+      requestId: z.string(),
+    }),
+  })
+  .describe('Every error response');
+
+/** The error responses a route can give, for its `response` schema. */
+export function errors(...statuses: number[]): Record<number, typeof errorSchema> {
+  return Object.fromEntries(statuses.map((s) => [s, errorSchema]));
+}
+
+// Each schema must describe exactly its type: these fail to compile when the two drift apart.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const checks: [
+  Same<z.infer<typeof askResultSchema>, AskResult>,
+  Same<z.infer<typeof threadViewSchema>, ThreadView>,
+  Same<z.infer<typeof threadSummarySchema>, ThreadSummary>,
+  Same<z.infer<typeof sqlResultSchema>, SqlResult>,
+  Same<z.infer<typeof errorSchema>, ErrorBody>,
+] = [true, true, true, true, true];
+void checks;
