@@ -11,7 +11,7 @@ import { createCheckpointer } from '../src/agent/index.ts';
 import { loadConfig } from '../src/config.ts';
 import { runLoad } from '../src/data/etl/load.ts';
 import { sql } from '../src/data/sql.ts';
-import { startServer, type RunningServer } from '../src/server/index.ts';
+import { WARM_UP_PATHS, startServer, type RunningServer } from '../src/server/index.ts';
 import { HAND_MADE, openHandMade, quietEffects, tempDir } from './helpers.ts';
 import { startOpenAIServer } from './scripted/openai.ts';
 import type { Reply, ScriptedServer } from './scripted/server.ts';
@@ -326,6 +326,22 @@ describe('the chat stream over a listening server', () => {
     expect(model.requests.length).toBeGreaterThanOrEqual(1);
     await expect.poll(() => running.deps.agents.stats().active).toBe(0);
   }, 20_000);
+});
+
+describe('starting up', () => {
+  it('warms the cache with the dashboard views before it reports ready', async () => {
+    const running = await startLive();
+    const cache = running.deps.service.cache!;
+    expect(running.deps.state.ready).toBe(true);
+    expect(cache.stats().sets).toBeGreaterThanOrEqual(WARM_UP_PATHS.length);
+    expect((await fetch(`${running.url}/ready`)).status).toBe(200);
+    // The first visitor's dashboard views come from the cache: no new entries, only hits.
+    const before = cache.stats();
+    for (const path of WARM_UP_PATHS)
+      expect((await fetch(`${running.url}${path}`)).status).toBe(200);
+    expect(cache.stats().sets).toBe(before.sets);
+    expect(cache.stats().hits).toBeGreaterThan(before.hits);
+  });
 });
 
 describe('shutting down', () => {
