@@ -5,6 +5,7 @@
  * which Autauga AL (01001) has 600 and Los Angeles CA (06037) 150.
  */
 import type { FastifyInstance } from 'fastify';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCheckpointer } from '../src/agent/index.ts';
 import { createAnalytics, type AnalyticsContext } from '../src/analytics/index.ts';
@@ -127,6 +128,24 @@ describe('GET /api/analytics/*', () => {
     expect(pct.body).toMatchObject({ unit: 'percent', values: [{ fips: '01001', value: 85.71 }] });
     const forest = await get('/api/analytics/map?metric=forest_net&level=state');
     expect(forest.body.values.map((v) => v.value)).toEqual([-300, 0]);
+  });
+
+  it('compresses a large body for a client that accepts gzip, and only then', async () => {
+    const url = '/api/analytics/map?metric=urban_expansion&level=county';
+    const plain = await app.inject({ method: 'GET', url });
+    // The fixture's map is small; a body over the 1 KiB threshold is the overview's.
+    const big = '/api/analytics/overview';
+    const raw = await app.inject({ method: 'GET', url: big });
+    expect(raw.headers['content-encoding']).toBeUndefined();
+    expect(raw.body.length).toBeGreaterThan(1024);
+    const zipped = await app.inject({
+      method: 'GET',
+      url: big,
+      headers: { 'accept-encoding': 'gzip' },
+    });
+    expect(zipped.headers['content-encoding']).toBe('gzip');
+    expect(gunzipSync(zipped.rawPayload).toString()).toBe(raw.body);
+    expect(plain.headers['content-encoding']).toBeUndefined();
   });
 
   it('county detail: land use over time and headline changes', async () => {

@@ -1,3 +1,4 @@
+import compress from '@fastify/compress';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
@@ -106,6 +107,9 @@ export async function buildApp(
       },
     },
   });
+  // gzip/brotli for clients that ask (Accept-Encoding) and bodies over 1 KiB: the county map is
+  // about 200 KB of JSON. Already-compressed downloads (xlsx, Parquet) are left alone.
+  await app.register(compress, { threshold: 1024 });
   await app.register(cors, {
     origin: config.corsOrigins.length > 0 ? [...config.corsOrigins] : false,
     methods: ['GET', 'POST', 'DELETE'],
