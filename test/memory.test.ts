@@ -395,6 +395,19 @@ describe('the SQLite checkpointer with the offline agent', () => {
       });
       expect(Date.parse(listed[0]!.updatedAt)).not.toBeNaN();
       expect(await listThreads(checkpointer, { limit: 1 })).toHaveLength(1);
+      // A follow-up makes the older thread the newest; a limited list reads only what it shows.
+      await ask(checkpointer, 'and in Texas?', one.threadId);
+      let reads = 0;
+      const counting = Object.assign(Object.create(checkpointer) as typeof checkpointer, {
+        getTuple: (config: Parameters<typeof checkpointer.getTuple>[0]) => {
+          reads++;
+          return checkpointer.getTuple(config);
+        },
+      });
+      const newest = await listThreads(counting, { limit: 1 });
+      expect(newest.map((t) => t.threadId)).toEqual([one.threadId]);
+      expect(newest[0]!.lastQuestion).toBe('and in Texas?');
+      expect(reads).toBe(1);
 
       expect(await deleteThread(checkpointer, one.threadId)).toBe(true);
       expect(await getThread(checkpointer, one.threadId)).toBeUndefined();

@@ -135,6 +135,26 @@ describe('POST /api/ask and the threads', () => {
     expect(thread.messages.filter((m: Json) => m.role === 'user')).toHaveLength(2);
   });
 
+  it('runs identical new questions that arrive together once', async () => {
+    await deps.service.cache?.clear();
+    const before = deps.agents.stats().completed;
+    const question = 'Which counties in California develop most?';
+    const all = await Promise.all(
+      Array.from({ length: 5 }, () => post(app, '/api/ask', { question })),
+    );
+    expect(all.map((r) => r.statusCode)).toEqual([200, 200, 200, 200, 200]);
+    expect(all.map((r) => r.headers['x-cache']).sort()).toEqual([
+      'hit',
+      'hit',
+      'hit',
+      'hit',
+      'miss',
+    ]);
+    expect(deps.agents.stats().completed).toBe(before + 1);
+    const ids = new Set(all.map((r) => r.json<Json>().threadId));
+    expect(ids.size).toBe(5);
+  });
+
   it.each([
     ['a missing question', {}, 'body.question'],
     ['a question of the wrong type', { question: 42 }, 'body.question'],

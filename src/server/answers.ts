@@ -61,6 +61,11 @@ export async function answer(
         namespace: 'ask',
       })
     : undefined;
+  let inFlight = inFlightByServer.get(deps);
+  if (!inFlight) {
+    inFlight = new Map<string, Promise<CachedAnswer | undefined>>();
+    inFlightByServer.set(deps, inFlight);
+  }
   const fromCache = async (hit: CachedAnswer) => {
     const threadId = randomUUID();
     await seedThread(deps.checkpointer, threadId, hit.snapshot);
@@ -102,12 +107,13 @@ export async function answer(
     await cache?.set<CachedAnswer>(key, answer);
     return answer;
   });
-  const settled = entry.catch(() => undefined).finally(() => inFlight.delete(key));
+  const running = inFlight;
+  const settled = entry.catch(() => undefined).finally(() => running.delete(key));
   inFlight.set(key, settled);
   const result = await run;
   await settled;
   return { result, cached: false };
 }
 
-/** Cacheable questions being answered now, by cache key. */
-const inFlight = new Map<string, Promise<CachedAnswer | undefined>>();
+/** Cacheable questions being answered now, per server, by cache key. */
+const inFlightByServer = new WeakMap<ServerDeps, Map<string, Promise<CachedAnswer | undefined>>>();

@@ -31,7 +31,7 @@ export type CheckpointerOptions =
  * agent does not use. (A DeltaChannel state would need the whole chain: do not prune then.)
  */
 export interface ThreadCheckpointer extends BaseCheckpointSaver {
-  /** Thread ids with at least one checkpoint, in no particular order. */
+  /** Thread ids with at least one checkpoint, the most recently written first. */
   listThreadIds(): Promise<string[]>;
   /** Frees the database; the checkpointer must not be used afterwards. */
   close(): void;
@@ -96,7 +96,11 @@ class BoundedSqliteSaver extends SqliteSaver implements ThreadCheckpointer {
   listThreadIds(): Promise<string[]> {
     this.setup();
     const ids = this.db
-      .prepare<[], string>(`SELECT DISTINCT thread_id FROM checkpoints WHERE checkpoint_ns = ''`)
+      // Checkpoint ids are uuid6: the greatest is the newest, so this orders by last change.
+      .prepare<[], string>(
+        `SELECT thread_id FROM checkpoints WHERE checkpoint_ns = ''
+         GROUP BY thread_id ORDER BY max(checkpoint_id) DESC`,
+      )
       .pluck()
       .all();
     return Promise.resolve(ids);
@@ -152,7 +156,10 @@ class BoundedMemorySaver extends MemorySaver implements ThreadCheckpointer {
   }
 
   listThreadIds(): Promise<string[]> {
-    return Promise.resolve(Object.keys(this.storage));
+    const newest = (threadId: string) =>
+      Object.keys(this.storage[threadId]?.[''] ?? {}).reduce((a, b) => (b > a ? b : a), '');
+    const ids = Object.keys(this.storage).filter((id) => newest(id) !== '');
+    return Promise.resolve(ids.sort((a, b) => newest(b).localeCompare(newest(a))));
   }
 
   close(): void {}

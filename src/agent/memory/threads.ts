@@ -39,16 +39,22 @@ export interface ThreadSummary {
 /** A checkpointer that can list its threads cheaply (both of createCheckpointer's kinds can). */
 type Listable = BaseCheckpointSaver & { listThreadIds?: () => Promise<string[]> };
 
-/** The threads in a checkpointer, the most recently changed first. */
+/**
+ * The threads in a checkpointer, the most recently changed first. With createCheckpointer's
+ * kinds, the ids come newest first from the store and only the first `limit` threads are read,
+ * so listing stays fast however many threads there are.
+ */
 export async function listThreads(
   checkpointer: Listable,
   options: { limit?: number } = {},
 ): Promise<ThreadSummary[]> {
-  const ids = checkpointer.listThreadIds
-    ? await checkpointer.listThreadIds()
+  const ordered = checkpointer.listThreadIds !== undefined;
+  const ids = ordered
+    ? await checkpointer.listThreadIds!()
     : await threadIdsFromCheckpoints(checkpointer);
   const threads: (ThreadSummary & { checkpointId: string })[] = [];
   for (const threadId of ids) {
+    if (ordered && options.limit !== undefined && threads.length >= options.limit) break;
     const tuple = await latest(checkpointer, threadId);
     if (!tuple) continue;
     const messages = messagesOf(tuple);
