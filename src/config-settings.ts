@@ -74,6 +74,8 @@ export interface Config {
   readonly enableMemory: boolean;
   /** LANDUSE_THREADS_DB_PATH: the SQLite file of conversation threads (default data/threads.sqlite). */
   readonly threadsDbPath: string;
+  /** LANDUSE_MAX_THREADS: conversations kept; the least recently used beyond are deleted (default 50000). */
+  readonly maxThreads: number;
   /** LANDUSE_MAX_HISTORY_LENGTH: messages of a thread sent to the model (default 20). */
   readonly maxHistoryLength: number;
   /** LANDUSE_ENABLE_SQL_TOOL: give the agent the guarded free-form SQL tool (default false). */
@@ -259,6 +261,13 @@ export const SETTINGS: { readonly [K in keyof Config]-?: Setting<Config[K]> } = 
     accepts: 'a file path',
     default: 'data/threads.sqlite',
     schema: z.string().trim().min(1).default('data/threads.sqlite'),
+  },
+  maxThreads: {
+    env: 'LANDUSE_MAX_THREADS',
+    group: 'Agent',
+    description:
+      'Conversations kept in LANDUSE_THREADS_DB_PATH (about 5 KB each); past it the least recently used are deleted.',
+    ...positiveInt(50000),
   },
   maxHistoryLength: {
     env: 'LANDUSE_MAX_HISTORY_LENGTH',

@@ -45,6 +45,7 @@ describe('loadConfig defaults', () => {
       rateLimitWindowSeconds: 60,
       enableMemory: true,
       threadsDbPath: 'data/threads.sqlite',
+      maxThreads: 50000,
       maxHistoryLength: 20,
       enableSqlTool: false,
       fallbackToOffline: true,

@@ -376,6 +376,29 @@ describe('the SQLite checkpointer with the offline agent', () => {
     third.close();
   });
 
+  it('keeps at most LANDUSE_MAX_THREADS threads, deleting the least recently used', async () => {
+    for (const checkpointer of [
+      createCheckpointer({ kind: 'sqlite', path: join(dir, 'bounded.sqlite'), maxThreads: 3 }),
+      createCheckpointer({ kind: 'memory', maxThreads: 3 }),
+    ]) {
+      const first = await ask(checkpointer, 'How much forest is in Alabama?');
+      const ids = [first.threadId];
+      for (const q of ['Which states have the most urban expansion?', 'Crops in California?'])
+        ids.push((await ask(checkpointer, q)).threadId);
+      // Using the oldest thread again makes it the most recent: the second one is now oldest.
+      await ask(checkpointer, 'and in Texas?', first.threadId);
+      for (const q of ['Pasture in Alabama?', 'Urban land in Los Angeles County?'])
+        ids.push((await ask(checkpointer, q)).threadId);
+      const kept = (await listThreads(checkpointer)).map((t) => t.threadId);
+      expect(kept).toHaveLength(3);
+      expect(kept).toContain(first.threadId);
+      expect(kept).not.toContain(ids[1]);
+      expect(await getThread(checkpointer, ids[1]!)).toBeUndefined();
+      expect((await getThread(checkpointer, first.threadId))!.messages).toHaveLength(8);
+      checkpointer.close();
+    }
+  });
+
   it('lists, gets and deletes threads, in both kinds', async () => {
     for (const checkpointer of [
       createCheckpointer({ kind: 'sqlite', path: join(dir, 'list.sqlite') }),

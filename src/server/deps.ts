@@ -34,8 +34,12 @@ export async function openServerDeps(
   const checkpointer =
     options.checkpointer ??
     (config.enableMemory
-      ? createCheckpointer({ kind: 'sqlite', path: config.threadsDbPath })
-      : createCheckpointer({ kind: 'memory' }));
+      ? createCheckpointer({
+          kind: 'sqlite',
+          path: config.threadsDbPath,
+          maxThreads: config.maxThreads,
+        })
+      : createCheckpointer({ kind: 'memory', maxThreads: config.maxThreads }));
   const graphs = new Map<Provider, { agent: AgentGraph; provider: string }>();
   return {
     config,

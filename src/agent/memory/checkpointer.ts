@@ -13,15 +13,30 @@ import { dirname } from 'node:path';
 /** Checkpoints kept per thread by default: enough for the last turn or two, and no more. */
 export const DEFAULT_KEEP_CHECKPOINTS = 10;
 
-export type CheckpointerOptions =
+export type CheckpointerOptions = (
   | {
       kind: 'sqlite';
       /** The SQLite file, e.g. data/threads.sqlite; its folder is created when missing. */
       path: string;
-      /** Newest checkpoints kept per thread; older ones are deleted (Infinity keeps all). */
-      keepCheckpoints?: number;
     }
-  | { kind: 'memory'; keepCheckpoints?: number };
+  | { kind: 'memory' }
+) & {
+  /** Newest checkpoints kept per thread; older ones are deleted (Infinity keeps all). */
+  keepCheckpoints?: number;
+  /**
+   * Most threads kept (LANDUSE_MAX_THREADS): past it, the least recently changed are deleted,
+   * checked every tenth of the bound's writes (at most every 1,000), so the count can run up to
+   * 10 % over between sweeps. Infinity (the default) keeps all.
+   */
+  maxThreads?: number;
+};
+
+/** How many writes pass between two sweeps for the thread bound. */
+export function sweepInterval(maxThreads: number): number {
+  return Number.isFinite(maxThreads)
+    ? Math.max(1, Math.min(1000, Math.floor(maxThreads / 10)))
+    : Infinity;
+}
 
 /**
  * A LangGraph checkpointer that also lists its threads and can be closed. Each super-step of a
@@ -45,14 +60,16 @@ export interface ThreadCheckpointer extends BaseCheckpointSaver {
 export function createCheckpointer(options: CheckpointerOptions): ThreadCheckpointer {
   const keep = options.keepCheckpoints ?? DEFAULT_KEEP_CHECKPOINTS;
   if (!(keep >= 2)) throw new RangeError('keepCheckpoints must be at least 2.');
-  if (options.kind === 'memory') return new BoundedMemorySaver(keep);
+  const maxThreads = options.maxThreads ?? Infinity;
+  if (!(maxThreads >= 1)) throw new RangeError('maxThreads must be at least 1.');
+  if (options.kind === 'memory') return new BoundedMemorySaver(keep, maxThreads);
   if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
   const db = new Database(options.path);
   // WAL with NORMAL sync cannot corrupt the file; a crash may lose the
   // last turn, a fair price for not syncing the disk at every step of every turn.
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
-  return new BoundedSqliteSaver(db, keep);
+  return new BoundedSqliteSaver(db, keep, maxThreads);
 }
 
 function threadOf(config: RunnableConfig): { threadId: string; ns: string } {
@@ -72,7 +89,17 @@ class BoundedSqliteSaver extends SqliteSaver implements ThreadCheckpointer {
     writes: Database.Statement<[string, string, string]>;
   };
 
-  constructor(db: Database.Database, keep: number) {
+  private writesSinceSweep = 0;
+  private sweepStatements?: {
+    checkpoints: Database.Statement<[number]>;
+    writes: Database.Statement<[number]>;
+  };
+
+  constructor(
+    db: Database.Database,
+    keep: number,
+    private readonly maxThreads: number,
+  ) {
     super(db);
     this.keep = keep;
   }
@@ -84,7 +111,25 @@ class BoundedSqliteSaver extends SqliteSaver implements ThreadCheckpointer {
   ): Promise<RunnableConfig> {
     const saved = await super.put(config, checkpoint, metadata);
     if (Number.isFinite(this.keep)) this.prune(threadOf(saved));
+    if (++this.writesSinceSweep >= sweepInterval(this.maxThreads)) this.sweep();
     return saved;
+  }
+
+  /** Deletes the least recently changed threads beyond maxThreads. */
+  private sweep(): void {
+    this.writesSinceSweep = 0;
+    const stale = `SELECT thread_id FROM checkpoints WHERE checkpoint_ns = ''
+                   GROUP BY thread_id ORDER BY max(checkpoint_id) DESC LIMIT -1 OFFSET ?`;
+    this.sweepStatements ??= {
+      checkpoints: this.db.prepare(`DELETE FROM checkpoints WHERE thread_id IN (${stale})`),
+      writes: this.db.prepare(`DELETE FROM writes WHERE thread_id IN (${stale})`),
+    };
+    const s = this.sweepStatements;
+    this.db.transaction(() => {
+      // Writes first: they are found through the checkpoints still there.
+      s.writes.run(this.maxThreads);
+      s.checkpoints.run(this.maxThreads);
+    })();
   }
 
   /** The base class reads the tables lazily, but its deleteThread forgets to create them. */
@@ -140,7 +185,12 @@ class BoundedSqliteSaver extends SqliteSaver implements ThreadCheckpointer {
 class BoundedMemorySaver extends MemorySaver implements ThreadCheckpointer {
   private readonly keep: number;
 
-  constructor(keep: number) {
+  private writesSinceSweep = 0;
+
+  constructor(
+    keep: number,
+    private readonly maxThreads: number,
+  ) {
     super();
     this.keep = keep;
   }
@@ -152,6 +202,11 @@ class BoundedMemorySaver extends MemorySaver implements ThreadCheckpointer {
   ): Promise<RunnableConfig> {
     const saved = await super.put(config, checkpoint, metadata);
     if (Number.isFinite(this.keep)) this.prune(threadOf(saved));
+    if (++this.writesSinceSweep >= sweepInterval(this.maxThreads)) {
+      this.writesSinceSweep = 0;
+      const stale = (await this.listThreadIds()).slice(this.maxThreads);
+      for (const threadId of stale) await this.deleteThread(threadId);
+    }
     return saved;
   }
 

@@ -23,7 +23,11 @@ export async function askCommand(
   const service = await openAnalytics(config, { path: opts.db, poolSize: 1 });
   // Threads persist in SQLite (LANDUSE_THREADS_DB_PATH) so --thread works across runs.
   const checkpointer = config.enableMemory
-    ? createCheckpointer({ kind: 'sqlite', path: config.threadsDbPath })
+    ? createCheckpointer({
+        kind: 'sqlite',
+        path: config.threadsDbPath,
+        maxThreads: config.maxThreads,
+      })
     : undefined;
   try {
     const { agent, provider } = createAgent(service, config, checkpointer ? { checkpointer } : {});

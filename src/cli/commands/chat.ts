@@ -50,7 +50,11 @@ export async function chatCommand(opts: {
   const service = await openAnalytics(config, { path: opts.db, poolSize: 2 });
   // Threads persist in SQLite (LANDUSE_THREADS_DB_PATH) so --thread works across runs.
   const checkpointer = config.enableMemory
-    ? createCheckpointer({ kind: 'sqlite', path: config.threadsDbPath })
+    ? createCheckpointer({
+        kind: 'sqlite',
+        path: config.threadsDbPath,
+        maxThreads: config.maxThreads,
+      })
     : undefined;
   const { agent, provider } = createAgent(service, config, checkpointer ? { checkpointer } : {});
   const rl = createInterface({
