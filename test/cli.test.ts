@@ -4,7 +4,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HAND_MADE, tempDir } from './helpers.ts';
+import { ASK_RESULT_KEYS, HAND_MADE, tempDir } from './helpers.ts';
 
 const run = promisify(execFile);
 const BIN = join(import.meta.dirname, '..', 'bin', 'landuse.js');
@@ -153,21 +153,7 @@ describe('the landuse command', () => {
     expect(text.stdout).toContain('600');
     const json = await landuse(['ask', 'How much forest is in Alabama?', '--json', '--db', db]);
     const parsed = JSON.parse(json.stdout) as Record<string, unknown>;
-    expect(Object.keys(parsed).sort()).toEqual(
-      [
-        'answer',
-        'dataset',
-        'followUps',
-        'provider',
-        'scenario',
-        'tables',
-        'threadId',
-        'timings',
-        'toolCalls',
-        'usage',
-        'years',
-      ].sort(),
-    );
+    expect(Object.keys(parsed).sort()).toEqual(ASK_RESULT_KEYS);
     expect(parsed.toolCalls).toMatchObject([
       { name: 'query_land_use_area', args: { states: ['AL'], land_use: 'forest' } },
     ]);

@@ -7,6 +7,21 @@ import { loadConfig } from '../src/config.ts';
 import { openLandUseDatabase } from '../src/data/db.ts';
 import { runLoad } from '../src/data/etl/load.ts';
 
+/** The fields of an answer (`landuse ask --json`, POST /api/ask, the chat stream's final event). */
+export const ASK_RESULT_KEYS = [
+  'answer',
+  'dataset',
+  'followUps',
+  'provider',
+  'scenario',
+  'tables',
+  'threadId',
+  'timings',
+  'toolCalls',
+  'usage',
+  'years',
+];
+
 export const HAND_MADE = join(import.meta.dirname, 'fixtures', 'hand-made.json');
 
 /** A temporary directory, removed by the returned cleanup. */

@@ -8,6 +8,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerDeps } from '../src/server/index.ts';
 import { Limiter } from '../src/server/limiter.ts';
 import { startOpenAIServer } from './scripted/openai.ts';
+import { ASK_RESULT_KEYS } from './helpers.ts';
 import { expectNoInternals, openTestApp } from './server-helpers.ts';
 
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-argument --
@@ -51,21 +52,7 @@ describe('POST /api/ask and the threads', () => {
       years: { start: 2020, end: 2030 },
       provider: 'offline',
     });
-    expect(Object.keys(r).sort()).toEqual(
-      [
-        'answer',
-        'dataset',
-        'followUps',
-        'provider',
-        'scenario',
-        'tables',
-        'threadId',
-        'timings',
-        'toolCalls',
-        'usage',
-        'years',
-      ].sort(),
-    );
+    expect(Object.keys(r).sort()).toEqual(ASK_RESULT_KEYS);
     expect(res.headers['x-request-id']).toMatch(/^[0-9a-f-]{36}$/);
     // Security headers from helmet.
     expect(res.headers['x-content-type-options']).toBe('nosniff');

@@ -12,7 +12,7 @@ import { loadConfig } from '../src/config.ts';
 import { runLoad } from '../src/data/etl/load.ts';
 import { sql } from '../src/data/sql.ts';
 import { WARM_UP_PATHS, startServer, type RunningServer } from '../src/server/index.ts';
-import { HAND_MADE, openHandMade, quietEffects, tempDir } from './helpers.ts';
+import { ASK_RESULT_KEYS, HAND_MADE, openHandMade, quietEffects, tempDir } from './helpers.ts';
 import { startOpenAIServer } from './scripted/openai.ts';
 import type { Reply, ScriptedServer } from './scripted/server.ts';
 
@@ -213,21 +213,7 @@ describe('the chat stream over a listening server', () => {
         },
       ],
     });
-    expect(Object.keys(final).sort()).toEqual(
-      [
-        'answer',
-        'dataset',
-        'followUps',
-        'provider',
-        'scenario',
-        'tables',
-        'threadId',
-        'timings',
-        'toolCalls',
-        'usage',
-        'years',
-      ].sort(),
-    );
+    expect(Object.keys(final).sort()).toEqual(ASK_RESULT_KEYS);
     expect(final.threadId).toMatch(/^[\w.:-]+$/);
     // The streamed answer's thread is kept, as after /api/ask.
     const thread = await fetch(`${running.url}/api/threads/${final.threadId as string}`);
