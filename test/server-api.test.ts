@@ -159,6 +159,13 @@ describe('POST /api/ask and the threads', () => {
     expectNoInternals(res.body);
   });
 
+  it('says which setting a provider the server has no key for needs', async () => {
+    const res = await post(app, '/api/ask', { question: 'q', provider: 'anthropic' });
+    expect(res.statusCode).toBe(400);
+    expect(res.json<Json>().error).toMatchObject({ code: 'bad_request:provider_unavailable' });
+    expect(res.json<Json>().error.message).toContain('ANTHROPIC_API_KEY');
+  });
+
   it('names the choices for an unknown provider', async () => {
     const res = await post(app, '/api/ask', { question: 'q', provider: 'skynet' });
     expect(res.json<Json>().error.message).toContain('offline');

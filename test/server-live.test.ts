@@ -5,6 +5,7 @@
  * shutdown and its deadline, and SIGTERM through `landuse serve`.
  */
 import { spawn } from 'node:child_process';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCheckpointer } from '../src/agent/index.ts';
@@ -315,6 +316,19 @@ describe('the chat stream over a listening server', () => {
 });
 
 describe('starting up', () => {
+  it('says so when the port is taken, and leaves nothing open', async () => {
+    const blocker = createNetServer();
+    await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
+    const { port } = blocker.address() as AddressInfo;
+    try {
+      const error = await startLive({ LANDUSE_PORT: String(port) }).catch((e: unknown) => e);
+      expect(error).toMatchObject({ code: 'server:port_in_use' });
+      expect((error as Error).message).toContain(`127.0.0.1:${port}`);
+    } finally {
+      await new Promise((r) => blocker.close(r));
+    }
+  });
+
   it('warms the cache with the dashboard views before it reports ready', async () => {
     const running = await startLive();
     const cache = running.deps.service.cache!;

@@ -1,7 +1,8 @@
 import type { AgentGraph } from '../agent/index.ts';
 import { createAgent, createCheckpointer, type ThreadCheckpointer } from '../agent/index.ts';
 import { openAnalytics, type AnalyticsService } from '../analytics/open.ts';
-import type { Config, Provider } from '../config.ts';
+import { ConfigError, type Config, type Provider } from '../config.ts';
+import { AppError } from '../domain/index.ts';
 import { Limiter } from './limiter.ts';
 import { createProviderCheck, type ProviderCheck } from './provider-check.ts';
 
@@ -48,7 +49,17 @@ export async function openServerDeps(
     agentFor(provider = config.provider) {
       let made = graphs.get(provider);
       if (!made) {
-        made = createAgent(service, { ...config, provider }, { checkpointer });
+        try {
+          made = createAgent(service, { ...config, provider }, { checkpointer });
+        } catch (error) {
+          if (!(error instanceof ConfigError)) throw error;
+          // A provider the request names but the server has no key or URL for.
+          const needs = error.issues.map((i) => i.key).join(', ');
+          throw new AppError(
+            'bad_request:provider_unavailable',
+            `The provider "${provider}" is not set up on this server (it needs ${needs}). Ask without "provider" to use ${config.provider}.`,
+          );
+        }
         graphs.set(provider, made);
       }
       return made;

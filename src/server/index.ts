@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import type { AnalyticsService } from '../analytics/open.ts';
 import type { ThreadCheckpointer } from '../agent/index.ts';
 import type { Config } from '../config.ts';
+import { AppError } from '../domain/index.ts';
 import { buildApp } from './app.ts';
 import { openServerDeps, type ServerDeps } from './deps.ts';
 
@@ -49,7 +50,9 @@ export async function startServer(
       ...(options.logger === undefined ? {} : { logger: options.logger }),
       ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
     });
-    await app.listen({ host: config.host, port: config.port });
+    await app.listen({ host: config.host, port: config.port }).catch((error: unknown) => {
+      throw listenError(error, config);
+    });
   } catch (error) {
     await deps.close();
     throw error;
@@ -78,6 +81,27 @@ export async function startServer(
     process.on('SIGINT', onSignal);
   }
   return { app, deps, url, close };
+}
+
+/** A listen failure in words that say what to change. */
+function listenError(error: unknown, config: Config): unknown {
+  const code = (error as NodeJS.ErrnoException).code;
+  const where = `${config.host}:${config.port}`;
+  if (code === 'EADDRINUSE') {
+    return new AppError(
+      'server:port_in_use',
+      `Another program is already listening on ${where}. Stop it, or choose another port with --port N or LANDUSE_PORT.`,
+      { cause: error },
+    );
+  }
+  if (code === 'EACCES' || code === 'EADDRNOTAVAIL') {
+    return new AppError(
+      'server:cannot_listen',
+      `Cannot listen on ${where} (${code === 'EACCES' ? 'permission denied' : 'no such address on this machine'}). Choose another LANDUSE_HOST or port.`,
+      { cause: error },
+    );
+  }
+  return error;
 }
 
 /** Runs the dashboard's default queries and one question, so their results are cached. */
