@@ -455,6 +455,17 @@ describe('API keys, rate limits and quotas', () => {
     expect(
       (await preflight('https://evil.example.com')).headers['access-control-allow-origin'],
     ).toBeUndefined();
+    // The chat stream writes its own head: it carries the CORS and security headers too.
+    const chat = await t.app.inject({
+      method: 'POST',
+      url: '/api/chat',
+      payload: { question: 'How much forest is in Alabama?' },
+      headers: { origin: 'https://maps.example.org' },
+    });
+    expect(chat.headers['content-type']).toContain('text/event-stream');
+    expect(chat.headers['access-control-allow-origin']).toBe('https://maps.example.org');
+    expect(chat.headers['x-content-type-options']).toBe('nosniff');
+    expect(chat.body).toContain('event: final');
   });
 
   it('keeps no thread when LANDUSE_ENABLE_MEMORY is off', async () => {

@@ -84,7 +84,9 @@ export function askRoutes(app: ZodApp, deps: ServerDeps, options: AskOptions = {
       const gone = abortOnClientGone(reply.raw);
       reply.hijack();
       const res = reply.raw;
+      // The headers hooks already set (CORS, security headers) go out with the stream's own.
       res.writeHead(200, {
+        ...(reply.getHeaders() as Record<string, string | string[]>),
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-cache, no-transform',
         connection: 'keep-alive',
