@@ -8,7 +8,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ServerDeps } from '../src/server/index.ts';
 import { Limiter } from '../src/server/limiter.ts';
 import { startOpenAIServer } from './scripted/openai.ts';
-import { ASK_RESULT_KEYS } from './helpers.ts';
+import { runLoad } from '../src/data/etl/load.ts';
+import { ASK_RESULT_KEYS, HAND_MADE, quietEffects } from './helpers.ts';
 import { expectNoInternals, openTestApp } from './server-helpers.ts';
 
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-argument --
@@ -251,9 +252,10 @@ describe('POST /api/ask and the threads', () => {
 describe('health, readiness and metrics', () => {
   let app: FastifyInstance;
   let deps: ServerDeps;
+  let db: string;
   let close: () => Promise<void>;
   beforeAll(async () => {
-    ({ app, deps, close } = await openTestApp());
+    ({ app, deps, db, close } = await openTestApp());
   });
   afterAll(() => close());
 
@@ -289,6 +291,17 @@ describe('health, readiness and metrics', () => {
     expect(res.headers['content-type']).toContain('text/plain');
     expect(res.body).toContain('# TYPE landuse_agent_pool_size gauge\nlanduse_agent_pool_size 4');
     expect(res.body).toMatch(/landuse_db_queries_total [1-9]/);
+  });
+
+  it('is degraded when the database file is replaced under it (a new load)', async () => {
+    await runLoad({ input: HAND_MADE, db }, quietEffects);
+    const res = await app.inject('/health');
+    expect(res.statusCode).toBe(200);
+    expect(res.json<Json>()).toMatchObject({
+      status: 'degraded',
+      checks: { database: { status: 'degraded' } },
+    });
+    expect(res.json<Json>().checks.database.detail).toContain('Restart the server');
   });
 
   it('is unhealthy (503) when the database stops answering', async () => {

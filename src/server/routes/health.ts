@@ -1,4 +1,5 @@
 import { getHeapStatistics } from 'node:v8';
+import { databaseFingerprint } from '../../cache/index.ts';
 import type { ServerDeps } from '../deps.ts';
 import type { ZodApp } from '../types.ts';
 
@@ -91,6 +92,16 @@ async function checkDatabase(deps: ServerDeps): Promise<Check> {
       types: [],
     });
     const stats = deps.service.pool.stats();
+    // A new `landuse load` renames a new file into place; the pool still reads the old one.
+    const now = await databaseFingerprint(deps.config.dbPath).catch(() => 'missing');
+    if (now !== deps.service.ctx.fingerprint) {
+      return {
+        status: 'degraded',
+        detail:
+          'serving the database as it was at start: the file has been replaced or removed since (a new `landuse load`?). Restart the server to serve the new data.',
+        connections: { size: stats.size, inUse: stats.inUse, waiting: stats.waiting },
+      };
+    }
     return {
       status: 'ok',
       detail: `${String(r.rows[0]?.counties)} counties answered in ${(performance.now() - started).toFixed(1)} ms`,
