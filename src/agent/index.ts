@@ -5,6 +5,7 @@ import type { Config } from '../config.ts';
 import { createAgentGraph, type AgentGraph } from './graph.ts';
 import { createChatModel, OfflineChatModel } from './models/index.ts';
 import { createTools } from './tools/index.ts';
+import { createCheckpointer, type ThreadCheckpointer } from './memory/index.ts';
 
 export { answerQuestion, type AgentEvent, type AskResult } from './answer.ts';
 export type { AgentGraph } from './graph.ts';
@@ -50,6 +51,20 @@ export function createAgent(
     ...(options.checkpointer ? { checkpointer: options.checkpointer } : {}),
   });
   return { agent, provider };
+}
+
+/**
+ * The configured conversation store: the SQLite file LANDUSE_THREADS_DB_PATH, bounded to
+ * LANDUSE_MAX_THREADS threads. Callers check LANDUSE_ENABLE_MEMORY first.
+ */
+export function openThreadStore(
+  config: Pick<Config, 'threadsDbPath' | 'maxThreads'>,
+): ThreadCheckpointer {
+  return createCheckpointer({
+    kind: 'sqlite',
+    path: config.threadsDbPath,
+    maxThreads: config.maxThreads,
+  });
 }
 
 /** The default agent, the embedded offline planner, whatever the configuration says. */

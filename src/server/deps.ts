@@ -1,5 +1,10 @@
 import type { AgentGraph } from '../agent/index.ts';
-import { createAgent, createCheckpointer, type ThreadCheckpointer } from '../agent/index.ts';
+import {
+  createAgent,
+  createCheckpointer,
+  openThreadStore,
+  type ThreadCheckpointer,
+} from '../agent/index.ts';
 import { openAnalytics, type AnalyticsService } from '../analytics/open.ts';
 import { ConfigError, type Config, type Provider } from '../config.ts';
 import { AppError } from '../domain/index.ts';
@@ -35,11 +40,7 @@ export async function openServerDeps(
   const checkpointer =
     options.checkpointer ??
     (config.enableMemory
-      ? createCheckpointer({
-          kind: 'sqlite',
-          path: config.threadsDbPath,
-          maxThreads: config.maxThreads,
-        })
+      ? openThreadStore(config)
       : createCheckpointer({ kind: 'memory', maxThreads: config.maxThreads }));
   const graphs = new Map<Provider, { agent: AgentGraph; provider: string }>();
   return {

@@ -10,6 +10,11 @@ import type { ErrorBody } from './errors.ts';
 
 const row = z.record(z.string(), z.unknown());
 
+/** A conversation's id, as answers return it and requests send it back. */
+export const threadIdSchema = z
+  .string()
+  .regex(/^[\w.:-]{1,100}$/, 'must be 1-100 letters, digits, "_", ".", ":" or "-"');
+
 export const askResultSchema = z
   .object({
     answer: z.string().describe('The answer in Markdown: headline figure, context, demo note'),

@@ -1,10 +1,5 @@
 import { openAnalytics } from '../../analytics/open.ts';
-import {
-  answerQuestion,
-  createAgent,
-  createCheckpointer,
-  type AskResult,
-} from '../../agent/index.ts';
+import { answerQuestion, createAgent, openThreadStore, type AskResult } from '../../agent/index.ts';
 import { PROVIDERS, type Config, type Provider } from '../../config.ts';
 import { createInterface } from 'node:readline';
 import { AppError, isAppError } from '../../domain/index.ts';
@@ -22,13 +17,7 @@ export async function askCommand(
   const config = withProvider(cliConfig(), opts.provider);
   const service = await openAnalytics(config, { path: opts.db, poolSize: 1 });
   // Threads persist in SQLite (LANDUSE_THREADS_DB_PATH) so --thread works across runs.
-  const checkpointer = config.enableMemory
-    ? createCheckpointer({
-        kind: 'sqlite',
-        path: config.threadsDbPath,
-        maxThreads: config.maxThreads,
-      })
-    : undefined;
+  const checkpointer = config.enableMemory ? openThreadStore(config) : undefined;
   try {
     const { agent, provider } = createAgent(service, config, checkpointer ? { checkpointer } : {});
     const ask = (q: string) =>

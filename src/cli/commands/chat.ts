@@ -4,7 +4,7 @@ import { openAnalytics } from '../../analytics/open.ts';
 import {
   answerQuestion,
   createAgent,
-  createCheckpointer,
+  openThreadStore,
   type AgentEvent,
 } from '../../agent/index.ts';
 import { withProvider } from './ask.ts';
@@ -49,13 +49,7 @@ export async function chatCommand(opts: {
   const config = withProvider(cliConfig(), opts.provider);
   const service = await openAnalytics(config, { path: opts.db, poolSize: 2 });
   // Threads persist in SQLite (LANDUSE_THREADS_DB_PATH) so --thread works across runs.
-  const checkpointer = config.enableMemory
-    ? createCheckpointer({
-        kind: 'sqlite',
-        path: config.threadsDbPath,
-        maxThreads: config.maxThreads,
-      })
-    : undefined;
+  const checkpointer = config.enableMemory ? openThreadStore(config) : undefined;
   const { agent, provider } = createAgent(service, config, checkpointer ? { checkpointer } : {});
   const rl = createInterface({
     input: process.stdin,

@@ -5,7 +5,7 @@ import { PROVIDERS } from '../../config.ts';
 import { answer } from '../answers.ts';
 import type { ServerDeps } from '../deps.ts';
 import { toHttpError } from '../errors.ts';
-import { askResultSchema, errors } from '../schemas.ts';
+import { askResultSchema, errors, threadIdSchema } from '../schemas.ts';
 import type { ZodApp } from '../types.ts';
 
 /** The longest question accepted, in characters. */
@@ -18,9 +18,7 @@ export const askBody = z.object({
     .min(1, 'must not be empty')
     .max(MAX_QUESTION_CHARS, `must be at most ${MAX_QUESTION_CHARS} characters`)
     .describe('The question, in plain English'),
-  threadId: z
-    .string()
-    .regex(/^[\w.:-]{1,100}$/, 'must be 1-100 letters, digits, "_", ".", ":" or "-"')
+  threadId: threadIdSchema
     .optional()
     .describe('Continue this conversation (from an earlier answer); omit to start a new one'),
   provider: z

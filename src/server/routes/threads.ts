@@ -2,14 +2,11 @@ import { z } from 'zod';
 import { deleteThread, getThread, listThreads } from '../../agent/index.ts';
 import { AppError } from '../../domain/index.ts';
 import type { ServerDeps } from '../deps.ts';
-import { errors, threadSummarySchema, threadViewSchema } from '../schemas.ts';
+import { errors, threadIdSchema, threadSummarySchema, threadViewSchema } from '../schemas.ts';
 import type { ZodApp } from '../types.ts';
 
 const threadParams = z.object({
-  id: z
-    .string()
-    .regex(/^[\w.:-]{1,100}$/, 'must be 1-100 letters, digits, "_", ".", ":" or "-"')
-    .describe('The threadId an answer returned'),
+  id: threadIdSchema.describe('The threadId an answer returned'),
 });
 
 /** The conversations the server keeps (LANDUSE_THREADS_DB_PATH): list, read, delete. */
