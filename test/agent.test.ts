@@ -2,7 +2,13 @@ import { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { AIMessage, type BaseMessage } from '@langchain/core/messages';
 import type { ChatResult } from '@langchain/core/outputs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { answerQuestion, createOfflineAgent, type AgentGraph } from '../src/agent/index.ts';
+import {
+  answerQuestion,
+  createOfflineAgent,
+  LOCAL_OWNER,
+  threadKey,
+  type AgentGraph,
+} from '../src/agent/index.ts';
 import { createAgentGraph } from '../src/agent/graph.ts';
 import { createTools } from '../src/agent/tools/index.ts';
 import type { AnalyticsService } from '../src/analytics/open.ts';
@@ -157,7 +163,7 @@ describe('the agent with the offline planner', () => {
     });
     const opts = { agent: flaky, provider: 'test', dataset: 'rpa' as const, timeoutMs: 10_000 };
     const first = await answerQuestion({ ...opts, question: 'one' });
-    const config = { configurable: { thread_id: first.threadId } };
+    const config = { configurable: { thread_id: threadKey(LOCAL_OWNER, first.threadId) } };
     const kept = ((await flaky.getState(config)).values as { messages: BaseMessage[] }).messages
       .length;
     await expect(
@@ -247,7 +253,9 @@ describe('the agent with the offline planner', () => {
     expect(performance.now() - started).toBeLessThan(1500);
     expect(r.answer).toContain('stopped after');
     expect(r.answer).toContain('LANDUSE_MAX_EXECUTION_TIME');
-    const state = await slow.getState({ configurable: { thread_id: r.threadId } });
+    const state = await slow.getState({
+      configurable: { thread_id: threadKey(LOCAL_OWNER, r.threadId) },
+    });
     expect((state.values as { messages?: BaseMessage[] }).messages ?? []).toHaveLength(0);
   });
 

@@ -23,7 +23,11 @@ import {
   getThread,
   isSummaryMessage,
   listThreads,
+  LOCAL_OWNER,
+  ownerPrefix,
   SUMMARY_LIMITS,
+  threadIdOfKey,
+  threadKey,
   textOf,
   trimHistory,
   type ThreadCheckpointer,
@@ -328,8 +332,9 @@ describe('the SQLite checkpointer with the offline agent', () => {
     await cleanup();
   });
 
-  const ask = (checkpointer: ThreadCheckpointer, question: string, threadId?: string) =>
-    answerQuestion({
+  /** Asks as the CLI does (the local owner); threadIds in and out are the store's keys. */
+  const ask = async (checkpointer: ThreadCheckpointer, question: string, key?: string) => {
+    const r = await answerQuestion({
       agent: createOfflineAgent(service, {
         maxIterations: 8,
         maxRows: 1000,
@@ -337,11 +342,55 @@ describe('the SQLite checkpointer with the offline agent', () => {
         checkpointer,
       }),
       question,
-      threadId,
+      threadId: key === undefined ? undefined : threadIdOfKey(LOCAL_OWNER, key),
       provider: 'offline',
       dataset: service.ctx.dataset,
       timeoutMs: 10_000,
     });
+    return { ...r, threadId: threadKey(LOCAL_OWNER, r.threadId) };
+  };
+
+  it("lists one owner's threads by prefix, and bounds each bucket on its own, in both kinds", async () => {
+    for (const checkpointer of [
+      createCheckpointer({ kind: 'sqlite', path: join(dir, 'owners.sqlite') }),
+      createCheckpointer({ kind: 'memory' }),
+    ]) {
+      const mine = await ask(checkpointer, 'How much forest is in Alabama?');
+      await checkpointer.trackThread(mine.threadId, 'me', 2);
+      // Another owner whose keys share a prefix with LOCAL_OWNER's must not be listed with it.
+      const others: string[] = [];
+      for (let i = 0; i < 4; i++) {
+        const other = await answerQuestion({
+          agent: createOfflineAgent(service, {
+            maxIterations: 8,
+            maxRows: 1000,
+            enableSql: false,
+            checkpointer,
+          }),
+          question: `Crops in California? (${i})`,
+          owner: 'localx',
+          provider: 'offline',
+          dataset: service.ctx.dataset,
+          timeoutMs: 10_000,
+        });
+        const key = threadKey('localx', other.threadId);
+        others.push(key);
+        expect(await checkpointer.trackThread(key, 'them', 2)).toEqual(
+          i < 2 ? [] : [others[i - 2]],
+        );
+      }
+      expect(
+        (await listThreads(checkpointer, { prefix: ownerPrefix(LOCAL_OWNER) })).map(
+          (t) => t.threadId,
+        ),
+      ).toEqual([mine.threadId]);
+      expect(
+        (await listThreads(checkpointer, { prefix: ownerPrefix('localx') })).map((t) => t.threadId),
+      ).toEqual(others.slice(2).reverse());
+      expect(await getThread(checkpointer, mine.threadId)).toBeDefined();
+      checkpointer.close();
+    }
+  });
 
   it('keeps a thread across two checkpointers on the same file', async () => {
     const path = join(dir, 'data', 'threads.sqlite'); // the folder does not exist yet

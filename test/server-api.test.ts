@@ -10,7 +10,7 @@ import { Limiter } from '../src/server/limiter.ts';
 import { startOpenAIServer } from './scripted/openai.ts';
 import { runLoad } from '../src/data/etl/load.ts';
 import { ASK_RESULT_KEYS, HAND_MADE, quietEffects } from './helpers.ts';
-import { expectNoInternals, openTestApp } from './server-helpers.ts';
+import { expectNoInternals, openTestApp, visitorCookie } from './server-helpers.ts';
 
 /* eslint-disable @typescript-eslint/no-unsafe-member-access, @typescript-eslint/no-unsafe-assignment, @typescript-eslint/no-unsafe-call, @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-argument --
    response bodies are read as loose JSON, the way a client reads them; each value is asserted. */
@@ -29,8 +29,20 @@ describe('POST /api/ask and the threads', () => {
   let app: FastifyInstance;
   let deps: ServerDeps;
   let close: () => Promise<void>;
+  /** This visitor's requests: they carry its owner cookie, as a browser's do. */
+  let me: {
+    post: (url: string, body: unknown) => ReturnType<typeof post>;
+    get: (url: string) => ReturnType<typeof post>;
+    del: (url: string) => ReturnType<typeof post>;
+  };
   beforeAll(async () => {
     ({ app, deps, close } = await openTestApp());
+    const cookie = await visitorCookie(app);
+    me = {
+      post: (url, body) => post(app, url, body, { cookie }),
+      get: (url) => app.inject({ url, headers: { cookie } }),
+      del: (url) => app.inject({ method: 'DELETE', url, headers: { cookie } }),
+    };
   });
   afterAll(() => close());
 
@@ -62,16 +74,16 @@ describe('POST /api/ask and the threads', () => {
 
   it('continues a thread, shows it, lists it and deletes it', async () => {
     const first = (
-      await post(app, '/api/ask', { question: 'How much new urban land is there in California?' })
+      await me.post('/api/ask', { question: 'How much new urban land is there in California?' })
     ).json<Json>();
-    const second = await post(app, '/api/ask', {
+    const second = await me.post('/api/ask', {
       question: 'what about under HH?',
       threadId: first.threadId,
     });
     expect(second.statusCode).toBe(200);
     expect(second.json<Json>().answer).toContain('**200 acres**');
 
-    const thread = await app.inject(`/api/threads/${first.threadId}`);
+    const thread = await me.get(`/api/threads/${first.threadId}`);
     expect(thread.statusCode).toBe(200);
     const messages = thread.json<Json>().messages as Json[];
     expect(messages.filter((m) => m.role === 'user').map((m) => m.content)).toEqual([
@@ -80,28 +92,26 @@ describe('POST /api/ask and the threads', () => {
     ]);
     expect(messages.some((m) => m.role === 'tool')).toBe(true);
 
-    const list = (await app.inject('/api/threads?limit=5')).json<Json>();
+    const list = (await me.get('/api/threads?limit=5')).json<Json>();
     expect(list.threads[0]).toMatchObject({
       threadId: first.threadId,
       lastQuestion: 'what about under HH?',
     });
 
-    const deleted = await app.inject({ method: 'DELETE', url: `/api/threads/${first.threadId}` });
+    const deleted = await me.del(`/api/threads/${first.threadId}`);
     expect(deleted.statusCode).toBe(204);
     expect(deleted.body).toBe('');
-    const gone = await app.inject(`/api/threads/${first.threadId}`);
+    const gone = await me.get(`/api/threads/${first.threadId}`);
     expect(gone.statusCode).toBe(404);
     expect(gone.json<Json>().error.code).toBe('not_found:thread');
-    expect(
-      (await app.inject({ method: 'DELETE', url: `/api/threads/${first.threadId}` })).statusCode,
-    ).toBe(404);
+    expect((await me.del(`/api/threads/${first.threadId}`)).statusCode).toBe(404);
   });
 
   it('answers a repeated new question from the cache, with its own thread that follow-ups continue', async () => {
     await deps.service.cache?.clear();
     const q = { question: 'How much new urban land is there in California?' };
-    const first = await post(app, '/api/ask', q);
-    const again = await post(app, '/api/ask', {
+    const first = await me.post('/api/ask', q);
+    const again = await me.post('/api/ask', {
       question: '  how much new urban land is there in  California? ',
     });
     expect(first.headers['x-cache']).toBe('miss');
@@ -111,15 +121,15 @@ describe('POST /api/ask and the threads', () => {
     expect(b.answer).toBe(a.answer);
     expect(b.tables).toEqual(a.tables);
     // The first thread moves on; the cached answer's thread starts where the first one was.
-    await post(app, '/api/ask', { question: 'and in Alabama?', threadId: a.threadId });
-    await app.inject({ method: 'DELETE', url: `/api/threads/${a.threadId}` });
-    const follow = await post(app, '/api/ask', {
+    await me.post('/api/ask', { question: 'and in Alabama?', threadId: a.threadId });
+    await me.del(`/api/threads/${a.threadId}`);
+    const follow = await me.post('/api/ask', {
       question: 'what about under HH?',
       threadId: b.threadId,
     });
     expect(follow.headers['x-cache']).toBe('miss');
     expect(follow.json<Json>().answer).toContain('**200 acres**');
-    const thread = (await app.inject(`/api/threads/${b.threadId}`)).json<Json>();
+    const thread = (await me.get(`/api/threads/${b.threadId}`)).json<Json>();
     expect(thread.messages.filter((m: Json) => m.role === 'user')).toHaveLength(2);
   });
 

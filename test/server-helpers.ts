@@ -82,3 +82,16 @@ export interface Body {
     }
   >;
 }
+
+/**
+ * A visitor's owner cookie (`landuse_owner=...`), as a browser would keep it: without API keys,
+ * conversations belong to the cookie the server issued, so a test that continues, reads or
+ * deletes a thread sends it back.
+ */
+export async function visitorCookie(app: FastifyInstance): Promise<string> {
+  const res = await app.inject('/api/threads');
+  const set = res.headers['set-cookie'];
+  const first = Array.isArray(set) ? set[0] : set;
+  if (!first) throw new Error('The server issued no owner cookie.');
+  return first.split(';')[0]!;
+}

@@ -168,6 +168,9 @@ describe('the chat stream over a listening server', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toMatch(/^text\/event-stream/);
     expect(res.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    // The stream's head carries the new visitor's owner cookie: its thread is theirs.
+    const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
+    expect(cookie).toMatch(/^landuse_owner=/);
     const events = (await allEvents(res)).filter((e) => e.event !== 'heartbeat');
 
     const types = events.map((e) => e.event);
@@ -215,9 +218,11 @@ describe('the chat stream over a listening server', () => {
       ],
     });
     expect(Object.keys(final).sort()).toEqual(ASK_RESULT_KEYS);
-    expect(final.threadId).toMatch(/^[\w.:-]+$/);
-    // The streamed answer's thread is kept, as after /api/ask.
-    const thread = await fetch(`${running.url}/api/threads/${final.threadId as string}`);
+    expect(final.threadId).toMatch(/^[0-9a-f-]{36}$/);
+    // The streamed answer's thread is kept, as after /api/ask, for its owner only.
+    const url = `${running.url}/api/threads/${final.threadId as string}`;
+    expect((await fetch(url)).status).toBe(404);
+    const thread = await fetch(url, { headers: { cookie } });
     expect(thread.status).toBe(200);
     const messages = ((await thread.json()) as Json).messages as Json[];
     expect(messages.filter((m) => m.role === 'user').map((m) => m.content as string)).toEqual([
@@ -264,6 +269,7 @@ describe('the chat stream over a listening server', () => {
     const controller = new AbortController();
     const res = await postJson(`${running.url}/api/chat`, { question }, controller.signal);
     expect(res.status).toBe(200);
+    const cookie = res.headers.get('set-cookie')!.split(';')[0]!;
     const seen: string[] = [];
     try {
       for await (const e of sseEvents(res)) {
@@ -286,10 +292,10 @@ describe('the chat stream over a listening server', () => {
     expect(model.remaining()).toBeGreaterThanOrEqual(1);
     expect(running.deps.agents.stats().active).toBe(0);
     // Nothing of the abandoned question is kept.
-    const list = (await (await fetch(`${running.url}/api/threads`)).json()) as Json;
-    const threads = list.threads as Json[];
-    expect(threads.filter((t) => t.lastQuestion === question)).toEqual([]);
-    expect(threads.every((t) => t.messageCount === 0)).toBe(true);
+    const list = (await (
+      await fetch(`${running.url}/api/threads`, { headers: { cookie } })
+    ).json()) as Json;
+    expect(list.threads).toEqual([]);
   }, 20_000);
 
   it('ends the stream with an error event when the provider fails, naming no internals', async () => {

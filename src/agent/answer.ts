@@ -10,6 +10,7 @@ import { AppError } from '../domain/index.ts';
 import type { AgentGraph } from './graph.ts';
 import type { ToolArtifact } from './models/offline.ts';
 import { isSqlTable } from './tools/index.ts';
+import { LOCAL_OWNER, threadKey } from './memory/owners.ts';
 
 /** The answer to one question: the object `landuse ask --json` prints and the API returns. */
 export interface AskResult {
@@ -50,6 +51,11 @@ export async function answerQuestion(props: {
   agent: AgentGraph;
   question: string;
   threadId?: string | undefined;
+  /**
+   * Whose conversation this is (owners.ts): the thread is stored under this owner, so one
+   * owner's thread id never reaches another's. Default: the local user of the CLI.
+   */
+  owner?: string | undefined;
   provider: string;
   dataset: 'demo' | 'rpa';
   timeoutMs: number;
@@ -62,7 +68,7 @@ export async function answerQuestion(props: {
   if (!question) throw new AppError('bad_request:empty_question', 'The question is empty.');
   const threadId = props.threadId ?? randomUUID();
   const started = performance.now();
-  const config = { configurable: { thread_id: threadId } };
+  const config = { configurable: { thread_id: threadKey(props.owner ?? LOCAL_OWNER, threadId) } };
   const emit = props.onEvent ?? (() => {});
   // What the thread held before, for a rollback; a new thread holds nothing (no read needed).
   const before = new Set(

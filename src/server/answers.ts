@@ -4,12 +4,15 @@ import {
   deleteThread,
   seedThread,
   snapshotThread,
+  threadKey,
   type AgentEvent,
   type AskResult,
   type ThreadSnapshot,
 } from '../agent/index.ts';
 import { cacheKey } from '../cache/index.ts';
 import type { Provider } from '../config.ts';
+import { AppError } from '../domain/index.ts';
+import type { Caller } from './callers.ts';
 import type { ServerDeps } from './deps.ts';
 
 /** What a cached answer keeps: the answer, and the conversation state to start its thread in. */
@@ -22,6 +25,8 @@ export interface Question {
   question: string;
   threadId?: string | undefined;
   provider?: Provider | undefined;
+  /** Whose conversation this is: a threadId is looked up among this owner's threads only. */
+  caller: Caller;
 }
 
 /**
@@ -32,6 +37,11 @@ export interface Question {
  * it produced. Its new thread is seeded from the snapshot (one checkpoint write), so a follow-up
  * works exactly as after a fresh answer. Follow-ups (with a threadId) and LLM answers always
  * run the agent: their answers depend on history or are not reproducible.
+ *
+ * Conversations belong to the caller: a threadId that is not one of the caller's threads is a
+ * 404 (whether it belongs to someone else or to no one), and each new conversation counts
+ * against the caller's bucket (LANDUSE_MAX_THREADS_PER_OWNER), whose least recently used
+ * threads make room, so no caller can push out anyone else's.
  */
 export async function answer(
   deps: ServerDeps,
@@ -45,7 +55,24 @@ export async function answer(
   },
 ): Promise<{ result: AskResult; cached: boolean }> {
   const started = performance.now();
+  const { owner, bucket } = q.caller;
+  if (
+    q.threadId !== undefined &&
+    !(await snapshotThread(deps.checkpointer, threadKey(owner, q.threadId)))
+  ) {
+    throw threadNotFound(q.threadId);
+  }
   const { agent, provider } = deps.agentFor(q.provider);
+  /** Counts a new conversation against the caller's bucket (evicting the bucket's oldest). */
+  const track = async (threadId: string) => {
+    if (deps.config.enableMemory) {
+      await deps.checkpointer.trackThread(
+        threadKey(owner, threadId),
+        bucket,
+        deps.config.maxThreadsPerOwner,
+      );
+    }
+  };
   const cache = deps.service.cache;
   const cacheable =
     options.useCache !== false &&
@@ -68,7 +95,8 @@ export async function answer(
   }
   const fromCache = async (hit: CachedAnswer) => {
     const threadId = randomUUID();
-    await seedThread(deps.checkpointer, threadId, hit.snapshot);
+    await seedThread(deps.checkpointer, threadKey(owner, threadId), hit.snapshot);
+    await track(threadId);
     const totalMs = performance.now() - started;
     return {
       result: { ...hit.result, threadId, timings: { totalMs, llmMs: 0, dbMs: 0, toolMs: 0 } },
@@ -85,6 +113,7 @@ export async function answer(
       agent,
       question: q.question,
       threadId: q.threadId,
+      owner,
       provider,
       dataset: deps.service.ctx.dataset,
       timeoutMs: deps.config.maxExecutionTimeSeconds * 1000,
@@ -92,7 +121,9 @@ export async function answer(
       ...(options.onEvent ? { onEvent: options.onEvent } : {}),
     });
     // Without LANDUSE_ENABLE_MEMORY every question stands alone: keep nothing.
-    if (!deps.config.enableMemory) await deleteThread(deps.checkpointer, result.threadId);
+    if (!deps.config.enableMemory)
+      await deleteThread(deps.checkpointer, threadKey(owner, result.threadId));
+    else if (q.threadId === undefined) await track(result.threadId);
     return result;
   };
   const run = options.holdsAgent ? work() : deps.agents.run(work);
@@ -101,7 +132,7 @@ export async function answer(
   const entry = run.then(async (result): Promise<CachedAnswer | undefined> => {
     // Only answers that ran a tool are kept: a timeout message or a decline costs nothing to redo.
     if (result.toolCalls.length === 0) return undefined;
-    const snapshot = await snapshotThread(deps.checkpointer, result.threadId);
+    const snapshot = await snapshotThread(deps.checkpointer, threadKey(owner, result.threadId));
     if (!snapshot) return undefined;
     const answer = { result, snapshot };
     await cache?.set<CachedAnswer>(key, answer);
@@ -117,3 +148,11 @@ export async function answer(
 
 /** Cacheable questions being answered now, per server, by cache key. */
 const inFlightByServer = new WeakMap<ServerDeps, Map<string, Promise<CachedAnswer | undefined>>>();
+
+/** The one answer for a thread the caller cannot see, whether someone else's or nobody's. */
+export function threadNotFound(id: string): AppError {
+  return new AppError(
+    'not_found:thread',
+    `There is no conversation "${id}" (it may have been deleted). Start a new one by asking without a threadId.`,
+  );
+}

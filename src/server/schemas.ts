@@ -10,10 +10,13 @@ import type { ErrorBody } from './errors.ts';
 
 const row = z.record(z.string(), z.unknown());
 
-/** A conversation's id, as answers return it and requests send it back. */
+/** A conversation's id, as answers return it and requests send it back: the server makes them. */
 export const threadIdSchema = z
   .string()
-  .regex(/^[\w.:-]{1,100}$/, 'must be 1-100 letters, digits, "_", ".", ":" or "-"');
+  .regex(
+    /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+    'must be a threadId an answer returned (a lowercase UUID)',
+  );
 
 export const askResultSchema = z
   .object({
@@ -77,7 +80,23 @@ export const threadSummarySchema = z.object({
 export const sqlResultSchema = z.object({
   columns: z.array(z.string()),
   rows: z.array(row),
-  truncated: z.boolean().describe('More rows matched than the limit; only the first are here'),
+  truncated: z
+    .boolean()
+    .describe(
+      'More rows matched than the limit, or more bytes than the byte bound; only the first are here',
+    ),
+  truncatedReason: z
+    .enum(['rows', 'bytes'])
+    .nullable()
+    .describe(
+      'Which bound cut the result: the row limit or LANDUSE_MAX_RESULT_BYTES; null when none did',
+    ),
+  notice: z
+    .string()
+    .nullable()
+    .describe(
+      'What was left out (rows, bytes, long values cut) and what to do; null when nothing was',
+    ),
   elapsedMs: z.number(),
   sql: z.string().describe('The statement as it ran, wrapped with the row limit'),
   limit: z.number(),

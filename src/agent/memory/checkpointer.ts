@@ -46,8 +46,17 @@ export function sweepInterval(maxThreads: number): number {
  * agent does not use. (A DeltaChannel state would need the whole chain: do not prune then.)
  */
 export interface ThreadCheckpointer extends BaseCheckpointSaver {
-  /** Thread ids with at least one checkpoint, the most recently written first. */
-  listThreadIds(): Promise<string[]>;
+  /**
+   * Thread ids with at least one checkpoint, the most recently written first; only those that
+   * start with `prefix` when given (an owner's threads: see owners.ts).
+   */
+  listThreadIds(prefix?: string): Promise<string[]>;
+  /**
+   * Records that a new thread counts against `bucket` (an owner, or an address for anonymous
+   * callers), then deletes the bucket's least recently changed threads beyond `maxPerBucket`,
+   * so a caller that floods new threads evicts only its own. Returns the deleted thread ids.
+   */
+  trackThread(threadId: string, bucket: string, maxPerBucket: number): Promise<string[]>;
   /** Frees the database; the checkpointer must not be used afterwards. */
   close(): void;
 }
@@ -70,6 +79,11 @@ export function createCheckpointer(options: CheckpointerOptions): ThreadCheckpoi
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   return new BoundedSqliteSaver(db, keep, maxThreads);
+}
+
+/** The least string greater than every string that starts with `prefix`. */
+function prefixEnd(prefix: string): string {
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
 }
 
 function threadOf(config: RunnableConfig): { threadId: string; ns: string } {
@@ -125,30 +139,86 @@ class BoundedSqliteSaver extends SqliteSaver implements ThreadCheckpointer {
       writes: this.db.prepare(`DELETE FROM writes WHERE thread_id IN (${stale})`),
     };
     const s = this.sweepStatements;
+    this.setupBuckets();
     this.db.transaction(() => {
       // Writes first: they are found through the checkpoints still there.
       s.writes.run(this.maxThreads);
       s.checkpoints.run(this.maxThreads);
+      this.db
+        .prepare(
+          `DELETE FROM thread_buckets WHERE thread_id NOT IN (SELECT thread_id FROM checkpoints)`,
+        )
+        .run();
     })();
   }
 
   /** The base class reads the tables lazily, but its deleteThread forgets to create them. */
   override async deleteThread(threadId: string): Promise<void> {
     this.setup();
+    this.setupBuckets();
     await super.deleteThread(threadId);
+    this.db.prepare(`DELETE FROM thread_buckets WHERE thread_id = ?`).run(threadId);
   }
 
-  listThreadIds(): Promise<string[]> {
+  listThreadIds(prefix?: string): Promise<string[]> {
     this.setup();
-    const ids = this.db
-      // Checkpoint ids are uuid6: the greatest is the newest, so this orders by last change.
-      .prepare<[], string>(
-        `SELECT thread_id FROM checkpoints WHERE checkpoint_ns = ''
-         GROUP BY thread_id ORDER BY max(checkpoint_id) DESC`,
+    // Checkpoint ids are uuid6: the greatest is the newest, so this orders by last change.
+    // A prefix is a range of the primary key's first column, so an owner's list reads only
+    // that owner's rows.
+    const ids =
+      prefix === undefined
+        ? this.db
+            .prepare<[], string>(
+              `SELECT thread_id FROM checkpoints WHERE checkpoint_ns = ''
+               GROUP BY thread_id ORDER BY max(checkpoint_id) DESC`,
+            )
+            .pluck()
+            .all()
+        : this.db
+            .prepare<[string, string], string>(
+              `SELECT thread_id FROM checkpoints
+               WHERE thread_id >= ? AND thread_id < ? AND checkpoint_ns = ''
+               GROUP BY thread_id ORDER BY max(checkpoint_id) DESC`,
+            )
+            .pluck()
+            .all(prefix, prefixEnd(prefix));
+    return Promise.resolve(ids);
+  }
+
+  async trackThread(threadId: string, bucket: string, maxPerBucket: number): Promise<string[]> {
+    this.setup();
+    this.setupBuckets();
+    this.db
+      .prepare(`INSERT OR IGNORE INTO thread_buckets (thread_id, bucket) VALUES (?, ?)`)
+      .run(threadId, bucket);
+    const count = this.db
+      .prepare<[string], number>(`SELECT count(*) FROM thread_buckets WHERE bucket = ?`)
+      .pluck()
+      .get(bucket)!;
+    if (count <= maxPerBucket) return [];
+    const stale = this.db
+      .prepare<[string, string, number], string>(
+        `SELECT b.thread_id FROM thread_buckets b
+         LEFT JOIN (SELECT thread_id, max(checkpoint_id) AS newest FROM checkpoints
+                    WHERE checkpoint_ns = ''
+                      AND thread_id IN (SELECT thread_id FROM thread_buckets WHERE bucket = ?)
+                    GROUP BY thread_id) c USING (thread_id)
+         WHERE b.bucket = ? ORDER BY c.newest DESC NULLS LAST LIMIT -1 OFFSET ?`,
       )
       .pluck()
-      .all();
-    return Promise.resolve(ids);
+      .all(bucket, bucket, maxPerBucket);
+    for (const id of stale) await this.deleteThread(id);
+    return stale;
+  }
+
+  private bucketsReady = false;
+  /** Which bucket each thread counts against (see trackThread). */
+  private setupBuckets(): void {
+    if (this.bucketsReady) return;
+    this.db.exec(`CREATE TABLE IF NOT EXISTS thread_buckets (
+      thread_id TEXT PRIMARY KEY, bucket TEXT NOT NULL);
+      CREATE INDEX IF NOT EXISTS thread_buckets_bucket ON thread_buckets (bucket);`);
+    this.bucketsReady = true;
   }
 
   close(): void {
@@ -210,11 +280,44 @@ class BoundedMemorySaver extends MemorySaver implements ThreadCheckpointer {
     return saved;
   }
 
-  listThreadIds(): Promise<string[]> {
-    const newest = (threadId: string) =>
-      Object.keys(this.storage[threadId]?.[''] ?? {}).reduce((a, b) => (b > a ? b : a), '');
-    const ids = Object.keys(this.storage).filter((id) => newest(id) !== '');
-    return Promise.resolve(ids.sort((a, b) => newest(b).localeCompare(newest(a))));
+  /** Each tracked thread's bucket, and each bucket's threads. */
+  private readonly bucketOf = new Map<string, string>();
+  private readonly buckets = new Map<string, Set<string>>();
+
+  override async deleteThread(threadId: string): Promise<void> {
+    await super.deleteThread(threadId);
+    const bucket = this.bucketOf.get(threadId);
+    if (bucket === undefined) return;
+    this.bucketOf.delete(threadId);
+    const threads = this.buckets.get(bucket);
+    threads?.delete(threadId);
+    if (threads?.size === 0) this.buckets.delete(bucket);
+  }
+
+  listThreadIds(prefix?: string): Promise<string[]> {
+    const ids = Object.keys(this.storage).filter(
+      (id) => (prefix === undefined || id.startsWith(prefix)) && this.newest(id) !== '',
+    );
+    return Promise.resolve(ids.sort((a, b) => this.newest(b).localeCompare(this.newest(a))));
+  }
+
+  async trackThread(threadId: string, bucket: string, maxPerBucket: number): Promise<string[]> {
+    if (!this.bucketOf.has(threadId)) {
+      this.bucketOf.set(threadId, bucket);
+      const threads = this.buckets.get(bucket) ?? new Set<string>();
+      this.buckets.set(bucket, threads.add(threadId));
+    }
+    const mine = this.buckets.get(this.bucketOf.get(threadId)!)!;
+    if (mine.size <= maxPerBucket) return [];
+    const stale = [...mine]
+      .sort((a, b) => this.newest(b).localeCompare(this.newest(a)))
+      .slice(maxPerBucket);
+    for (const id of stale) await this.deleteThread(id);
+    return stale;
+  }
+
+  private newest(threadId: string): string {
+    return Object.keys(this.storage[threadId]?.[''] ?? {}).reduce((a, b) => (b > a ? b : a), '');
   }
 
   close(): void {}

@@ -5,6 +5,7 @@ export {
   type CheckpointerOptions,
   type ThreadCheckpointer,
 } from './checkpointer.ts';
+export { LOCAL_OWNER, OWNER_ID, ownerPrefix, threadIdOfKey, threadKey } from './owners.ts';
 export { deleteThread, getThread, listThreads, seedThread, snapshotThread } from './threads.ts';
 export type { ThreadMessage, ThreadSnapshot, ThreadSummary, ThreadView } from './threads.ts';
 export {

@@ -37,7 +37,7 @@ export interface ThreadSummary {
 }
 
 /** A checkpointer that can list its threads cheaply (both of createCheckpointer's kinds can). */
-type Listable = BaseCheckpointSaver & { listThreadIds?: () => Promise<string[]> };
+type Listable = BaseCheckpointSaver & { listThreadIds?: (prefix?: string) => Promise<string[]> };
 
 /**
  * The threads in a checkpointer, the most recently changed first. With createCheckpointer's
@@ -46,12 +46,19 @@ type Listable = BaseCheckpointSaver & { listThreadIds?: () => Promise<string[]> 
  */
 export async function listThreads(
   checkpointer: Listable,
-  options: { limit?: number } = {},
+  options: {
+    limit?: number;
+    /** Only threads whose id starts with this (one owner's: see owners.ts). */
+    prefix?: string;
+  } = {},
 ): Promise<ThreadSummary[]> {
   const ordered = checkpointer.listThreadIds !== undefined;
+  const { prefix } = options;
   const ids = ordered
-    ? await checkpointer.listThreadIds!()
-    : await threadIdsFromCheckpoints(checkpointer);
+    ? await checkpointer.listThreadIds!(prefix)
+    : (await threadIdsFromCheckpoints(checkpointer)).filter(
+        (id) => prefix === undefined || id.startsWith(prefix),
+      );
   const threads: (ThreadSummary & { checkpointId: string })[] = [];
   for (const threadId of ids) {
     if (ordered && options.limit !== undefined && threads.length >= options.limit) break;

@@ -54,7 +54,11 @@ export function askRoutes(app: ZodApp, deps: ServerDeps, options: AskOptions = {
     },
     async (request, reply) => {
       const gone = abortOnClientGone(reply.raw);
-      const { result, cached } = await answer(deps, request.body, { signal: gone.signal });
+      const { result, cached } = await answer(
+        deps,
+        { ...request.body, caller: request.caller },
+        { signal: gone.signal },
+      );
       return reply.header('x-cache', cached ? 'hit' : 'miss').send(result);
     },
   );
@@ -97,15 +101,19 @@ export function askRoutes(app: ZodApp, deps: ServerDeps, options: AskOptions = {
       const heartbeat = setInterval(() => send('heartbeat', {}), heartbeatMs);
       try {
         // Streamed answers always run the agent: the events are the point.
-        const { result } = await answer(deps, request.body, {
-          useCache: false,
-          holdsAgent: true,
-          signal: gone.signal,
-          onEvent: (e: AgentEvent) => {
-            const { type, ...data } = e;
-            send(type, data);
+        const { result } = await answer(
+          deps,
+          { ...request.body, caller: request.caller },
+          {
+            useCache: false,
+            holdsAgent: true,
+            signal: gone.signal,
+            onEvent: (e: AgentEvent) => {
+              const { type, ...data } = e;
+              send(type, data);
+            },
           },
-        });
+        );
         send('final', result);
       } catch (error) {
         if (!gone.signal.aborted) {

@@ -1,6 +1,13 @@
 import { z } from 'zod';
-import { deleteThread, getThread, listThreads } from '../../agent/index.ts';
-import { AppError } from '../../domain/index.ts';
+import {
+  deleteThread,
+  getThread,
+  listThreads,
+  ownerPrefix,
+  threadIdOfKey,
+  threadKey,
+} from '../../agent/index.ts';
+import { threadNotFound } from '../answers.ts';
 import type { ServerDeps } from '../deps.ts';
 import { errors, threadIdSchema, threadSummarySchema, threadViewSchema } from '../schemas.ts';
 import type { ZodApp } from '../types.ts';
@@ -9,7 +16,10 @@ const threadParams = z.object({
   id: threadIdSchema.describe('The threadId an answer returned'),
 });
 
-/** The conversations the server keeps (LANDUSE_THREADS_DB_PATH): list, read, delete. */
+/**
+ * The caller's conversations (LANDUSE_THREADS_DB_PATH): list, read, delete. Each route sees only
+ * the threads of the caller's owner (callers.ts); anyone else's thread is a 404 like a missing one.
+ */
 export function threadRoutes(app: ZodApp, deps: ServerDeps): Promise<void> {
   app.get(
     '/api/threads',
@@ -29,9 +39,16 @@ export function threadRoutes(app: ZodApp, deps: ServerDeps): Promise<void> {
         response: { 200: z.object({ threads: z.array(threadSummarySchema) }), ...errors(400) },
       },
     },
-    async (request) => ({
-      threads: await listThreads(deps.checkpointer, { limit: request.query.limit }),
-    }),
+    async (request) => {
+      const { owner } = request.caller;
+      const threads = await listThreads(deps.checkpointer, {
+        limit: request.query.limit,
+        prefix: ownerPrefix(owner),
+      });
+      return {
+        threads: threads.map((t) => ({ ...t, threadId: threadIdOfKey(owner, t.threadId)! })),
+      };
+    },
   );
 
   app.get(
@@ -45,9 +62,10 @@ export function threadRoutes(app: ZodApp, deps: ServerDeps): Promise<void> {
       },
     },
     async (request) => {
-      const thread = await getThread(deps.checkpointer, request.params.id);
-      if (!thread) throw notFound(request.params.id);
-      return thread;
+      const { id } = request.params;
+      const thread = await getThread(deps.checkpointer, threadKey(request.caller.owner, id));
+      if (!thread) throw threadNotFound(id);
+      return { ...thread, threadId: id };
     },
   );
 
@@ -62,17 +80,11 @@ export function threadRoutes(app: ZodApp, deps: ServerDeps): Promise<void> {
       },
     },
     async (request, reply) => {
-      if (!(await deleteThread(deps.checkpointer, request.params.id)))
-        throw notFound(request.params.id);
+      const { id } = request.params;
+      if (!(await deleteThread(deps.checkpointer, threadKey(request.caller.owner, id))))
+        throw threadNotFound(id);
       return reply.code(204).send(null);
     },
   );
   return Promise.resolve();
-}
-
-function notFound(id: string): AppError {
-  return new AppError(
-    'not_found:thread',
-    `There is no conversation "${id}" (it may have been deleted). Start a new one by asking without a threadId.`,
-  );
 }
