@@ -40,6 +40,10 @@ export interface Config {
   readonly maxQueryRows: number;
   /** LANDUSE_MAX_EXECUTION_TIME: a query is cancelled after this many seconds (default 30). */
   readonly maxExecutionTimeSeconds: number;
+  /** LANDUSE_MAX_RESULT_BYTES: most bytes of rows one free-form SQL result returns (default 8 MiB). */
+  readonly maxResultBytes: number;
+  /** LANDUSE_SQL_TIMEOUT: free-form SQL is cancelled after this many seconds (default 10). */
+  readonly sqlTimeoutSeconds: number;
   /** LANDUSE_DEFAULT_DISPLAY_LIMIT: rows shown in a table unless asked for more (default 50). */
   readonly defaultDisplayLimit: number;
   /** LANDUSE_POOL_SIZE: DuckDB connections in the pool (default 4). */
@@ -161,6 +165,26 @@ export const SETTINGS: { readonly [K in keyof Config]-?: Setting<Config[K]> } = 
     group: 'Queries',
     description: 'Seconds a query may run before it is cancelled.',
     ...positiveSeconds(30),
+  },
+  maxResultBytes: {
+    env: 'LANDUSE_MAX_RESULT_BYTES',
+    group: 'Queries',
+    description:
+      'Most bytes of rows one free-form SQL result returns (explorer, landuse sql); the rest is cut off and the result says so.',
+    accepts: 'a positive number of bytes, or a size such as 8MiB or 10MB',
+    default: '8MiB',
+    schema: z
+      .string()
+      .refine((t) => parseBytes(t) !== undefined)
+      .transform((t) => parseBytes(t)!)
+      .default(8 * 2 ** 20),
+  },
+  sqlTimeoutSeconds: {
+    env: 'LANDUSE_SQL_TIMEOUT',
+    group: 'Queries',
+    description:
+      'Seconds a free-form SQL query may run before it is cancelled (at most LANDUSE_MAX_EXECUTION_TIME applies).',
+    ...positiveSeconds(10),
   },
   defaultDisplayLimit: {
     env: 'LANDUSE_DEFAULT_DISPLAY_LIMIT',

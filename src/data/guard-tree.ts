@@ -18,6 +18,8 @@ export interface TreeRejection {
 export interface TreeRules {
   /** Lower-cased names of the tables and views a query may read. */
   tables: ReadonlySet<string>;
+  /** The bound of guard-size.ts on generated values per row (MAX_GENERATED_LENGTH by default). */
+  maxGeneratedLength?: number;
 }
 
 type JsonObject = Record<string, unknown>;

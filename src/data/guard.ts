@@ -8,7 +8,9 @@
  */
 import { DuckDBInstance, type DuckDBConnection } from '@duckdb/node-api';
 import { AppError } from '../domain/index.ts';
+import { cleanDuckDbMessage } from './guard-errors.ts';
 import { describeStatement, leadingKeywords } from './guard-rules.ts';
+import { findOversizedGeneration } from './guard-size.ts';
 import { findViolation, type TreeRules } from './guard-tree.ts';
 import { TABLES, VIEWS } from './schema.ts';
 
@@ -28,6 +30,8 @@ export interface SqlGuard {
 export interface SqlGuardOptions {
   /** Tables and views a query may read; defaults to EXPLORER_TABLES. */
   allowedTables?: readonly string[];
+  /** Most characters (or list elements) generated values may add up to per row; see guard-size.ts. */
+  maxGeneratedLength?: number;
 }
 
 /** The tables of schema.ts and the views its VIEWS text creates. */
@@ -60,6 +64,9 @@ export function wrapWithLimit(normalizedSql: string, limit: number): string {
 export function createSqlGuard(options: SqlGuardOptions = {}): SqlGuard {
   const rules: TreeRules = {
     tables: new Set((options.allowedTables ?? EXPLORER_TABLES).map((t) => t.toLowerCase())),
+    ...(options.maxGeneratedLength === undefined
+      ? {}
+      : { maxGeneratedLength: options.maxGeneratedLength }),
   };
   let parser: Promise<Parser> | undefined;
   let opened: Parser | undefined;
@@ -246,7 +253,9 @@ function checkTree(statements: unknown[], rules: TreeRules): Rejected | undefine
   if (statements.length !== 1) {
     return reject('sql:multiple_statements', `Found ${statements.length} statements; ${SEND_ONE}.`);
   }
-  const violation = findViolation(statements[0], rules);
+  const violation =
+    findViolation(statements[0], rules) ??
+    findOversizedGeneration(statements[0], rules.maxGeneratedLength);
   return violation ? reject(violation.code, violation.reason) : undefined;
 }
 
@@ -277,11 +286,11 @@ function withoutLocations(value: unknown): unknown {
 }
 
 function parseError(sql: string, message: string, position: number | undefined): Rejected {
-  const cleaned = (message.split('\n')[0] ?? message)
-    .replace(/^Failed to extract statements:\s*/, '')
-    .replace(/^Parser Error:\s*/, '')
-    .trim()
-    .replace(/[.!]+$/, '');
+  const cleaned = cleanDuckDbMessage(
+    (message.split('\n')[0] ?? message)
+      .replace(/^Failed to extract statements:\s*/, '')
+      .replace(/^Parser Error:\s*/, ''),
+  ).replace(/[.!]+$/, '');
   const where = position === undefined ? '' : ` (${lineAndColumn(sql, position)})`;
   return reject(
     'sql:parse_error',

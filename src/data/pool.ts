@@ -1,6 +1,8 @@
 import {
   DuckDBInstance,
+  JSDuckDBValueConverter,
   StatementType,
+  type DuckDBDataChunk,
   type DuckDBConnection,
   type DuckDBMaterializedResult,
   type DuckDBPreparedStatement,
@@ -31,6 +33,25 @@ export interface QueryResult {
   /** Rows as objects; BIGINT/HUGEINT become numbers, DECIMAL numbers, dates ISO strings. */
   rows: Record<string, unknown>[];
   elapsedMs: number;
+}
+
+/** Bounds on one streamed result (free-form SQL): rows, bytes, and the length of one cell. */
+export interface ResultBounds {
+  maxRows: number;
+  /** Reading stops once the rows read so far would pass this many bytes (as JSON). */
+  maxBytes: number;
+  /** Longer strings are cut to this many characters, with a marker saying how long they were. */
+  maxCellChars: number;
+  timeoutMs?: number | undefined;
+}
+
+export interface BoundedResult extends QueryResult {
+  /** Why reading stopped before the end: more rows than maxRows, or more bytes than maxBytes. */
+  truncated: 'rows' | 'bytes' | undefined;
+  /** Bytes of the rows returned, as JSON. */
+  bytes: number;
+  /** Cells that were cut to maxCellChars. */
+  cutCells: number;
 }
 
 export interface PoolStats {
@@ -140,16 +161,85 @@ export class ConnectionPool {
     }
   }
 
-  /** Lends a connection to `work`; replaces it afterwards if `work` failed. */
-  async withConnection<T>(work: (c: DuckDBConnection) => Promise<T>): Promise<T> {
+  /**
+   * Runs one statement streaming its result chunk by chunk, converting rows as they arrive and
+   * stopping as soon as a bound is reached, so a result never has to fit in memory whole. For
+   * free-form SQL: the statement is prepared fresh (not kept with the domain queries' statements)
+   * and never retried.
+   */
+  async queryBounded(text: string, bounds: ResultBounds): Promise<BoundedResult> {
+    return this.withConnection((c, discard) => this.streamOn(c, text, bounds, discard));
+  }
+
+  /**
+   * Lends a connection to `work`; replaces it afterwards if `work` failed or called `discard`
+   * (a result left half-read is not worth trusting to the next caller).
+   */
+  async withConnection<T>(
+    work: (c: DuckDBConnection, discard: () => void) => Promise<T>,
+  ): Promise<T> {
     const connection = await this.acquire();
     let healthy = false;
+    let discarded = false;
     try {
-      const result = await work(connection);
-      healthy = true;
+      const result = await work(connection, () => {
+        discarded = true;
+      });
+      healthy = !discarded;
       return result;
     } finally {
       this.release(connection, healthy);
+    }
+  }
+
+  private async streamOn(
+    connection: DuckDBConnection,
+    text: string,
+    bounds: ResultBounds,
+    discard: () => void,
+  ): Promise<BoundedResult> {
+    const started = performance.now();
+    const timeoutMs = bounds.timeoutMs ?? this.options.queryTimeoutMs;
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      connection.interrupt();
+    }, timeoutMs);
+    this.counters.queries++;
+    let prepared: DuckDBPreparedStatement | undefined;
+    try {
+      prepared = await connection.prepare(text);
+      if (prepared.statementType !== StatementType.SELECT) {
+        throw new AppError('sql:not_select', 'Only read-only SELECT queries run here.');
+      }
+      const result = await prepared.stream();
+      const columns = result.columnNames();
+      const reader = new BoundedRows(columns, bounds);
+      for (;;) {
+        const chunk = await result.fetchChunk();
+        if (!chunk || chunk.rowCount === 0 || !reader.add(chunk)) break;
+      }
+      if (reader.truncated) discard();
+      const elapsedMs = performance.now() - started;
+      this.counters.totalQueryMs += elapsedMs;
+      return {
+        columns,
+        rows: reader.rows,
+        elapsedMs,
+        truncated: reader.truncated,
+        bytes: reader.bytes,
+        cutCells: reader.cutCells,
+      };
+    } catch (error) {
+      this.counters.queryErrors++;
+      if (timedOut) {
+        this.counters.queryTimeouts++;
+        throw timeoutError(timeoutMs, error);
+      }
+      throw error;
+    } finally {
+      clearTimeout(timer);
+      prepared?.destroySync();
     }
   }
 
@@ -210,11 +300,7 @@ export class ConnectionPool {
       this.counters.queryErrors++;
       if (timedOut) {
         this.counters.queryTimeouts++;
-        throw new AppError(
-          'query:timeout',
-          `The query ran longer than ${(timeoutMs / 1000).toFixed(timeoutMs < 1000 ? 1 : 0)} s and was stopped. Narrow it (fewer years, places or rows), or raise LANDUSE_MAX_EXECUTION_TIME.`,
-          { cause: error },
-        );
+        throw timeoutError(timeoutMs, error);
       }
       throw error;
     } finally {
@@ -328,6 +414,78 @@ export class ConnectionPool {
     }
     while (this.inUse > 0) await new Promise((r) => setTimeout(r, 10));
     this.instance.closeSync();
+  }
+}
+
+function timeoutError(timeoutMs: number, cause: unknown): AppError {
+  return new AppError(
+    'query:timeout',
+    `The query ran longer than ${(timeoutMs / 1000).toFixed(timeoutMs < 1000 ? 1 : 0)} s and was stopped. Narrow it (fewer years, places or rows), or raise LANDUSE_MAX_EXECUTION_TIME.`,
+    { cause },
+  );
+}
+
+/** JSON-friendly cells: integers as numbers, timestamps as ISO strings. */
+function plain(value: unknown): unknown {
+  if (typeof value === 'bigint') return Number(value);
+  if (value instanceof Date) return value.toISOString();
+  return value;
+}
+
+/**
+ * Rows gathered from streamed chunks up to the bounds: one row more than `maxRows` or the row
+ * that would pass `maxBytes` stops the reading. Long strings and blobs are cut as they are read,
+ * so the JavaScript side holds at most one chunk of full-size cells at a time.
+ */
+class BoundedRows {
+  readonly rows: Record<string, unknown>[] = [];
+  bytes = 0;
+  cutCells = 0;
+  truncated: 'rows' | 'bytes' | undefined;
+
+  constructor(
+    private readonly columns: string[],
+    private readonly bounds: ResultBounds,
+  ) {}
+
+  /** Adds a chunk's rows; false once a bound is reached (stop reading). */
+  add(chunk: DuckDBDataChunk): boolean {
+    for (let i = 0; i < chunk.rowCount; i++) {
+      if (this.rows.length >= this.bounds.maxRows) {
+        this.truncated = 'rows';
+        return false;
+      }
+      const row: Record<string, unknown> = {};
+      chunk.visitRowValues(i, (value, _row, column, type) => {
+        row[this.columns[column] ?? String(column)] = this.cut(
+          plain(JSDuckDBValueConverter(value, type, JSDuckDBValueConverter)),
+        );
+      });
+      // JSON length approximates bytes on the wire (exactly, for ASCII text).
+      const size = JSON.stringify(row, (_k, v: unknown) =>
+        typeof v === 'bigint' ? Number(v) : v,
+      ).length;
+      if (this.bytes + size > this.bounds.maxBytes) {
+        this.truncated = 'bytes';
+        return false;
+      }
+      this.bytes += size;
+      this.rows.push(row);
+    }
+    return true;
+  }
+
+  private cut(value: unknown): unknown {
+    const max = this.bounds.maxCellChars;
+    if (typeof value === 'string' && value.length > max) {
+      this.cutCells++;
+      return `${value.slice(0, max)}… [cut: ${value.length.toLocaleString('en-US')} characters]`;
+    }
+    if (value instanceof Uint8Array && value.length > max) {
+      this.cutCells++;
+      return value.subarray(0, max);
+    }
+    return value;
   }
 }
 

@@ -9,6 +9,7 @@ import { openAnalytics, type AnalyticsService } from '../analytics/open.ts';
 import { ConfigError, type Config, type Provider } from '../config.ts';
 import { AppError } from '../domain/index.ts';
 import { Limiter } from './limiter.ts';
+import { SqlLimiter } from './sql-limiter.ts';
 import { createProviderCheck, type ProviderCheck } from './provider-check.ts';
 
 /**
@@ -24,6 +25,8 @@ export interface ServerDeps {
   agentFor(provider?: Provider): { agent: AgentGraph; provider: string };
   agents: Limiter;
   exports: Limiter;
+  /** Free-form SQL (/api/sql): fewer slots than pool connections, one per client. */
+  sql: SqlLimiter;
   /** The configured provider's reachability, checked at most once a minute. */
   checkProvider: () => Promise<ProviderCheck>;
   startedAt: Date;
@@ -78,6 +81,15 @@ export async function openServerDeps(
       queueSize: 0,
       waitTimeoutMs: 10_000,
       setting: 'LANDUSE_MAX_EXPORTS',
+    }),
+    // Free SQL may hold at most all but one connection (2 at most), so a flood of slow
+    // explorer queries leaves the agent and the dashboards a connection; the pool's own size
+    // counts, since a caller may pass a service opened with a smaller pool than the config's.
+    sql: new SqlLimiter({
+      size: Math.max(1, Math.min(2, service.pool.stats().size - 1)),
+      perClient: 1,
+      queueSize: 2,
+      waitTimeoutMs: 5_000,
     }),
     checkProvider: createProviderCheck(config),
     startedAt: new Date(),

@@ -5,8 +5,10 @@ import { cellText, table } from '../format.ts';
 import { DEMO_NOTICE } from './info.ts';
 
 /**
- * `landuse sql "SELECT ..."`: one read-only query through the guard. A rejected statement exits
- * 2 with its one-line reason; `--json` prints {columns, rows, truncated, elapsedMs}.
+ * `landuse sql "SELECT ..."`: one read-only query through the guard, bounded in rows, bytes
+ * (LANDUSE_MAX_RESULT_BYTES) and time (LANDUSE_SQL_TIMEOUT). A rejected statement, or one DuckDB
+ * finds wrong, exits 2 with its one-line reason; `--json` prints {columns, rows, truncated,
+ * truncatedReason, notice, elapsedMs}.
  */
 export async function sqlCommand(
   query: string,
@@ -23,10 +25,14 @@ export async function sqlCommand(
       sql: query,
       limit: opts.limit,
       maxRows: config.maxQueryRows,
+      maxBytes: config.maxResultBytes,
+      timeoutMs: Math.min(config.sqlTimeoutSeconds, config.maxExecutionTimeSeconds) * 1000,
     });
     if (opts.json) {
-      const { columns, rows, truncated, elapsedMs } = result;
-      process.stdout.write(`${JSON.stringify({ columns, rows, truncated, elapsedMs })}\n`);
+      const { columns, rows, truncated, truncatedReason, notice, elapsedMs } = result;
+      process.stdout.write(
+        `${JSON.stringify({ columns, rows, truncated, truncatedReason, notice, elapsedMs })}\n`,
+      );
       return;
     }
     process.stdout.write(`${presentSql(result)}\n`);
@@ -42,7 +48,5 @@ function presentSql(r: SqlResult): string {
     r.rows.map((row) => r.columns.map((c) => cellText(row[c]))),
   );
   const count = `${r.rows.length} row${r.rows.length === 1 ? '' : 's'} in ${r.elapsedMs.toFixed(1)} ms`;
-  return r.truncated
-    ? `${body}\n${count}: truncated at ${r.limit} rows (raise --limit, up to LANDUSE_MAX_QUERY_ROWS, or aggregate).`
-    : `${body}\n${count}`;
+  return r.notice ? `${body}\n${count}: ${r.notice}` : `${body}\n${count}`;
 }

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { DEMO_NOTE } from '../../analytics/common.ts';
 import { runGuardedSql } from '../../analytics/index.ts';
@@ -9,6 +10,14 @@ import { errors, sqlResultSchema } from '../schemas.ts';
 import type { ZodApp } from '../types.ts';
 
 const TAGS = ['Explorer'];
+
+/**
+ * Whose free-form SQL this is, for the per-client share of the SQL slots (deps.sql): the
+ * client's address for now; the caller's owner id once requests carry one.
+ */
+export function sqlClientOf(request: FastifyRequest): string {
+  return request.ip;
+}
 
 /** The longest statement the explorer takes (the guard has its own, larger, bound). */
 export const MAX_SQL_CHARS = 10_000;
@@ -101,23 +110,30 @@ export function explorerRoutes(app: ZodApp, deps: ServerDeps): Promise<void> {
         tags: TAGS,
         summary: 'Run one read-only SQL query',
         description:
-          'The query is parsed by DuckDB and refused (400, with the reason) unless it is a single read-only query over the land use tables and views; it runs on the read-only pool with a time limit, and at most LANDUSE_MAX_QUERY_ROWS rows come back (`truncated` says when there were more).',
+          'The query is parsed by DuckDB and refused (400, with the reason) unless it is a single read-only query over the land use tables and views; a query DuckDB finds wrong (unknown column, bad cast, overflow) is also a 400 with its reason. It runs on the read-only pool within LANDUSE_SQL_TIMEOUT (504 after), a few at a time and one per client (503 + Retry-After when busy); at most LANDUSE_MAX_QUERY_ROWS rows and LANDUSE_MAX_RESULT_BYTES bytes come back (`truncated` and `truncatedReason` say when there was more), and values longer than 10,000 characters are cut.',
         body: sqlBody,
         response: { 200: sqlResultSchema.omit({ sql: true }), ...errors(400, 503, 504) },
       },
     },
     async (request) => {
-      const r = await runGuardedSql({
-        ctx: deps.service.ctx,
-        guard: deps.service.guard,
-        sql: request.body.sql,
-        limit: request.body.limit,
-        maxRows: deps.config.maxQueryRows,
-      });
+      const { config } = deps;
+      const r = await deps.sql.run(sqlClientOf(request), () =>
+        runGuardedSql({
+          ctx: deps.service.ctx,
+          guard: deps.service.guard,
+          sql: request.body.sql,
+          limit: request.body.limit,
+          maxRows: config.maxQueryRows,
+          maxBytes: config.maxResultBytes,
+          timeoutMs: Math.min(config.sqlTimeoutSeconds, config.maxExecutionTimeSeconds) * 1000,
+        }),
+      );
       return {
         columns: r.columns,
         rows: r.rows,
         truncated: r.truncated,
+        truncatedReason: r.truncatedReason,
+        notice: r.notice,
         limit: r.limit,
         elapsedMs: Math.round(r.elapsedMs * 10) / 10,
       };
