@@ -13,6 +13,11 @@ export interface Setting<T> {
   readonly default: string;
   /** Secrets are never echoed: not in errors, not in redactConfig. */
   readonly secret?: boolean;
+  /**
+   * A value of only spaces is an error instead of "unset": for LANDUSE_API_KEYS, where unset
+   * means an open API, `" "` is far more likely a mistake than a wish.
+   */
+  readonly refuseBlank?: boolean;
   /** Parses the variable's value (undefined when unset or blank) into the Config field. */
   readonly schema: z.ZodType<T, string | undefined>;
 }
@@ -30,19 +35,30 @@ export const decimal = z
   .regex(/^\+?(\d+(\.\d*)?|\.\d+)$/)
   .transform(Number);
 
-export function positiveInt(def: number): Kind<number> {
+/** The longest any timeout may be: past an hour a "timeout" is a mistake in units. */
+export const MAX_TIMEOUT_SECONDS = 3600;
+
+/** The largest count a setting takes unless its row names a smaller maximum. */
+export const MAX_COUNT = 1_000_000;
+
+/**
+ * A whole number from 1 to `max`. Every count has a maximum: a typo such as
+ * LANDUSE_THREADS=1000000 must be refused, not start a million threads.
+ */
+export function positiveInt(def: number, max = MAX_COUNT): Kind<number> {
   return {
-    accepts: 'a positive integer',
+    accepts: `a positive integer up to ${max.toLocaleString('en-US')}`,
     default: String(def),
-    schema: digits.pipe(z.number().int().min(1).max(Number.MAX_SAFE_INTEGER)).default(def),
+    schema: digits.pipe(z.number().int().min(1).max(max)).default(def),
   };
 }
 
-export function positiveSeconds(def: number): Kind<number> {
+/** A positive number of seconds, at most `max` (an hour unless said otherwise). */
+export function positiveSeconds(def: number, max = MAX_TIMEOUT_SECONDS): Kind<number> {
   return {
-    accepts: 'a positive number of seconds',
+    accepts: `a positive number of seconds up to ${max.toLocaleString('en-US')}`,
     default: String(def),
-    schema: decimal.pipe(z.number().gt(0).max(Number.MAX_SAFE_INTEGER)).default(def),
+    schema: decimal.pipe(z.number().gt(0).max(max)).default(def),
   };
 }
 

@@ -99,6 +99,11 @@ export interface Config {
   readonly port: number;
   /** LANDUSE_API_KEYS: keys accepted by the API; empty means the API needs no key. Secret. */
   readonly apiKeys: readonly string[];
+  /** LANDUSE_ALLOWED_HOSTS: Host header names the server answers; empty = loopback names when
+   *  bound to a loopback address, any name otherwise. */
+  readonly allowedHosts: readonly string[];
+  /** LANDUSE_BODY_TIMEOUT: seconds a whole request (headers and body) may take to arrive (default 10). */
+  readonly bodyTimeoutSeconds: number;
   /** LANDUSE_API_RATE_LIMIT: API requests per minute per key (or per IP without keys); 0 = off. */
   readonly apiRateLimit: number;
   /** LANDUSE_API_DAILY_QUOTA: API requests per day per key (or per IP); 0 = no quota. */
@@ -140,13 +145,13 @@ export const SETTINGS: { readonly [K in keyof Config]-?: Setting<Config[K]> } = 
     env: 'LANDUSE_THREADS',
     group: 'Database',
     description: 'DuckDB worker threads.',
-    ...positiveInt(2),
+    ...positiveInt(2, 64),
   },
   poolSize: {
     env: 'LANDUSE_POOL_SIZE',
     group: 'Database',
     description: 'DuckDB connections in the pool.',
-    ...positiveInt(4),
+    ...positiveInt(4, 64),
   },
   poolTimeoutSeconds: {
     env: 'LANDUSE_POOL_TIMEOUT',
@@ -158,7 +163,7 @@ export const SETTINGS: { readonly [K in keyof Config]-?: Setting<Config[K]> } = 
     env: 'LANDUSE_MAX_QUERY_ROWS',
     group: 'Queries',
     description: 'Most rows any query returns.',
-    ...positiveInt(1000),
+    ...positiveInt(1000, 100_000),
   },
   maxExecutionTimeSeconds: {
     env: 'LANDUSE_MAX_EXECUTION_TIME',
@@ -191,14 +196,14 @@ export const SETTINGS: { readonly [K in keyof Config]-?: Setting<Config[K]> } = 
     group: 'Queries',
     description:
       'Rows shown in a table unless more are asked for (at most LANDUSE_MAX_QUERY_ROWS).',
-    ...positiveInt(50),
+    ...positiveInt(50, 100_000),
   },
   cacheTtlSeconds: {
     env: 'LANDUSE_CACHE_TTL',
     group: 'Cache',
     description: 'Seconds a cached query result lives.',
-    ...positiveInt(3600),
-    accepts: 'a positive integer number of seconds',
+    ...positiveInt(3600, 7 * 86_400),
+    accepts: 'a positive integer number of seconds up to 604,800 (a week)',
   },
   cacheMaxBytes: {
     env: 'LANDUSE_CACHE_MAX_BYTES',
@@ -244,7 +249,7 @@ export const SETTINGS: { readonly [K in keyof Config]-?: Setting<Config[K]> } = 
     env: 'LANDUSE_MAX_TOKENS',
     group: 'Agent',
     description: 'Most tokens in one model reply.',
-    ...positiveInt(4000),
+    ...positiveInt(4000, 1_000_000),
   },
   baseUrl: {
     env: 'LANDUSE_BASE_URL',
@@ -257,19 +262,19 @@ export const SETTINGS: { readonly [K in keyof Config]-?: Setting<Config[K]> } = 
     env: 'LANDUSE_MAX_ITERATIONS',
     group: 'Agent',
     description: 'Most model and tool round trips spent on one question.',
-    ...positiveInt(8),
+    ...positiveInt(8, 100),
   },
   rateLimitCalls: {
     env: 'LANDUSE_RATE_LIMIT_CALLS',
     group: 'Agent',
     description: 'Model calls allowed per rate-limit window.',
-    ...positiveInt(50),
+    ...positiveInt(50, 1_000_000),
   },
   rateLimitWindowSeconds: {
     env: 'LANDUSE_RATE_LIMIT_WINDOW',
     group: 'Agent',
     description: 'The rate-limit window in seconds.',
-    ...positiveInt(60),
+    ...positiveInt(60, 86_400),
   },
   enableMemory: {
     env: 'LANDUSE_ENABLE_MEMORY',
@@ -291,13 +296,13 @@ export const SETTINGS: { readonly [K in keyof Config]-?: Setting<Config[K]> } = 
     group: 'Agent',
     description:
       'Conversations kept in LANDUSE_THREADS_DB_PATH (about 5 KB each); past it the least recently used are deleted.',
-    ...positiveInt(50000),
+    ...positiveInt(50000, 10_000_000),
   },
   maxHistoryLength: {
     env: 'LANDUSE_MAX_HISTORY_LENGTH',
     group: 'Agent',
     description: 'Messages of a conversation thread sent to the model.',
-    ...positiveInt(20),
+    ...positiveInt(20, 1000),
   },
   enableSqlTool: {
     env: 'LANDUSE_ENABLE_SQL_TOOL',
@@ -315,15 +320,15 @@ export const SETTINGS: { readonly [K in keyof Config]-?: Setting<Config[K]> } = 
     env: 'LANDUSE_AGENT_POOL_SIZE',
     group: 'Agent',
     description: 'Agents the server runs at once; more questions wait in line.',
-    ...positiveInt(4),
+    ...positiveInt(4, 64),
   },
   agentQueueSize: {
     env: 'LANDUSE_AGENT_QUEUE_SIZE',
     group: 'Agent',
     description: 'Questions that may wait for a free agent; beyond that the server answers 503.',
-    accepts: 'a whole number, 0 or more',
+    accepts: 'a whole number from 0 to 100,000',
     default: '100',
-    schema: digits.pipe(z.number().int().min(0)).default(100),
+    schema: digits.pipe(z.number().int().min(0).max(100_000)).default(100),
   },
   agentQueueTimeoutSeconds: {
     env: 'LANDUSE_AGENT_QUEUE_TIMEOUT',
@@ -355,13 +360,27 @@ export const SETTINGS: { readonly [K in keyof Config]-?: Setting<Config[K]> } = 
     env: 'LANDUSE_API_KEYS',
     group: 'Server',
     description: 'Comma-separated keys the HTTP API accepts; unset means the API needs no key.',
-    accepts: 'a comma-separated list of keys without spaces',
+    accepts: 'a comma-separated list of keys without spaces (blanks alone are refused)',
     default: '',
     secret: true,
+    refuseBlank: true,
     schema: z
       .string()
       .transform((t) => t.split(',').map((k) => k.trim()))
       .pipe(z.array(z.string().regex(noSpaces)).min(1))
+      .default([]),
+  },
+  allowedHosts: {
+    env: 'LANDUSE_ALLOWED_HOSTS',
+    group: 'Server',
+    description:
+      'Comma-separated host names (api.example.org, 10.0.0.5, [::1]) the server answers in the Host header, any port; others get 421, which stops DNS-rebinding pages. Unset means localhost, 127.0.0.1 and [::1] when LANDUSE_HOST is a loopback address, any name otherwise; * allows any.',
+    accepts: 'a comma-separated list of host names or IP addresses without ports, or *',
+    default: '',
+    schema: z
+      .string()
+      .transform((t) => t.split(',').map((h) => h.trim().toLowerCase().replace(/\.$/, '')))
+      .pipe(z.array(z.string().regex(/^(\*|\[[0-9a-f:.]+\]|[a-z0-9_][a-z0-9_.-]*)$/)).min(1))
       .default([]),
   },
   apiRateLimit: {
@@ -399,7 +418,14 @@ export const SETTINGS: { readonly [K in keyof Config]-?: Setting<Config[K]> } = 
     env: 'LANDUSE_MAX_EXPORTS',
     group: 'Server',
     description: 'Exports streamed at once; one more gets a 503 with Retry-After.',
-    ...positiveInt(2),
+    ...positiveInt(2, 64),
+  },
+  bodyTimeoutSeconds: {
+    env: 'LANDUSE_BODY_TIMEOUT',
+    group: 'Server',
+    description:
+      'Seconds a request, headers and body, may take to arrive; a slower one gets 408 and its connection is closed.',
+    ...positiveSeconds(10, 300),
   },
   shutdownTimeoutSeconds: {
     env: 'LANDUSE_SHUTDOWN_TIMEOUT',

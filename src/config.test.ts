@@ -55,10 +55,12 @@ describe('loadConfig defaults', () => {
       host: '127.0.0.1',
       port: 8000,
       apiKeys: [],
+      allowedHosts: [],
       apiRateLimit: 600,
       apiDailyQuota: 100000,
       corsOrigins: [],
       maxExports: 2,
+      bodyTimeoutSeconds: 10,
       shutdownTimeoutSeconds: 10,
       logLevel: 'info',
       anthropicApiKey: undefined,
@@ -72,7 +74,10 @@ describe('loadConfig defaults', () => {
   });
 
   it('treats an empty or blank value as unset', () => {
-    const blank = Object.fromEntries(CONFIG_DOCS.map((d, i) => [d.key, i % 2 ? '' : '  ']));
+    // LANDUSE_API_KEYS=" " is refused instead (see the secrets tests); empty is unset there too.
+    const blank = Object.fromEntries(
+      CONFIG_DOCS.map((d, i) => [d.key, i % 2 || d.key === 'LANDUSE_API_KEYS' ? '' : '  ']),
+    );
     expect(loadConfig(blank)).toEqual(loadConfig({}));
   });
 
@@ -175,11 +180,12 @@ describe('loadConfig errors', () => {
     expect(error.issues).toEqual([
       {
         key: 'LANDUSE_MAX_QUERY_ROWS',
-        message: 'LANDUSE_MAX_QUERY_ROWS="abc": expected a positive integer (default 1000)',
+        message:
+          'LANDUSE_MAX_QUERY_ROWS="abc": expected a positive integer up to 100,000 (default 1000)',
       },
     ]);
     expect(error.message).toContain(
-      'LANDUSE_MAX_QUERY_ROWS="abc": expected a positive integer (default 1000)',
+      'LANDUSE_MAX_QUERY_ROWS="abc": expected a positive integer up to 100,000 (default 1000)',
     );
   });
 
@@ -265,6 +271,53 @@ describe('loadConfig errors', () => {
   });
 });
 
+describe('bounds', () => {
+  it.each([
+    ['LANDUSE_THREADS', '1000000', 'a positive integer up to 64'],
+    ['LANDUSE_THREADS', '65', 'a positive integer up to 64'],
+    ['LANDUSE_POOL_SIZE', '1000', 'a positive integer up to 64'],
+    ['LANDUSE_AGENT_POOL_SIZE', '500', 'a positive integer up to 64'],
+    ['LANDUSE_MAX_EXPORTS', '65', 'a positive integer up to 64'],
+    ['LANDUSE_MAX_QUERY_ROWS', '100001', 'a positive integer up to 100,000'],
+    ['LANDUSE_MAX_EXECUTION_TIME', '3601', 'a positive number of seconds up to 3,600'],
+    ['LANDUSE_POOL_TIMEOUT', '86400', 'a positive number of seconds up to 3,600'],
+    ['LANDUSE_AGENT_QUEUE_TIMEOUT', '1e9', 'a positive number of seconds up to 3,600'],
+    ['LANDUSE_SHUTDOWN_TIMEOUT', '7200', 'a positive number of seconds up to 3,600'],
+    ['LANDUSE_BODY_TIMEOUT', '301', 'a positive number of seconds up to 300'],
+    ['LANDUSE_BODY_TIMEOUT', '0', 'a positive number of seconds up to 300'],
+    ['LANDUSE_AGENT_QUEUE_SIZE', '1000000', 'a whole number from 0 to 100,000'],
+    ['LANDUSE_CACHE_TTL', '999999999', 'a positive integer number of seconds up to 604,800'],
+  ])('refuses %s=%s: it accepts %s', (key, value, accepts) => {
+    const [issue, ...rest] = errorFor({ [key]: value }).issues;
+    expect(rest).toEqual([]);
+    expect(issue?.key).toBe(key);
+    expect(issue?.message).toContain(`${key}=${JSON.stringify(value)}: expected ${accepts}`);
+  });
+
+  it('accepts the maxima themselves', () => {
+    const c = loadConfig({
+      LANDUSE_THREADS: '64',
+      LANDUSE_POOL_SIZE: '64',
+      LANDUSE_MAX_QUERY_ROWS: '100000',
+      LANDUSE_MAX_EXECUTION_TIME: '3600',
+      LANDUSE_BODY_TIMEOUT: '300',
+    });
+    expect([c.threads, c.poolSize, c.maxQueryRows]).toEqual([64, 64, 100000]);
+    expect([c.maxExecutionTimeSeconds, c.bodyTimeoutSeconds]).toEqual([3600, 300]);
+  });
+
+  it('reads LANDUSE_ALLOWED_HOSTS as lower-case names and refuses ports and URLs', () => {
+    expect(
+      loadConfig({ LANDUSE_ALLOWED_HOSTS: 'API.Example.org, 10.0.0.5,[::1],localhost.' })
+        .allowedHosts,
+    ).toEqual(['api.example.org', '10.0.0.5', '[::1]', 'localhost']);
+    expect(loadConfig({ LANDUSE_ALLOWED_HOSTS: '*' }).allowedHosts).toEqual(['*']);
+    for (const bad of ['example.org:8000', 'https://example.org', 'a,,b', 'a b']) {
+      expect(errorFor({ LANDUSE_ALLOWED_HOSTS: bad }).issues[0]?.key).toBe('LANDUSE_ALLOWED_HOSTS');
+    }
+  });
+});
+
 describe('unknown LANDUSE_* variables', () => {
   it.each([
     ['LANDUSE_MAX_QUERY_ROW', 'LANDUSE_MAX_QUERY_ROWS'],
@@ -310,7 +363,7 @@ describe('secrets', () => {
         key: 'LANDUSE_API_KEYS',
         message:
           'LANDUSE_API_KEYS is malformed (value not shown): expected a comma-separated list of ' +
-          'keys without spaces (unset by default)',
+          'keys without spaces (blanks alone are refused) (unset by default)',
       },
     ]);
     expect(error.message).not.toContain(secret);
@@ -319,6 +372,20 @@ describe('secrets', () => {
 
   it('rejects empty entries in the key list', () => {
     expect(errorFor({ LANDUSE_API_KEYS: 'a,,b' }).issues[0]?.key).toBe('LANDUSE_API_KEYS');
+  });
+
+  it.each([' ', '   ', '\t', ',', ' , ,'])(
+    'refuses LANDUSE_API_KEYS=%j instead of starting an open API',
+    (value) => {
+      const [issue, ...rest] = errorFor({ LANDUSE_API_KEYS: value }).issues;
+      expect(rest).toEqual([]);
+      expect(issue?.key).toBe('LANDUSE_API_KEYS');
+      expect(issue?.message).toContain('blanks alone are refused');
+    },
+  );
+
+  it('still reads an empty LANDUSE_API_KEYS as unset (no keys)', () => {
+    expect(loadConfig({ LANDUSE_API_KEYS: '' }).apiKeys).toEqual([]);
   });
 
   it.each(['ANTHROPIC_API_KEY', 'OPENAI_API_KEY'])('never echoes %s', (key) => {

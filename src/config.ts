@@ -104,7 +104,8 @@ export function loadConfig(
   for (const field of FIELDS) {
     const setting = SETTINGS[field];
     const raw = env[setting.env];
-    const value = raw === undefined || raw.trim() === '' ? undefined : raw;
+    const blank = raw === undefined || raw.trim() === '';
+    const value = blank && !(setting.refuseBlank && raw) ? undefined : raw;
     const result = configSchema.shape[field].safeParse(value);
     if (result.success) values[field] = result.data;
     else issues.push({ key: setting.env, message: describeBadValue(setting, value ?? '') });
