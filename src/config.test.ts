@@ -31,6 +31,8 @@ describe('loadConfig defaults', () => {
       poolTimeoutSeconds: 5,
       maxQueryRows: 1000,
       maxExecutionTimeSeconds: 30,
+      maxResultBytes: 8 * 2 ** 20,
+      sqlTimeoutSeconds: 10,
       defaultDisplayLimit: 50,
       cacheTtlSeconds: 3600,
       cacheMaxBytes: 64 * 1024 * 1024,

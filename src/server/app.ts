@@ -13,6 +13,7 @@ import {
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../domain/index.ts';
 import type { ServerDeps } from './deps.ts';
+import { edgeServerOptions, errorContext, registerEdges } from './edges.ts';
 import { toHttpError } from './errors.ts';
 import { analyticsRoutes } from './routes/analytics.ts';
 import { askRoutes } from './routes/ask.ts';
@@ -71,14 +72,17 @@ export async function buildApp(
     return503OnClosing: true,
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: false,
+    // Timeouts for slow requests and idle connections, and framework errors in our format.
+    ...edgeServerOptions(config),
   });
+  registerEdges(app, config);
   app.setValidatorCompiler(validatorCompiler);
   // Response schemas document the API (OpenAPI); bodies are written with JSON.stringify, not
   // checked field by field on the way out (a large table would pay for it on every request).
   app.setSerializerCompiler(() => (data) => JSON.stringify(data));
 
   app.setErrorHandler((error, request, reply) => {
-    const http = toHttpError(error, request.id);
+    const http = toHttpError(error, request.id, errorContext(request));
     if (http.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: http.body.error.code }, 'request refused');
     void reply.code(http.status).headers(http.headers).send(http.body);

@@ -1,5 +1,5 @@
 import type { FastifyError } from 'fastify';
-import { isAppError } from '../domain/index.ts';
+import { editDistance, isAppError } from '../domain/index.ts';
 
 /** The body of every error response: a stable code, a message for the person, the request id. */
 export interface ErrorBody {
@@ -18,6 +18,24 @@ export interface HttpError {
   headers: Record<string, string>;
 }
 
+/** What the error handler knows of the request an error came from (for better messages). */
+export interface ErrorContext {
+  /** `GET /api/export`: the route as declared. */
+  route?: string;
+  /** The query parameters the route takes (for "did you mean"). */
+  queryKeys?: readonly string[];
+}
+
+const EDGE = Symbol('landuse.edgeError');
+
+/**
+ * An error raised at the HTTP edge (Host check, body parsing) with its own status and stable
+ * code; toHttpError passes it through as it is.
+ */
+export function edgeError(status: number, code: string, message: string): Error {
+  return Object.assign(new Error(message), { statusCode: status, code, [EDGE]: true });
+}
+
 /** Areas of AppError whose message is about the caller's input: 400. */
 const BAD_INPUT = new Set(['bad_request', 'sql', 'tool', 'usage']);
 
@@ -26,7 +44,11 @@ const BAD_INPUT = new Set(['bad_request', 'sql', 'tool', 'usage']);
  * (AppError) pass through; anything else becomes a generic 500 that names only the request id,
  * never a stack, a SQL text or a file path (those go to the log).
  */
-export function toHttpError(error: unknown, requestId: string): HttpError {
+export function toHttpError(
+  error: unknown,
+  requestId: string,
+  context: ErrorContext = {},
+): HttpError {
   const body = (code: string, message: string, field?: string): ErrorBody => ({
     error: { code, message, ...(field ? { field } : {}), requestId },
   });
@@ -39,10 +61,14 @@ export function toHttpError(error: unknown, requestId: string): HttpError {
       fastifyError.validationContext === 'querystring'
         ? 'query'
         : (fastifyError.validationContext ?? 'request');
-    const issues = fastifyError.validation.map((v) => {
+    const issues = fastifyError.validation.flatMap((v) => {
       const path = (v.instancePath ?? '').replace(/^\//, '').replaceAll('/', '.');
       const field = path ? `${where}.${path}` : where;
-      return { field, message: `${field}: ${describeIssue(v.message, v.params)}` };
+      const unknown = v.params?.keys;
+      if (Array.isArray(unknown) && unknown.length > 0) {
+        return unknown.map((key) => unknownParameter(`${field}.${String(key)}`, context));
+      }
+      return [{ field, message: `${field}: ${describeIssue(v.message, v.params)}` }];
     });
     return {
       status: 400,
@@ -83,6 +109,17 @@ export function toHttpError(error: unknown, requestId: string): HttpError {
     if (BAD_INPUT.has(error.area) && !error.code.startsWith('sql:guard_')) {
       return { status: 400, body: body(error.code, error.message), headers: {} };
     }
+  }
+  if (typeof error === 'object' && error !== null && EDGE in error) {
+    return {
+      status: fastifyError.statusCode ?? 400,
+      body: body(fastifyError.code ?? 'bad_request', fastifyError.message ?? 'Bad request.'),
+      headers: {},
+    };
+  }
+  const framework = FRAMEWORK_ERRORS[fastifyError.code ?? ''];
+  if (framework) {
+    return { status: framework.status, body: body(framework.code, framework.message), headers: {} };
   }
   // Fastify's own client errors (body too large, bad JSON, unsupported media type) carry a 4xx
   // status and a message written for the client.
@@ -136,4 +173,76 @@ function clientMessage(error: Partial<FastifyError>): string {
     default:
       return error.message ?? 'The request was not understood.';
   }
+}
+
+/**
+ * Errors that Fastify's router and Node's HTTP parser raise before any route runs, in words for
+ * the caller and with stable codes (the raw ones name internals: FST_ERR_BAD_URL, HPE_...).
+ */
+const FRAMEWORK_ERRORS: Readonly<
+  Record<string, { status: number; code: string; message: string } | undefined>
+> = {
+  FST_ERR_BAD_URL: {
+    status: 400,
+    code: 'bad_request:bad_url',
+    message:
+      'The URL is not valid: a % must start a complete percent-encoded UTF-8 character (like %20).',
+  },
+  FST_ERR_MAX_PARAM_LENGTH: {
+    status: 414,
+    code: 'bad_request:url_too_long',
+    message: 'A part of the URL path is too long.',
+  },
+  ERR_HTTP_REQUEST_TIMEOUT: {
+    status: 408,
+    code: 'timeout:request',
+    message:
+      'The request did not arrive in time (LANDUSE_BODY_TIMEOUT): send the headers and the whole body at once. The connection is closed.',
+  },
+  HPE_HEADER_OVERFLOW: {
+    status: 431,
+    code: 'bad_request:headers_too_large',
+    message: 'The request headers are too large.',
+  },
+};
+
+/** The message for a malformed HTTP request that Node's parser refused (clientError). */
+export const MALFORMED_REQUEST = {
+  status: 400,
+  code: 'bad_request:malformed_request',
+  message: 'The request is not valid HTTP/1.1.',
+} as const;
+
+/** "query.state is not a parameter of GET /api/export; did you mean states?" */
+function unknownParameter(
+  field: string,
+  context: ErrorContext,
+): { field: string; message: string } {
+  const name = field.slice(field.indexOf('.') + 1);
+  const where = context.route ? ` of ${context.route}` : '';
+  const known = context.queryKeys ?? [];
+  if (known.length === 0) {
+    return {
+      field,
+      message: `${field} is not a parameter${where}, which takes no query parameters`,
+    };
+  }
+  const best = closestKey(name, known);
+  const hint = best ? `did you mean ${best}?` : `the parameters are ${known.join(', ')}`;
+  return { field, message: `${field} is not a parameter${where}; ${hint}` };
+}
+
+/** The known key nearest a misspelt one: a plural, a prefix, or a small edit away. */
+function closestKey(name: string, known: readonly string[]): string | undefined {
+  const lower = name.toLowerCase();
+  let best: string | undefined;
+  let bestDistance = Math.max(2, Math.ceil(lower.length / 3)) + 1;
+  for (const key of known) {
+    if (key === lower) return key;
+    const d = editDistance(lower, key);
+    if (d < bestDistance) [best, bestDistance] = [key, d];
+  }
+  return (
+    best ?? known.find((k) => lower.length >= 3 && (k.startsWith(lower) || lower.startsWith(k)))
+  );
 }

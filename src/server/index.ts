@@ -1,9 +1,11 @@
 import type { FastifyInstance } from 'fastify';
+import { removeStaleScratchDirs } from '../analytics/export/index.ts';
 import type { AnalyticsService } from '../analytics/open.ts';
 import type { ThreadCheckpointer } from '../agent/index.ts';
 import type { Config } from '../config.ts';
 import { AppError } from '../domain/index.ts';
 import { buildApp } from './app.ts';
+import { isLoopback } from './edges.ts';
 import { openServerDeps, type ServerDeps } from './deps.ts';
 
 export { buildApp } from './app.ts';
@@ -43,6 +45,8 @@ export async function startServer(
     onReady?: (url: string) => void;
   } = {},
 ): Promise<RunningServer> {
+  // Export scratch folders of a server that was killed (kill -9) are removed before serving.
+  const leftovers = await removeStaleScratchDirs();
   const deps = await openServerDeps(config, options);
   let app: FastifyInstance;
   try {
@@ -56,6 +60,14 @@ export async function startServer(
   } catch (error) {
     await deps.close();
     throw error;
+  }
+  if (leftovers.length > 0) {
+    app.log.info(`removed ${leftovers.length} export folder(s) left by a stopped server`);
+  }
+  if (config.apiKeys.length === 0 && !isLoopback(config.host)) {
+    app.log.warn(
+      `the API needs no key and listens on ${config.host}: anyone who can reach it may use it (set LANDUSE_API_KEYS)`,
+    );
   }
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : config.port;

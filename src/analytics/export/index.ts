@@ -19,4 +19,5 @@ export { exportFilename } from './filename.ts';
 export { streamChunks, streamRows, type ExportRow } from './rows.ts';
 export { csvBody, csvField, jsonBody, ndjsonBody } from './text.ts';
 export { XLSX_MAX_ROWS, xlsxBody } from './xlsx.ts';
+export { SCRATCH_PREFIX, removeStaleScratchDirs } from './scratch.ts';
 export { CONTENT_TYPES, EXPORT_SOURCE, exportStream, type ExportFile } from './stream.ts';

@@ -1,9 +1,9 @@
 import { DuckDBInstance, type DuckDBDataChunk } from '@duckdb/node-api';
 import { createReadStream } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { ExportColumn } from './query.ts';
+import { makeScratchDir } from './scratch.ts';
 
 /**
  * Parquet, written by DuckDB. Not by the pool's database: it is opened read-only with external
@@ -12,7 +12,8 @@ import type { ExportColumn } from './query.ts';
  * chunks and appended (appender, no SQL text) to a private scratch DuckDB instance in a fresh
  * temporary folder, which attaches nothing and runs only the fixed statements below; that
  * instance writes the Parquet file, which is streamed out, and the folder is removed at the end
- * (also when the consumer stops early).
+ * (also when the consumer stops early). A folder left by a killed process carries its PID in
+ * the name, and the next server start removes it (scratch.ts).
  *
  * The scratch database is a file in that folder rather than `:memory:`, with a modest memory
  * limit, so a multi-million-row export spills to disk instead of growing the process.
@@ -22,7 +23,7 @@ export async function* parquetBody(props: {
   chunks: AsyncIterable<DuckDBDataChunk>;
   memoryLimit?: string;
 }): AsyncGenerator<Uint8Array> {
-  const dir = await mkdtemp(join(os.tmpdir(), 'landuse-export-'));
+  const dir = await makeScratchDir();
   try {
     const file = join(dir, 'export.parquet');
     await writeParquet({ ...props, dir, file });
