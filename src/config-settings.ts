@@ -88,6 +88,15 @@ export interface Config {
   readonly fallbackToOffline: boolean;
   /** LANDUSE_AGENT_POOL_SIZE: agents the server runs at once (default 4). */
   readonly agentPoolSize: number;
+  /** LANDUSE_ALLOWED_PROVIDERS: providers a request may name besides offline and LANDUSE_PROVIDER;
+   *  empty means anthropic and openai when their key is set. */
+  readonly allowedProviders: readonly Provider[];
+  /** LANDUSE_PROVIDER_CONNECT_TIMEOUT: seconds for a provider's reply to start (default 3). */
+  readonly providerConnectTimeoutSeconds: number;
+  /** LANDUSE_CIRCUIT_FAILURES: failed provider calls in a row that open its circuit (default 3). */
+  readonly circuitFailures: number;
+  /** LANDUSE_CIRCUIT_COOLDOWN: seconds an open circuit sends questions elsewhere (default 30). */
+  readonly circuitCooldownSeconds: number;
   /** LANDUSE_AGENT_QUEUE_SIZE: questions that may wait for an agent; beyond, 503 (default 100). */
   readonly agentQueueSize: number;
   /** LANDUSE_AGENT_QUEUE_TIMEOUT: seconds a question waits for an agent before a 503 (default 10). */
@@ -329,6 +338,40 @@ export const SETTINGS: { readonly [K in keyof Config]-?: Setting<Config[K]> } = 
     accepts: 'a whole number from 0 to 100,000',
     default: '100',
     schema: digits.pipe(z.number().int().min(0).max(100_000)).default(100),
+  allowedProviders: {
+    env: 'LANDUSE_ALLOWED_PROVIDERS',
+    group: 'Agent',
+    description:
+      'Comma-separated providers a request may name ("provider" in /api/ask) besides offline and LANDUSE_PROVIDER; unset allows anthropic and openai when their key is set. Others use their default endpoint and model.',
+    accepts: `a comma-separated list of ${PROVIDERS.join(', ')}`,
+    default: '',
+    schema: z
+      .string()
+      .transform((t) => t.split(',').map((k) => k.trim().toLowerCase()))
+      .pipe(z.array(z.enum(PROVIDERS)).min(1))
+      .default([]),
+  },
+  providerConnectTimeoutSeconds: {
+    env: 'LANDUSE_PROVIDER_CONNECT_TIMEOUT',
+    group: 'Agent',
+    description:
+      "Seconds a provider's reply may take to start (TCP connect and the first byte; replies are streamed) before the call counts as failed.",
+    ...positiveSeconds(3),
+  },
+  circuitFailures: {
+    env: 'LANDUSE_CIRCUIT_FAILURES',
+    group: 'Agent',
+    description:
+      'Failed provider calls in a row after which its circuit opens: questions skip it (offline planner, or 503 without LANDUSE_FALLBACK_TO_OFFLINE).',
+    ...positiveInt(3),
+  },
+  circuitCooldownSeconds: {
+    env: 'LANDUSE_CIRCUIT_COOLDOWN',
+    group: 'Agent',
+    description:
+      'Seconds an open provider circuit waits before one trial call decides whether it closes.',
+    ...positiveSeconds(30),
+  },
   },
   agentQueueTimeoutSeconds: {
     env: 'LANDUSE_AGENT_QUEUE_TIMEOUT',

@@ -1,4 +1,5 @@
 import type { AgentGraph } from '../agent/index.ts';
+import { providerAvailability, providerCircuit, type CircuitStats } from '../agent/models/index.ts';
 import {
   createAgent,
   createCheckpointer,
@@ -21,11 +22,17 @@ export interface ServerDeps {
   config: Config;
   service: AnalyticsService;
   checkpointer: ThreadCheckpointer;
-  /** The agent for a provider (LANDUSE_PROVIDER unless the request names another). */
+  /**
+   * The agent for a provider (LANDUSE_PROVIDER unless the request names another). A provider
+   * that is not configured (providerAvailability) is refused at once with
+   * bad_request:provider_unavailable, before any connection or agent slot.
+   */
   agentFor(provider?: Provider): { agent: AgentGraph; provider: string };
   agents: Limiter;
   exports: Limiter;
   /** Free-form SQL (/api/sql): fewer slots than pool connections, one per client. */
+  /** The circuit breaker of each LLM provider used so far, for /health. */
+  providerCircuits(): Record<string, CircuitStats>;
   sql: SqlLimiter;
   /** The configured provider's reachability, checked at most once a minute. */
   checkProvider: () => Promise<ProviderCheck>;
@@ -54,9 +61,11 @@ export async function openServerDeps(
       let made = graphs.get(provider);
       if (!made) {
         try {
-          made = createAgent(service, { ...config, provider }, { checkpointer });
+          made = createAgent(service, { ...config, ...allowed.config }, { checkpointer });
         } catch (error) {
           if (!(error instanceof ConfigError)) throw error;
+        const allowed = providerAvailability(config, provider);
+        if (!allowed.ok) throw new AppError('bad_request:provider_unavailable', allowed.message);
           // A provider the request names but the server has no key or URL for.
           const needs = error.issues.map((i) => i.key).join(', ');
           throw new AppError(
@@ -72,6 +81,15 @@ export async function openServerDeps(
       name: 'agent',
       size: config.agentPoolSize,
       queueSize: config.agentQueueSize,
+    providerCircuits() {
+      const out: Record<string, CircuitStats> = {};
+      for (const provider of graphs.keys()) {
+        const allowed = providerAvailability(config, provider);
+        const circuit = allowed.ok ? providerCircuit({ ...config, ...allowed.config }) : undefined;
+        if (circuit) out[provider] = circuit.stats();
+      }
+      return out;
+    },
       waitTimeoutMs: config.agentQueueTimeoutSeconds * 1000,
       setting: 'LANDUSE_AGENT_POOL_SIZE',
     }),

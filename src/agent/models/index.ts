@@ -8,12 +8,22 @@ import type { BaseChatModel } from '@langchain/core/language_models/chat_models'
 import { ChatOpenAI } from '@langchain/openai';
 import { ConfigError, type Config } from '../../config.ts';
 import { buildSystemPrompt } from '../prompt.ts';
+import { processCircuit, type CircuitBreaker } from './circuit.ts';
 import { OfflineChatModel } from './offline.ts';
 import { processRateLimiter, systemClock, type Clock, type RateLimiter } from './rate-limit.ts';
 import { ResilientChatModel, type ProviderEvent } from './resilient.ts';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry.ts';
+import { timedFetch, type FetchLike } from './timed-fetch.ts';
 
+export { providerAvailability, type ProviderAvailability } from './allowed.ts';
+export {
+  CircuitBreaker,
+  type CircuitPermit,
+  type CircuitState,
+  type CircuitStats,
+} from './circuit.ts';
 export { OfflineChatModel, type ToolArtifact } from './offline.ts';
+export { ProviderTimeoutError, timedFetch } from './timed-fetch.ts';
 export { createRateLimiter, systemClock, type Clock, type RateLimiter } from './rate-limit.ts';
 export { fallbackNote, ResilientChatModel, type ProviderEvent } from './resilient.ts';
 export { DEFAULT_RETRY, isRetryable, retryDelayMs, type RetryPolicy } from './retry.ts';
@@ -43,6 +53,9 @@ type ModelConfig = Pick<
   | 'fallbackToOffline'
   | 'anthropicApiKey'
   | 'openaiApiKey'
+  | 'providerConnectTimeoutSeconds'
+  | 'circuitFailures'
+  | 'circuitCooldownSeconds'
 >;
 
 export interface ChatModelOptions {
@@ -54,6 +67,8 @@ export interface ChatModelOptions {
   /** Default: the process-wide limiter for the config's rate limit. */
   limiter?: RateLimiter;
   clock?: Clock;
+  /** Default: the process-wide breaker of the provider's endpoint (providerCircuit). */
+  circuit?: CircuitBreaker;
   /** Retries and fallbacks as they happen, for logs. */
   onEvent?: (event: ProviderEvent) => void;
 }
@@ -68,18 +83,42 @@ export function createChatModel(
 ): { model: BaseChatModel; provider: string } {
   if (config.provider === 'offline') return { model: new OfflineChatModel(), provider: 'offline' };
   const clock = options.clock ?? systemClock;
+  const requestTimeoutMs = options.requestTimeoutMs ?? 20_000;
+  const fetch = timedFetch({
+    connectTimeoutMs: Math.min(config.providerConnectTimeoutSeconds * 1000, requestTimeoutMs),
+    requestTimeoutMs,
+  });
   const model = new ResilientChatModel({
     provider: config.provider,
-    model: providerModel(config, options.requestTimeoutMs ?? 20_000),
+    model: providerModel(config, requestTimeoutMs, fetch),
     fallback: config.fallbackToOffline ? new OfflineChatModel() : undefined,
     limiter:
       options.limiter ?? processRateLimiter(config.rateLimitCalls, config.rateLimitWindowSeconds),
     retry: { ...DEFAULT_RETRY, ...options.retry },
     clock,
+    circuit: options.circuit ?? providerCircuit(config),
     systemPrompt: buildSystemPrompt(options.dataset ? { dataset: options.dataset } : {}),
     onEvent: options.onEvent,
   });
   return { model, provider: config.provider };
+}
+
+/**
+ * The process-wide circuit breaker of a provider's endpoint (LANDUSE_CIRCUIT_FAILURES,
+ * LANDUSE_CIRCUIT_COOLDOWN): every model for the same provider and endpoint shares it, so what
+ * one question learns about a dead endpoint spares the next. Undefined for the offline planner.
+ */
+export function providerCircuit(
+  config: Pick<ModelConfig, 'provider' | 'baseUrl' | 'circuitFailures' | 'circuitCooldownSeconds'>,
+): CircuitBreaker | undefined {
+  if (config.provider === 'offline') return undefined;
+  const endpoint =
+    config.baseUrl ??
+    (config.provider === 'openai-compatible' ? '' : DEFAULT_BASE_URLS[config.provider]);
+  return processCircuit(`${config.provider} ${endpoint}`, {
+    failures: config.circuitFailures,
+    cooldownMs: config.circuitCooldownSeconds * 1000,
+  });
 }
 
 function required(value: string | undefined, key: string, why: string): string {
@@ -87,8 +126,13 @@ function required(value: string | undefined, key: string, why: string): string {
   throw new ConfigError([{ key, message: `${key} is required when ${why}` }]);
 }
 
-/** The provider's LangChain model. Retries are the wrapper's, so the SDKs make none of their own. */
-function providerModel(config: ModelConfig, timeoutMs: number): BaseChatModel {
+/**
+ * The provider's LangChain model. Retries are the wrapper's, so the SDKs make none of their own.
+ * ResilientChatModel always asks for a stream, so a live provider's reply starts at once however
+ * long the answer: that is what lets the reply-start deadline of `fetch`
+ * (LANDUSE_PROVIDER_CONNECT_TIMEOUT) be short.
+ */
+function providerModel(config: ModelConfig, timeoutMs: number, fetch: FetchLike): BaseChatModel {
   const common = {
     temperature: config.temperature,
     maxTokens: config.maxTokens,
@@ -101,7 +145,7 @@ function providerModel(config: ModelConfig, timeoutMs: number): BaseChatModel {
         model: config.model ?? DEFAULT_MODELS.anthropic,
         apiKey: required(config.anthropicApiKey, 'ANTHROPIC_API_KEY', 'LANDUSE_PROVIDER=anthropic'),
         anthropicApiUrl: config.baseUrl ?? DEFAULT_BASE_URLS.anthropic,
-        clientOptions: { timeout: timeoutMs, maxRetries: 0 },
+        clientOptions: { timeout: timeoutMs, maxRetries: 0, fetch },
       });
     case 'openai':
       return openAiCompatible(config, {
@@ -109,6 +153,7 @@ function providerModel(config: ModelConfig, timeoutMs: number): BaseChatModel {
         apiKey: required(config.openaiApiKey, 'OPENAI_API_KEY', 'LANDUSE_PROVIDER=openai'),
         baseURL: config.baseUrl ?? DEFAULT_BASE_URLS.openai,
         timeoutMs,
+        fetch,
       });
     case 'ollama':
       // Ollama's OpenAI-compatible endpoint: one client for every server that speaks the protocol.
@@ -117,6 +162,7 @@ function providerModel(config: ModelConfig, timeoutMs: number): BaseChatModel {
         apiKey: config.openaiApiKey ?? 'ollama',
         baseURL: config.baseUrl ?? DEFAULT_BASE_URLS.ollama,
         timeoutMs,
+        fetch,
       });
     case 'openai-compatible':
       return openAiCompatible(config, {
@@ -125,6 +171,7 @@ function providerModel(config: ModelConfig, timeoutMs: number): BaseChatModel {
         apiKey: config.openaiApiKey ?? 'not-needed',
         baseURL: required(config.baseUrl, 'LANDUSE_BASE_URL', 'LANDUSE_PROVIDER=openai-compatible'),
         timeoutMs,
+        fetch,
       });
     case 'offline':
       return new OfflineChatModel();
@@ -133,7 +180,7 @@ function providerModel(config: ModelConfig, timeoutMs: number): BaseChatModel {
 
 function openAiCompatible(
   config: ModelConfig,
-  props: { model: string; apiKey: string; baseURL: string; timeoutMs: number },
+  props: { model: string; apiKey: string; baseURL: string; timeoutMs: number; fetch: FetchLike },
 ): BaseChatModel {
   return new ChatOpenAI({
     model: props.model,
@@ -144,6 +191,6 @@ function openAiCompatible(
     apiKey: props.apiKey,
     // Chat Completions, which every compatible server speaks, not the Responses API.
     useResponsesApi: false,
-    configuration: { baseURL: props.baseURL },
+    configuration: { baseURL: props.baseURL, fetch: props.fetch },
   });
 }

@@ -3,6 +3,10 @@
  * backoff on rate limits, server errors and timeouts, and when the provider still fails, hands
  * the question to the offline planner, whose answer says so. With no fallback the failure
  * becomes an AppError('agent:provider_failed') that names no key, URL or internals.
+ *
+ * A circuit breaker (circuit.ts) sits in front of every call: once the provider has failed
+ * LANDUSE_CIRCUIT_FAILURES calls in a row, calls skip it for LANDUSE_CIRCUIT_COOLDOWN: straight to
+ * the offline planner, or, with no fallback, an AppError('busy:provider_circuit_open') (503).
  */
 import type { BaseLanguageModelInput } from '@langchain/core/language_models/base';
 import {
@@ -20,8 +24,9 @@ import {
 import type { ChatResult } from '@langchain/core/outputs';
 import { ensureConfig, type Runnable } from '@langchain/core/runnables';
 import { AppError } from '../../domain/index.ts';
+import type { CircuitBreaker } from './circuit.ts';
 import type { Clock, RateLimiter } from './rate-limit.ts';
-import { describeFailure, isRetryable, retryDelayMs, type RetryPolicy } from './retry.ts';
+import { describeFailure, isRetryable, retryDelayMs, statusOf, type RetryPolicy } from './retry.ts';
 
 type ChatRunnable = Runnable<BaseLanguageModelInput, AIMessageChunk, BaseChatModelCallOptions>;
 
@@ -40,6 +45,8 @@ export interface ResilientOptions {
   limiter: RateLimiter;
   retry: RetryPolicy;
   clock: Clock;
+  /** Skips the provider while it keeps failing; undefined means no breaker. */
+  circuit?: CircuitBreaker | undefined;
   /** Put first in the conversation sent to the provider (not to the offline planner). */
   systemPrompt?: string | undefined;
   onEvent?: ((event: ProviderEvent) => void) | undefined;
@@ -87,16 +94,34 @@ export class ResilientChatModel extends BaseChatModel {
   ): Promise<AIMessageChunk> {
     const config = ensureConfig(options);
     const messages = ResilientChatModel._convertInputToPromptValue(input).toChatMessages();
-    const { provider, fallback, limiter, retry, clock, onEvent } = this.options;
+    const { provider, fallback, limiter, retry, clock, circuit, onEvent } = this.options;
     if (fallback && tookOverThisTurn(messages)) return this.offline(fallback, messages, config);
     const prompt = this.withSystemPrompt(messages);
     for (let attempt = 0; ; attempt++) {
-      await limiter.acquire(config.signal);
+      const permit = circuit?.acquire();
+      if (circuit && !permit) {
+        if (!fallback) throw circuitOpen(provider, circuit);
+        onEvent?.({ type: 'fallback', provider, reason: 'circuit open' });
+        return this.offline(fallback, messages, config);
+      }
       try {
-        return plainAnswer(await this.bound.invoke(prompt, config));
+        await limiter.acquire(config.signal);
+      } catch (error) {
+        permit?.abandon();
+        throw error;
+      }
+      try {
+        const reply = plainAnswer(await this.streamed(prompt, config));
+        permit?.success();
+        return reply;
       } catch (error) {
         // The question was abandoned (overall timeout, client gone): not the provider's fault.
-        if (config.signal?.aborted) throw error;
+        if (config.signal?.aborted) {
+          permit?.abandon();
+          throw error;
+        }
+        if (countsAgainstProvider(error)) permit?.failure();
+        else permit?.abandon();
         const reason = describeFailure(error);
         if (attempt < retry.maxRetries && isRetryable(error)) {
           const delayMs = retryDelayMs(attempt, retry, error);
@@ -123,6 +148,24 @@ export class ResilientChatModel extends BaseChatModel {
   ): Promise<ChatResult> {
     const message = await this.invoke(messages, options);
     return { generations: [{ text: message.text, message }] };
+  }
+
+  /**
+   * The provider's reply, always requested as a stream and gathered here: its first byte comes
+   * at once however long the answer (so the reply-start deadline can be short), and streamed
+   * tokens still reach the graph's callbacks. (The SDK's own non-streaming gathering would
+   * estimate token counts with an encoder it downloads: no network beyond the provider.)
+   */
+  private async streamed(
+    prompt: BaseMessage[],
+    config: ReturnType<typeof ensureConfig>,
+  ): Promise<AIMessageChunk> {
+    let whole: AIMessageChunk | undefined;
+    for await (const chunk of await this.bound.stream(prompt, config)) {
+      whole = whole ? whole.concat(chunk) : chunk;
+    }
+    if (!whole) throw new Error('The provider sent an empty reply.');
+    return whole;
   }
 
   /** The prompt first; a system message already there (a history summary) joins it. */
@@ -157,6 +200,21 @@ export class ResilientChatModel extends BaseChatModel {
       additional_kwargs: { ...reply.additional_kwargs, [FALLBACK_KEY]: provider },
     });
   }
+}
+
+/** A refused request (400, 404, 422...) is about the question, not the provider's health. */
+function countsAgainstProvider(error: unknown): boolean {
+  const status = statusOf(error);
+  return status === undefined || status === 401 || status === 403 || isRetryable(error);
+}
+
+function circuitOpen(provider: string, circuit: CircuitBreaker): AppError {
+  const seconds = Math.max(1, Math.ceil(circuit.retryInMs() / 1000));
+  return new AppError(
+    'busy:provider_circuit_open',
+    `The ${provider} model failed repeatedly; questions to it are paused for about ${seconds} s. Try again later, or use LANDUSE_PROVIDER=offline.`,
+    { details: { provider, retryAfterSeconds: seconds } },
+  );
 }
 
 /**

@@ -26,7 +26,7 @@ export function healthRoutes(app: ZodApp, deps: ServerDeps): Promise<void> {
         tags: ['Operations'],
         summary: 'Health of the service and each dependency',
         description:
-          'Checks the database (a real query), memory, the agent pool, the cache and the LLM provider (its check cached for a minute). `healthy` and `degraded` answer 200, `unhealthy` 503.',
+          'Checks the database (a real query), memory, the agent pool, the cache and the LLM provider (its check cached for a minute; `circuits` is each provider circuit breaker now: closed, open or half-open). `healthy` and `degraded` answer 200, `unhealthy` 503.',
       },
     },
     async (_request, reply) => {
@@ -152,7 +152,19 @@ function checkCache(deps: ServerDeps): Check {
 
 async function checkProvider(deps: ServerDeps): Promise<Check> {
   const p = await deps.checkProvider();
-  return { status: p.status, detail: p.detail, provider: p.provider, checkedAt: p.checkedAt };
+  // Live, unlike the cached probe: an open circuit means questions skip that provider now.
+  const circuits = deps.providerCircuits();
+  const open = Object.keys(circuits).filter((name) => circuits[name]?.state === 'open');
+  return {
+    status: open.length > 0 ? 'degraded' : p.status,
+    detail:
+      open.length > 0
+        ? `${p.detail}; circuit open for ${open.join(', ')} after repeated failures: questions skip it for now`
+        : p.detail,
+    provider: p.provider,
+    checkedAt: p.checkedAt,
+    circuits,
+  };
 }
 
 /** The figures the server already keeps, as Prometheus gauges and counters. */
