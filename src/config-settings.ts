@@ -80,14 +80,14 @@ export interface Config {
   readonly threadsDbPath: string;
   /** LANDUSE_MAX_THREADS: conversations kept; the least recently used beyond are deleted (default 50000). */
   readonly maxThreads: number;
+  /** LANDUSE_MAX_THREADS_PER_OWNER: conversations kept per API key (or per address for anonymous callers) (default 200). */
+  readonly maxThreadsPerOwner: number;
   /** LANDUSE_MAX_HISTORY_LENGTH: messages of a thread sent to the model (default 20). */
   readonly maxHistoryLength: number;
   /** LANDUSE_ENABLE_SQL_TOOL: give the agent the guarded free-form SQL tool (default false). */
   readonly enableSqlTool: boolean;
   /** LANDUSE_FALLBACK_TO_OFFLINE: use the offline planner when the provider fails (default true). */
   readonly fallbackToOffline: boolean;
-  /** LANDUSE_AGENT_POOL_SIZE: agents the server runs at once (default 4). */
-  readonly agentPoolSize: number;
   /** LANDUSE_ALLOWED_PROVIDERS: providers a request may name besides offline and LANDUSE_PROVIDER;
    *  empty means anthropic and openai when their key is set. */
   readonly allowedProviders: readonly Provider[];
@@ -97,6 +97,8 @@ export interface Config {
   readonly circuitFailures: number;
   /** LANDUSE_CIRCUIT_COOLDOWN: seconds an open circuit sends questions elsewhere (default 30). */
   readonly circuitCooldownSeconds: number;
+  /** LANDUSE_AGENT_POOL_SIZE: agents the server runs at once (default 4). */
+  readonly agentPoolSize: number;
   /** LANDUSE_AGENT_QUEUE_SIZE: questions that may wait for an agent; beyond, 503 (default 100). */
   readonly agentQueueSize: number;
   /** LANDUSE_AGENT_QUEUE_TIMEOUT: seconds a question waits for an agent before a 503 (default 10). */
@@ -113,6 +115,10 @@ export interface Config {
   readonly allowedHosts: readonly string[];
   /** LANDUSE_BODY_TIMEOUT: seconds a whole request (headers and body) may take to arrive (default 10). */
   readonly bodyTimeoutSeconds: number;
+  /** LANDUSE_AUTH_FAILURE_LIMIT: failed key checks per minute per address before 429s (default 20). */
+  readonly authFailureLimit: number;
+  /** LANDUSE_COOKIE_SECRET: signs the anonymous owner cookie; unset means a key file beside the threads store. Secret. */
+  readonly cookieSecret: string | undefined;
   /** LANDUSE_API_RATE_LIMIT: API requests per minute per key (or per IP without keys); 0 = off. */
   readonly apiRateLimit: number;
   /** LANDUSE_API_DAILY_QUOTA: API requests per day per key (or per IP); 0 = no quota. */
@@ -307,6 +313,13 @@ export const SETTINGS: { readonly [K in keyof Config]-?: Setting<Config[K]> } = 
       'Conversations kept in LANDUSE_THREADS_DB_PATH (about 5 KB each); past it the least recently used are deleted.',
     ...positiveInt(50000, 10_000_000),
   },
+  maxThreadsPerOwner: {
+    env: 'LANDUSE_MAX_THREADS_PER_OWNER',
+    group: 'Agent',
+    description:
+      "Conversations kept per API key, or per client address for callers without a key; a new one past it deletes that caller's least recently used.",
+    ...positiveInt(200),
+  },
   maxHistoryLength: {
     env: 'LANDUSE_MAX_HISTORY_LENGTH',
     group: 'Agent',
@@ -325,19 +338,6 @@ export const SETTINGS: { readonly [K in keyof Config]-?: Setting<Config[K]> } = 
     description: 'Answer with the offline planner when the model provider fails.',
     ...flag(true),
   },
-  agentPoolSize: {
-    env: 'LANDUSE_AGENT_POOL_SIZE',
-    group: 'Agent',
-    description: 'Agents the server runs at once; more questions wait in line.',
-    ...positiveInt(4, 64),
-  },
-  agentQueueSize: {
-    env: 'LANDUSE_AGENT_QUEUE_SIZE',
-    group: 'Agent',
-    description: 'Questions that may wait for a free agent; beyond that the server answers 503.',
-    accepts: 'a whole number from 0 to 100,000',
-    default: '100',
-    schema: digits.pipe(z.number().int().min(0).max(100_000)).default(100),
   allowedProviders: {
     env: 'LANDUSE_ALLOWED_PROVIDERS',
     group: 'Agent',
@@ -372,6 +372,19 @@ export const SETTINGS: { readonly [K in keyof Config]-?: Setting<Config[K]> } = 
       'Seconds an open provider circuit waits before one trial call decides whether it closes.',
     ...positiveSeconds(30),
   },
+  agentPoolSize: {
+    env: 'LANDUSE_AGENT_POOL_SIZE',
+    group: 'Agent',
+    description: 'Agents the server runs at once; more questions wait in line.',
+    ...positiveInt(4, 64),
+  },
+  agentQueueSize: {
+    env: 'LANDUSE_AGENT_QUEUE_SIZE',
+    group: 'Agent',
+    description: 'Questions that may wait for a free agent; beyond that the server answers 503.',
+    accepts: 'a whole number from 0 to 100,000',
+    default: '100',
+    schema: digits.pipe(z.number().int().min(0).max(100_000)).default(100),
   },
   agentQueueTimeoutSeconds: {
     env: 'LANDUSE_AGENT_QUEUE_TIMEOUT',
@@ -425,6 +438,27 @@ export const SETTINGS: { readonly [K in keyof Config]-?: Setting<Config[K]> } = 
       .transform((t) => t.split(',').map((h) => h.trim().toLowerCase().replace(/\.$/, '')))
       .pipe(z.array(z.string().regex(/^(\*|\[[0-9a-f:.]+\]|[a-z0-9_][a-z0-9_.-]*)$/)).min(1))
       .default([]),
+  },
+  authFailureLimit: {
+    env: 'LANDUSE_AUTH_FAILURE_LIMIT',
+    group: 'Server',
+    description:
+      'Requests with a missing or wrong API key allowed per minute from one client address; past it every request from that address gets 429 until the minute is over.',
+    ...positiveInt(20),
+  },
+  cookieSecret: {
+    env: 'LANDUSE_COOKIE_SECRET',
+    group: 'Server',
+    description:
+      'Signs the cookie that makes an anonymous visitor the owner of its conversations (when no API keys are set); unset means a random key kept in a file beside LANDUSE_THREADS_DB_PATH. Several instances must share one.',
+    accepts: 'at least 32 characters without spaces',
+    default: '',
+    secret: true,
+    schema: z
+      .string()
+      .trim()
+      .regex(/^\S{32,}$/)
+      .optional(),
   },
   apiRateLimit: {
     env: 'LANDUSE_API_RATE_LIMIT',

@@ -10,8 +10,8 @@ import {
   validatorCompiler,
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { AppError } from '../domain/index.ts';
+import { apiKeyOf, digest, registerCallers } from './callers.ts';
 import type { ServerDeps } from './deps.ts';
 import { edgeServerOptions, errorContext, registerEdges } from './edges.ts';
 import { toHttpError } from './errors.ts';
@@ -143,29 +143,10 @@ export async function buildApp(
     await homeRoutes(ops.withTypeProvider<ZodTypeProvider>(), deps);
   });
 
-  // The API: keys (when configured), a per-minute rate limit and a daily quota per caller.
+  // The API: who calls (an API key, or an anonymous owner cookie), a per-minute rate limit and
+  // a daily quota per caller.
   await app.register(async (api) => {
-    if (config.apiKeys.length > 0) {
-      const accepted = config.apiKeys.map(digest);
-      api.addHook('onRequest', (request, _reply, done) => {
-        const key = apiKeyOf(request);
-        if (!key) {
-          done(
-            new AppError(
-              'auth:missing_key',
-              'This API needs a key: send it in the X-API-Key header (or Authorization: Bearer KEY).',
-            ),
-          );
-          return;
-        }
-        const given = digest(key);
-        if (!accepted.some((k) => timingSafeEqual(k, given))) {
-          done(new AppError('auth:bad_key', 'The API key is not one this server accepts.'));
-          return;
-        }
-        done();
-      });
-    }
+    await registerCallers(api, config, deps.ownerSecret);
     const keyGenerator = (request: FastifyRequest) => {
       const key = apiKeyOf(request);
       return key && config.apiKeys.length > 0
@@ -223,18 +204,4 @@ export async function buildApp(
     await exportRoutes(zapi, deps);
   });
   return app;
-}
-
-/** The key a request carries: X-API-Key, or Authorization: Bearer KEY. */
-function apiKeyOf(request: FastifyRequest): string | undefined {
-  const header = request.headers['x-api-key'];
-  if (typeof header === 'string' && header) return header;
-  const auth = request.headers.authorization;
-  const match = auth ? /^Bearer\s+(\S+)$/i.exec(auth) : null;
-  return match?.[1];
-}
-
-/** Fixed-length digests, so comparing keys takes the same time whatever they are. */
-function digest(key: string): Buffer {
-  return createHash('sha256').update(key).digest();
 }

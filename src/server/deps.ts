@@ -9,6 +9,7 @@ import {
 import { openAnalytics, type AnalyticsService } from '../analytics/open.ts';
 import { ConfigError, type Config, type Provider } from '../config.ts';
 import { AppError } from '../domain/index.ts';
+import { ownerCookieSecret } from './callers.ts';
 import { Limiter } from './limiter.ts';
 import { SqlLimiter } from './sql-limiter.ts';
 import { createProviderCheck, type ProviderCheck } from './provider-check.ts';
@@ -22,17 +23,19 @@ export interface ServerDeps {
   config: Config;
   service: AnalyticsService;
   checkpointer: ThreadCheckpointer;
+  /** Signs the anonymous owner cookie (callers.ts). */
+  ownerSecret: string;
   /**
    * The agent for a provider (LANDUSE_PROVIDER unless the request names another). A provider
    * that is not configured (providerAvailability) is refused at once with
    * bad_request:provider_unavailable, before any connection or agent slot.
    */
   agentFor(provider?: Provider): { agent: AgentGraph; provider: string };
+  /** The circuit breaker of each LLM provider used so far, for /health. */
+  providerCircuits(): Record<string, CircuitStats>;
   agents: Limiter;
   exports: Limiter;
   /** Free-form SQL (/api/sql): fewer slots than pool connections, one per client. */
-  /** The circuit breaker of each LLM provider used so far, for /health. */
-  providerCircuits(): Record<string, CircuitStats>;
   sql: SqlLimiter;
   /** The configured provider's reachability, checked at most once a minute. */
   checkProvider: () => Promise<ProviderCheck>;
@@ -57,15 +60,16 @@ export async function openServerDeps(
     config,
     service,
     checkpointer,
+    ownerSecret: ownerCookieSecret(config, !options.checkpointer && config.enableMemory),
     agentFor(provider = config.provider) {
       let made = graphs.get(provider);
       if (!made) {
+        const allowed = providerAvailability(config, provider);
+        if (!allowed.ok) throw new AppError('bad_request:provider_unavailable', allowed.message);
         try {
           made = createAgent(service, { ...config, ...allowed.config }, { checkpointer });
         } catch (error) {
           if (!(error instanceof ConfigError)) throw error;
-        const allowed = providerAvailability(config, provider);
-        if (!allowed.ok) throw new AppError('bad_request:provider_unavailable', allowed.message);
           // A provider the request names but the server has no key or URL for.
           const needs = error.issues.map((i) => i.key).join(', ');
           throw new AppError(
@@ -77,10 +81,6 @@ export async function openServerDeps(
       }
       return made;
     },
-    agents: new Limiter({
-      name: 'agent',
-      size: config.agentPoolSize,
-      queueSize: config.agentQueueSize,
     providerCircuits() {
       const out: Record<string, CircuitStats> = {};
       for (const provider of graphs.keys()) {
@@ -90,6 +90,10 @@ export async function openServerDeps(
       }
       return out;
     },
+    agents: new Limiter({
+      name: 'agent',
+      size: config.agentPoolSize,
+      queueSize: config.agentQueueSize,
       waitTimeoutMs: config.agentQueueTimeoutSeconds * 1000,
       setting: 'LANDUSE_AGENT_POOL_SIZE',
     }),

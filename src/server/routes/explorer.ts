@@ -13,10 +13,11 @@ const TAGS = ['Explorer'];
 
 /**
  * Whose free-form SQL this is, for the per-client share of the SQL slots (deps.sql): the
- * client's address for now; the caller's owner id once requests carry one.
+ * caller's bucket (callers.ts): its API key, or its address when the API has no keys (an
+ * anonymous visitor can drop its cookie, never its address).
  */
 export function sqlClientOf(request: FastifyRequest): string {
-  return request.ip;
+  return request.caller.bucket;
 }
 
 /** The longest statement the explorer takes (the guard has its own, larger, bound). */
