@@ -81,6 +81,23 @@ describe('conversations are separated by API key', () => {
   });
 });
 
+describe('the chat stream', () => {
+  it("refuses someone else's thread and an unset provider before the stream opens", async () => {
+    t = await openTestApp();
+    const owner = as(t.app, { cookie: await visitorCookie(t.app) });
+    const id = (await owner.ask({ question: QUESTION })).json<Json>().threadId as string;
+    const chat = (body: Record<string, unknown>, headers: Record<string, string> = {}) =>
+      t!.app.inject({ method: 'POST', url: '/api/chat', payload: body, headers });
+    const stranger = await chat({ question: 'what about under HH?', threadId: id });
+    expect(stranger.statusCode).toBe(404);
+    expect(stranger.json<Json>().error.code).toBe('not_found:thread');
+    const provider = await chat({ question: QUESTION, provider: 'ollama' });
+    expect(provider.statusCode).toBe(400);
+    expect(provider.json<Json>().error.code).toBe('bad_request:provider_unavailable');
+    expect(t.deps.agents.stats().completed).toBe(1);
+  });
+});
+
 describe('anonymous owners (no API keys)', () => {
   it('issues a signed, HttpOnly, SameSite owner cookie and scopes threads to it', async () => {
     t = await openTestApp();

@@ -6,6 +6,7 @@ import {
   snapshotThread,
   threadKey,
   type AgentEvent,
+  type AgentGraph,
   type AskResult,
   type ThreadSnapshot,
 } from '../agent/index.ts';
@@ -56,13 +57,7 @@ export async function answer(
 ): Promise<{ result: AskResult; cached: boolean }> {
   const started = performance.now();
   const { owner, bucket } = q.caller;
-  if (
-    q.threadId !== undefined &&
-    !(await snapshotThread(deps.checkpointer, threadKey(owner, q.threadId)))
-  ) {
-    throw threadNotFound(q.threadId);
-  }
-  const { agent, provider } = deps.agentFor(q.provider);
+  const { agent, provider } = await checkQuestion(deps, q);
   /** Counts a new conversation against the caller's bucket (evicting the bucket's oldest). */
   const track = async (threadId: string) => {
     if (deps.config.enableMemory) {
@@ -148,6 +143,24 @@ export async function answer(
 
 /** Cacheable questions being answered now, per server, by cache key. */
 const inFlightByServer = new WeakMap<ServerDeps, Map<string, Promise<CachedAnswer | undefined>>>();
+
+/**
+ * What can be refused before any work or slot is spent: a provider that is not set up (400) and
+ * a threadId that is not one of the caller's threads (404). Returns the agent to ask.
+ */
+export async function checkQuestion(
+  deps: ServerDeps,
+  q: Question,
+): Promise<{ agent: AgentGraph; provider: string }> {
+  const made = deps.agentFor(q.provider);
+  if (
+    q.threadId !== undefined &&
+    !(await snapshotThread(deps.checkpointer, threadKey(q.caller.owner, q.threadId)))
+  ) {
+    throw threadNotFound(q.threadId);
+  }
+  return made;
+}
 
 /** The one answer for a thread the caller cannot see, whether someone else's or nobody's. */
 export function threadNotFound(id: string): AppError {

@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { AgentEvent } from '../../agent/index.ts';
 import { PROVIDERS } from '../../config.ts';
-import { answer } from '../answers.ts';
+import { answer, checkQuestion } from '../answers.ts';
 import type { ServerDeps } from '../deps.ts';
 import { toHttpError } from '../errors.ts';
 import { askResultSchema, errors, threadIdSchema } from '../schemas.ts';
@@ -81,7 +81,10 @@ export function askRoutes(app: ZodApp, deps: ServerDeps, options: AskOptions = {
       },
     },
     async (request, reply) => {
-      // Wait for an agent before the stream opens, so a full pool is a plain 503 response.
+      // Refuse what can be refused, then wait for an agent, all before the stream opens: a bad
+      // provider, someone else's thread or a full pool is a plain 400, 404 or 503 response.
+      const question = { ...request.body, caller: request.caller };
+      await checkQuestion(deps, question);
       await deps.agents.acquire();
       const gone = abortOnClientGone(reply.raw);
       reply.hijack();
