@@ -125,6 +125,8 @@ export interface Config {
   readonly apiDailyQuota: number;
   /** LANDUSE_CORS_ORIGINS: origins allowed to call the API from a browser; empty = same origin. */
   readonly corsOrigins: readonly string[];
+  /** LANDUSE_TRUST_PROXY: addresses of reverse proxies whose X-Forwarded-For/-Proto are believed; empty = none. */
+  readonly trustProxy: readonly string[];
   /** LANDUSE_MAX_EXPORTS: exports streamed at once; more get a 503 (default 2). */
   readonly maxExports: number;
   /** LANDUSE_SHUTDOWN_TIMEOUT: seconds in-flight requests get to finish at shutdown (default 10). */
@@ -477,6 +479,19 @@ export const SETTINGS: { readonly [K in keyof Config]-?: Setting<Config[K]> } = 
     accepts: 'a whole number, 0 or more',
     default: '100000',
     schema: digits.pipe(z.number().int().min(0)).default(100000),
+  },
+  trustProxy: {
+    env: 'LANDUSE_TRUST_PROXY',
+    group: 'Server',
+    description:
+      'Comma-separated addresses or CIDR ranges of reverse proxies in front of the server (127.0.0.1, 10.0.0.0/8): their X-Forwarded-For and X-Forwarded-Proto give the client address (rate limits, lockouts, thread quotas) and HTTPS (the Secure cookie). Unset believes no proxy.',
+    accepts: 'a comma-separated list of IP addresses or CIDR ranges',
+    default: '',
+    schema: z
+      .string()
+      .transform((t) => t.split(',').map((k) => k.trim()))
+      .pipe(z.array(z.string().regex(/^[0-9a-fA-F:.]+(\/\d{1,3})?$/)).min(1))
+      .default([]),
   },
   corsOrigins: {
     env: 'LANDUSE_CORS_ORIGINS',

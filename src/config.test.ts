@@ -64,6 +64,7 @@ describe('loadConfig defaults', () => {
       apiKeys: [],
       allowedHosts: [],
       authFailureLimit: 20,
+      trustProxy: [],
       cookieSecret: undefined,
       apiRateLimit: 600,
       apiDailyQuota: 100000,

@@ -375,9 +375,9 @@ describe('the SQLite checkpointer with the offline agent', () => {
         });
         const key = threadKey('localx', other.threadId);
         others.push(key);
-        expect(await checkpointer.trackThread(key, 'them', 2)).toEqual(
-          i < 2 ? [] : [others[i - 2]],
-        );
+        // A bucket of 2 may run one over (bucketSlack), then is cut back to its 2 newest.
+        const evicted = await checkpointer.trackThread(key, 'them', 2);
+        expect(new Set(evicted)).toEqual(new Set(i < 3 ? [] : others.slice(0, 2)));
       }
       expect(
         (await listThreads(checkpointer, { prefix: ownerPrefix(LOCAL_OWNER) })).map(

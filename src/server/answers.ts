@@ -58,7 +58,7 @@ export async function answer(
   const started = performance.now();
   const { owner, bucket } = q.caller;
   const { agent, provider } = await checkQuestion(deps, q);
-  /** Counts a new conversation against the caller's bucket (evicting the bucket's oldest). */
+  /** Counts a conversation as just used in the caller's bucket (evicting the bucket's least recently used). */
   const track = async (threadId: string) => {
     if (deps.config.enableMemory) {
       await deps.checkpointer.trackThread(
@@ -118,7 +118,7 @@ export async function answer(
     // Without LANDUSE_ENABLE_MEMORY every question stands alone: keep nothing.
     if (!deps.config.enableMemory)
       await deleteThread(deps.checkpointer, threadKey(owner, result.threadId));
-    else if (q.threadId === undefined) await track(result.threadId);
+    else await track(result.threadId);
     return result;
   };
   const run = options.holdsAgent ? work() : deps.agents.run(work);

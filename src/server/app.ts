@@ -72,6 +72,9 @@ export async function buildApp(
     return503OnClosing: true,
     genReqId: () => crypto.randomUUID(),
     requestIdHeader: false,
+    // Behind a reverse proxy, the client's address and scheme come from the proxy's headers,
+    // believed only from the proxies the operator names.
+    ...(config.trustProxy.length > 0 ? { trustProxy: [...config.trustProxy] } : {}),
     // Timeouts for slow requests and idle connections, and framework errors in our format.
     ...edgeServerOptions(config),
   });

@@ -1,7 +1,7 @@
 import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { LRUCache } from 'lru-cache';
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Config } from '../config.ts';
@@ -133,7 +133,8 @@ function issueAnonymousId(
   request: FastifyRequest,
   reply: FastifyReply,
 ): string {
-  const id = randomBytes(16).toString('hex');
+  // randomUUID draws from a cached pool of entropy; its 122 random bits name the visitor.
+  const id = randomUUID().replaceAll('-', '');
   void reply.header(
     'set-cookie',
     api.serializeCookie(OWNER_COOKIE, api.signCookie(id), {

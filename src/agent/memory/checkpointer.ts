@@ -52,9 +52,11 @@ export interface ThreadCheckpointer extends BaseCheckpointSaver {
    */
   listThreadIds(prefix?: string): Promise<string[]>;
   /**
-   * Records that a new thread counts against `bucket` (an owner, or an address for anonymous
-   * callers), then deletes the bucket's least recently changed threads beyond `maxPerBucket`,
-   * so a caller that floods new threads evicts only its own. Returns the deleted thread ids.
+   * Records that a thread counts against `bucket` (an owner, or an address for anonymous
+   * callers) and was just used (a thread keeps the bucket it was first tracked in), then deletes
+   * the bucket's least recently used threads beyond `maxPerBucket`, so a caller that floods new
+   * threads evicts only its own. Deletions come in batches: a bucket may run a tenth over its
+   * bound (bucketSlack) before it is cut back to it. Returns the deleted thread ids.
    */
   trackThread(threadId: string, bucket: string, maxPerBucket: number): Promise<string[]>;
   /** Frees the database; the checkpointer must not be used afterwards. */
@@ -79,6 +81,15 @@ export function createCheckpointer(options: CheckpointerOptions): ThreadCheckpoi
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   return new BoundedSqliteSaver(db, keep, maxThreads);
+}
+
+/**
+ * How far a bucket may run over its bound before its least recently used threads are deleted
+ * (down to the bound, in one transaction): deleting in batches keeps a flood of new threads
+ * at about one small write each instead of a delete per new thread.
+ */
+export function bucketSlack(maxPerBucket: number): number {
+  return Math.max(1, Math.floor(maxPerBucket / 10));
 }
 
 /** The least string greater than every string that starts with `prefix`. */
@@ -139,7 +150,7 @@ class BoundedSqliteSaver extends SqliteSaver implements ThreadCheckpointer {
       writes: this.db.prepare(`DELETE FROM writes WHERE thread_id IN (${stale})`),
     };
     const s = this.sweepStatements;
-    this.setupBuckets();
+    this.buckets();
     this.db.transaction(() => {
       // Writes first: they are found through the checkpoints still there.
       s.writes.run(this.maxThreads);
@@ -155,9 +166,9 @@ class BoundedSqliteSaver extends SqliteSaver implements ThreadCheckpointer {
   /** The base class reads the tables lazily, but its deleteThread forgets to create them. */
   override async deleteThread(threadId: string): Promise<void> {
     this.setup();
-    this.setupBuckets();
+    const b = this.buckets();
     await super.deleteThread(threadId);
-    this.db.prepare(`DELETE FROM thread_buckets WHERE thread_id = ?`).run(threadId);
+    b.forget.run(threadId);
   }
 
   listThreadIds(prefix?: string): Promise<string[]> {
@@ -185,40 +196,68 @@ class BoundedSqliteSaver extends SqliteSaver implements ThreadCheckpointer {
     return Promise.resolve(ids);
   }
 
-  async trackThread(threadId: string, bucket: string, maxPerBucket: number): Promise<string[]> {
-    this.setup();
-    this.setupBuckets();
-    this.db
-      .prepare(`INSERT OR IGNORE INTO thread_buckets (thread_id, bucket) VALUES (?, ?)`)
-      .run(threadId, bucket);
-    const count = this.db
-      .prepare<[string], number>(`SELECT count(*) FROM thread_buckets WHERE bucket = ?`)
-      .pluck()
-      .get(bucket)!;
-    if (count <= maxPerBucket) return [];
-    const stale = this.db
-      .prepare<[string, string, number], string>(
-        `SELECT b.thread_id FROM thread_buckets b
-         LEFT JOIN (SELECT thread_id, max(checkpoint_id) AS newest FROM checkpoints
-                    WHERE checkpoint_ns = ''
-                      AND thread_id IN (SELECT thread_id FROM thread_buckets WHERE bucket = ?)
-                    GROUP BY thread_id) c USING (thread_id)
-         WHERE b.bucket = ? ORDER BY c.newest DESC NULLS LAST LIMIT -1 OFFSET ?`,
-      )
-      .pluck()
-      .all(bucket, bucket, maxPerBucket);
-    for (const id of stale) await this.deleteThread(id);
-    return stale;
+  trackThread(threadId: string, bucket: string, maxPerBucket: number): Promise<string[]> {
+    const b = this.buckets();
+    // One write transaction for the use and any evictions: a flood of new threads costs one
+    // WAL append each, not four.
+    const evicted = this.db.transaction(() => {
+      b.track.run(threadId, bucket, ++this.uses);
+      if ((b.count.get(bucket) ?? 0) <= maxPerBucket + bucketSlack(maxPerBucket)) return [];
+      const stale = b.stale.all(bucket, maxPerBucket);
+      for (const id of stale) {
+        b.writes.run(id);
+        b.checkpoints.run(id);
+        b.forget.run(id);
+      }
+      return stale;
+    })();
+    return Promise.resolve(evicted);
   }
 
-  private bucketsReady = false;
-  /** Which bucket each thread counts against (see trackThread). */
-  private setupBuckets(): void {
-    if (this.bucketsReady) return;
+  /** Orders uses within this process; a new process starts after every stored one. */
+  private uses = 0;
+  private bucketStatements?: {
+    track: Database.Statement<[string, string, number]>;
+    count: Database.Statement<[string], number>;
+    stale: Database.Statement<[string, number], string>;
+    forget: Database.Statement<[string]>;
+    checkpoints: Database.Statement<[string]>;
+    writes: Database.Statement<[string]>;
+  };
+
+  /** Which bucket each thread counts against, and when it was last used (see trackThread). */
+  private buckets() {
+    if (this.bucketStatements) return this.bucketStatements;
+    this.setup();
     this.db.exec(`CREATE TABLE IF NOT EXISTS thread_buckets (
-      thread_id TEXT PRIMARY KEY, bucket TEXT NOT NULL);
-      CREATE INDEX IF NOT EXISTS thread_buckets_bucket ON thread_buckets (bucket);`);
-    this.bucketsReady = true;
+      thread_id TEXT PRIMARY KEY, bucket TEXT NOT NULL, used INTEGER NOT NULL);
+      CREATE INDEX IF NOT EXISTS thread_buckets_bucket_used ON thread_buckets (bucket, used);`);
+    this.uses = Math.max(
+      Date.now() * 1000,
+      this.db
+        .prepare<[], number>(`SELECT coalesce(max(used), 0) FROM thread_buckets`)
+        .pluck()
+        .get()!,
+    );
+    this.bucketStatements = {
+      track: this.db.prepare(
+        `INSERT INTO thread_buckets (thread_id, bucket, used) VALUES (?, ?, ?)
+         ON CONFLICT (thread_id) DO UPDATE SET used = excluded.used`,
+      ),
+      count: this.db
+        .prepare<[string], number>(`SELECT count(*) FROM thread_buckets WHERE bucket = ?`)
+        .pluck(),
+      stale: this.db
+        .prepare<[string, number], string>(
+          `SELECT thread_id FROM thread_buckets WHERE bucket = ?
+           ORDER BY used DESC LIMIT -1 OFFSET ?`,
+        )
+        .pluck(),
+      forget: this.db.prepare(`DELETE FROM thread_buckets WHERE thread_id = ?`),
+      checkpoints: this.db.prepare(`DELETE FROM checkpoints WHERE thread_id = ?`),
+      writes: this.db.prepare(`DELETE FROM writes WHERE thread_id = ?`),
+    };
+    return this.bucketStatements;
   }
 
   close(): void {
@@ -280,7 +319,7 @@ class BoundedMemorySaver extends MemorySaver implements ThreadCheckpointer {
     return saved;
   }
 
-  /** Each tracked thread's bucket, and each bucket's threads. */
+  /** Each tracked thread's bucket, and each bucket's threads, least recently used first. */
   private readonly bucketOf = new Map<string, string>();
   private readonly buckets = new Map<string, Set<string>>();
 
@@ -302,16 +341,15 @@ class BoundedMemorySaver extends MemorySaver implements ThreadCheckpointer {
   }
 
   async trackThread(threadId: string, bucket: string, maxPerBucket: number): Promise<string[]> {
-    if (!this.bucketOf.has(threadId)) {
-      this.bucketOf.set(threadId, bucket);
-      const threads = this.buckets.get(bucket) ?? new Set<string>();
-      this.buckets.set(bucket, threads.add(threadId));
-    }
-    const mine = this.buckets.get(this.bucketOf.get(threadId)!)!;
-    if (mine.size <= maxPerBucket) return [];
-    const stale = [...mine]
-      .sort((a, b) => this.newest(b).localeCompare(this.newest(a)))
-      .slice(maxPerBucket);
+    const kept = this.bucketOf.get(threadId) ?? bucket;
+    this.bucketOf.set(threadId, kept);
+    const threads = this.buckets.get(kept) ?? new Set<string>();
+    this.buckets.set(kept, threads);
+    // A Set keeps insertion order: taking the thread out and in again makes it the newest.
+    threads.delete(threadId);
+    threads.add(threadId);
+    if (threads.size <= maxPerBucket + bucketSlack(maxPerBucket)) return [];
+    const stale = [...threads].slice(0, threads.size - maxPerBucket);
     for (const id of stale) await this.deleteThread(id);
     return stale;
   }
