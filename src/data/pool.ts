@@ -198,38 +198,54 @@ export class ConnectionPool {
     bounds: ResultBounds,
     discard: () => void,
   ): Promise<BoundedResult> {
-    const started = performance.now();
     const timeoutMs = bounds.timeoutMs ?? this.options.queryTimeoutMs;
+    let prepared: DuckDBPreparedStatement | undefined;
+    try {
+      return await this.timed(connection, timeoutMs, async (started) => {
+        prepared = await connection.prepare(text);
+        refuseNonSelect(prepared);
+        const result = await prepared.stream();
+        const columns = result.columnNames();
+        const reader = new BoundedRows(columns, bounds);
+        for (;;) {
+          const chunk = await result.fetchChunk();
+          if (!chunk || chunk.rowCount === 0 || !reader.add(chunk)) break;
+        }
+        if (reader.truncated) discard();
+        return {
+          columns,
+          rows: reader.rows,
+          elapsedMs: performance.now() - started,
+          truncated: reader.truncated,
+          bytes: reader.bytes,
+          cutCells: reader.cutCells,
+        };
+      });
+    } finally {
+      prepared?.destroySync();
+    }
+  }
+
+  /**
+   * Runs `work` on a connection within `timeoutMs` (then the connection is interrupted and the
+   * error says so), counting the query, its time and its failure.
+   */
+  private async timed<T extends { elapsedMs: number }>(
+    connection: DuckDBConnection,
+    timeoutMs: number,
+    work: (started: number) => Promise<T>,
+  ): Promise<T> {
+    const started = performance.now();
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
       connection.interrupt();
     }, timeoutMs);
     this.counters.queries++;
-    let prepared: DuckDBPreparedStatement | undefined;
     try {
-      prepared = await connection.prepare(text);
-      if (prepared.statementType !== StatementType.SELECT) {
-        throw new AppError('sql:not_select', 'Only read-only SELECT queries run here.');
-      }
-      const result = await prepared.stream();
-      const columns = result.columnNames();
-      const reader = new BoundedRows(columns, bounds);
-      for (;;) {
-        const chunk = await result.fetchChunk();
-        if (!chunk || chunk.rowCount === 0 || !reader.add(chunk)) break;
-      }
-      if (reader.truncated) discard();
-      const elapsedMs = performance.now() - started;
-      this.counters.totalQueryMs += elapsedMs;
-      return {
-        columns,
-        rows: reader.rows,
-        elapsedMs,
-        truncated: reader.truncated,
-        bytes: reader.bytes,
-        cutCells: reader.cutCells,
-      };
+      const result = await work(started);
+      this.counters.totalQueryMs += result.elapsedMs;
+      return result;
     } catch (error) {
       this.counters.queryErrors++;
       if (timedOut) {
@@ -239,7 +255,6 @@ export class ConnectionPool {
       throw error;
     } finally {
       clearTimeout(timer);
-      prepared?.destroySync();
     }
   }
 
@@ -270,42 +285,20 @@ export class ConnectionPool {
     return prepared;
   }
 
-  private async runOn(
+  private runOn(
     connection: DuckDBConnection,
     q: SqlQuery,
     timeoutMs = this.options.queryTimeoutMs,
   ): Promise<QueryResult> {
-    const started = performance.now();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      connection.interrupt();
-    }, timeoutMs);
-    this.counters.queries++;
-    try {
+    return this.timed(connection, timeoutMs, async (started) => {
       const prepared = await this.prepare(connection, q.text);
-      if (prepared.statementType !== StatementType.SELECT) {
-        // Our queries are all SELECTs; anything else could leave state behind on this
-        // connection. Refuse it (the connection is replaced by withConnection's failure path).
-        throw new AppError('sql:not_select', 'Only read-only SELECT queries run here.');
-      }
+      refuseNonSelect(prepared);
       if (q.params.length > 0) prepared.bind(q.params, q.types as never);
       const result: DuckDBMaterializedResult = await prepared.run();
       const columns = result.columnNames();
       const rows = await readRows(result);
-      const elapsedMs = performance.now() - started;
-      this.counters.totalQueryMs += elapsedMs;
-      return { columns, rows, elapsedMs };
-    } catch (error) {
-      this.counters.queryErrors++;
-      if (timedOut) {
-        this.counters.queryTimeouts++;
-        throw timeoutError(timeoutMs, error);
-      }
-      throw error;
-    } finally {
-      clearTimeout(timer);
-    }
+      return { columns, rows, elapsedMs: performance.now() - started };
+    });
   }
 
   private async acquire(): Promise<DuckDBConnection> {
@@ -486,6 +479,16 @@ class BoundedRows {
       return value.subarray(0, max);
     }
     return value;
+  }
+}
+
+/**
+ * Our queries are all SELECTs; anything else could leave state behind on the connection. Refuse
+ * it (the connection is then replaced by withConnection's failure path).
+ */
+function refuseNonSelect(prepared: DuckDBPreparedStatement): void {
+  if (prepared.statementType !== StatementType.SELECT) {
+    throw new AppError('sql:not_select', 'Only read-only SELECT queries run here.');
   }
 }
 
