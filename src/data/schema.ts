@@ -1,5 +1,5 @@
 /**
- * The star schema of shared/DATA.md. Names here are a contract: user SQL, the agent's tools and
+ * The star schema of docs/DATA.md. Names here are a contract: user SQL, the agent's tools and
  * external checks rely on them. Add freely; never rename or drop.
  */
 

@@ -32,7 +32,7 @@ export async function checkInputFile(path: string): Promise<{ bytes: number }> {
   if (info.size === 0) {
     throw new AppError(
       'load:empty_file',
-      `${path} is empty (0 bytes). Expected one JSON object {run: {period: {fips: [rows]}}} as described in DATA.md.`,
+      `${path} is empty (0 bytes). Expected one JSON object {run: {period: {fips: [rows]}}} as described in docs/DATA.md.`,
     );
   }
   return { bytes: info.size };
@@ -71,7 +71,7 @@ export async function readRawFile(
     const topType = top.getRows()[0]?.[0];
     throw new AppError(
       'load:not_an_object',
-      `$: the top level of the file is ${describeType(String(topType))}; expected one JSON object {run: {period: {fips: [rows]}}} as described in DATA.md.`,
+      `$: the top level of the file is ${describeType(String(topType))}; expected one JSON object {run: {period: {fips: [rows]}}} as described in docs/DATA.md.`,
     );
   }
   await connection.run(`
