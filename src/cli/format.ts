@@ -28,9 +28,50 @@ export function formatBytes(bytes: number): string {
   return `${(bytes / 1024).toFixed(1)} KiB`;
 }
 
-/** A result cell for a terminal table: numbers and text as they are, other values as JSON. */
-export function cellText(v: unknown): string | number {
+/**
+ * A result cell for a terminal table: numbers and text as they are (numbers get thousands
+ * separators in `table`), other values as JSON. A year is a name, not an amount: "2012", never
+ * "2,012".
+ */
+export function cellText(v: unknown, column = ''): string | number {
+  if (typeof v === 'number' && Number.isInteger(v) && /year/i.test(column)) return String(v);
   if (typeof v === 'number' || typeof v === 'string') return v;
   if (v === null || v === undefined) return '';
   return JSON.stringify(v);
+}
+
+/**
+ * The answers' markdown for a terminal: **bold** as bold and _italics_ dimmed at a terminal, the
+ * markers dropped elsewhere (a pipe or a file gets plain text).
+ */
+export function renderMarkdown(text: string, tty: boolean): string {
+  return text
+    .replace(/\*\*(.+?)\*\*/g, (_, s: string) => (tty ? `\u001b[1m${s}\u001b[22m` : s))
+    .replace(/(^|\s)_(.+?)_(?=[\s.,;:!?]|$)/g, (_, pre: string, s: string) =>
+      tty ? `${pre}\u001b[2m${s}\u001b[22m` : `${pre}${s}`,
+    );
+}
+
+/**
+ * Streams markdown to a terminal a line at a time: text arrives in pieces that may split a
+ * **marker**, so each line is rendered once it is whole, and the rest when the answer ends.
+ */
+export function markdownStream(
+  write: (s: string) => void,
+  tty: boolean,
+): { push: (piece: string) => void; end: () => void } {
+  let pending = '';
+  return {
+    push(piece) {
+      pending += piece;
+      const cut = pending.lastIndexOf('\n');
+      if (cut < 0) return;
+      write(renderMarkdown(pending.slice(0, cut + 1), tty));
+      pending = pending.slice(cut + 1);
+    },
+    end() {
+      if (pending) write(renderMarkdown(pending, tty));
+      pending = '';
+    },
+  };
 }

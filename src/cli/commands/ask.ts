@@ -4,7 +4,7 @@ import { PROVIDERS, type Config, type Provider } from '../../config.ts';
 import { createInterface } from 'node:readline';
 import { AppError, isAppError } from '../../domain/index.ts';
 import { cliConfig } from '../context.ts';
-import { cellText, table } from '../format.ts';
+import { cellText, renderMarkdown, table } from '../format.ts';
 
 /**
  * `landuse ask "question"`: one answer from the agent (the offline planner by default), as
@@ -65,14 +65,11 @@ export async function askCommand(
 
 /** Markdown for the terminal: bold as bold, italics dimmed, then each table aligned. */
 export function presentAnswer(r: AskResult, displayLimit: number): string {
-  const tty = process.stdout.isTTY;
-  const text = r.answer
-    .replace(/\*\*(.+?)\*\*/g, (_, s: string) => (tty ? `\u001b[1m${s}\u001b[22m` : s))
-    .replace(/(^|\s)_(.+?)_(?=\s|$)/g, (_, pre: string, s: string) =>
-      tty ? `${pre}\u001b[2m${s}\u001b[22m` : `${pre}${s}`,
-    );
+  const text = renderMarkdown(r.answer, process.stdout.isTTY);
   const tables = r.tables.map((t) => {
-    const rows = t.rows.slice(0, displayLimit).map((row) => t.columns.map((c) => cellText(row[c])));
+    const rows = t.rows
+      .slice(0, displayLimit)
+      .map((row) => t.columns.map((c) => cellText(row[c], c)));
     const more =
       t.rows.length > displayLimit
         ? `\n(${t.rows.length - displayLimit} more rows; use --json for all)`

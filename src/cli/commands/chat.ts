@@ -10,7 +10,7 @@ import {
 import { withProvider } from './ask.ts';
 import { isAppError } from '../../domain/index.ts';
 import { cliConfig } from '../context.ts';
-import { cellText, table } from '../format.ts';
+import { cellText, markdownStream, table } from '../format.ts';
 
 const HELP = `Ask about the 2020 RPA land use projections in plain English, e.g.
   Which states have the most urban expansion?
@@ -89,12 +89,14 @@ export async function chatCommand(opts: {
         continue;
       }
       let stop: (() => void) | undefined;
+      // The answer's markdown is rendered a line at a time as it streams (bold, no markers).
+      const out = markdownStream((s) => process.stdout.write(s), process.stdout.isTTY);
       const onEvent = (e: AgentEvent) => {
         if (e.type === 'tool_start') stop = spinner(`running ${e.name}`);
         else if (e.type === 'tool_end') {
           stop?.();
           stop = undefined;
-        } else if (e.type === 'token') process.stdout.write(e.text);
+        } else if (e.type === 'token') out.push(e.text);
       };
       try {
         const r = await answerQuestion({
@@ -106,16 +108,18 @@ export async function chatCommand(opts: {
           timeoutMs: config.maxExecutionTimeSeconds * 1000,
           onEvent,
         });
+        out.end();
         for (const t of r.tables) {
           const rows = t.rows
             .slice(0, config.defaultDisplayLimit)
-            .map((row) => t.columns.map((c) => cellText(row[c])));
+            .map((row) => t.columns.map((c) => cellText(row[c], c)));
           process.stdout.write(`\n\n${t.title}\n${table(t.columns, rows)}`);
         }
         if (r.followUps.length) process.stdout.write(`\n\nTry: ${r.followUps.join(' | ')}`);
         process.stdout.write('\n\n');
       } catch (error) {
         stop?.();
+        out.end();
         process.stdout.write(
           `\n${isAppError(error) ? error.message : 'Something went wrong with that question; the conversation goes on.'}\n\n`,
         );

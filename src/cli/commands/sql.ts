@@ -45,7 +45,7 @@ export async function sqlCommand(
 function presentSql(r: SqlResult): string {
   const body = table(
     r.columns,
-    r.rows.map((row) => r.columns.map((c) => cellText(row[c]))),
+    r.rows.map((row) => r.columns.map((c) => cellText(row[c], c))),
   );
   const count = `${r.rows.length} row${r.rows.length === 1 ? '' : 's'} in ${r.elapsedMs.toFixed(1)} ms`;
   return r.notice ? `${body}\n${count}: ${r.notice}` : `${body}\n${count}`;
