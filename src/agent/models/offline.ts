@@ -91,7 +91,7 @@ function compose(results: BaseMessage[]): AIMessage {
     const artifact = (m as ToolMessage).artifact as ToolArtifact | undefined;
     if (!artifact) {
       // A failed tool call: its message says what went wrong, in words meant for the person.
-      parts.push(textOf(m));
+      parts.push(clarification(textOf(m)));
       continue;
     }
     if (isSqlTable(artifact.result)) {
@@ -109,6 +109,20 @@ function compose(results: BaseMessage[]): AIMessage {
     content: parts.join('\n\n'),
     additional_kwargs: { followUps: [...new Set(followUps)].slice(0, 3) },
   });
+}
+
+/**
+ * A short clarifying answer from a failed tool call's message. LangGraph's tool node frames the
+ * error for a model ("Error: ... Please fix your mistakes."); a person gets the reason, the
+ * choices it names, and how to ask again.
+ */
+export function clarification(toolError: string): string {
+  const reason = toolError
+    .replace(/^Error:\s*/, '')
+    .replace(/\s*Please fix your mistakes\.?\s*$/, '')
+    .replace(/^Invalid [\w ]+?:\s*/, '')
+    .trim();
+  return `I could not answer that as asked: ${reason}\n\nAsk again naming it another way, for example a state ("in Wisconsin"), a county with its state ("Dane County, Wisconsin"), a scenario (LM, HM, HL, HH) or years from 2012 to 2070.`;
 }
 
 function textOf(m: BaseMessage): string {
