@@ -39,6 +39,38 @@ const MODIFY_PATTERNS: readonly RegExp[] = [
 const OFF_TOPIC =
   /\b(weather|rain|raining|snow|snowing|temperature today|forecasts?|sunny|stocks?|stock market|share prices?|prices?|bitcoin|crypto|dow jones|nasdaq|sports?|football|basketball|baseball|soccer|hockey|nfl|nba|super bowl|world cup|score|scores|recipes?|cook|cooking|bake|baking|pasta|pizza|dinner|lunch|movies?|films?|songs?|music|jokes?|poems?|president|election|capital of|population|flights?|hotels?|restaurants?|translate|password|email)\b/;
 
+/**
+ * Things about land that the projections do not hold, whatever land use the question names:
+ * they hold acres of each use moving between uses, nothing about fire, money, people, timber
+ * volumes, carbon, water, wildlife, ownership or farm output.
+ */
+const NOT_HELD: readonly [RegExp, string][] = [
+  [/\b(wild ?fires?|forest fires?|fires?|burn(s|ed|t|ing)?|burn scars?)\b/, 'wildfire'],
+  [
+    /\b(prices?|land values?|property values?|values? of (the )?land|rents?|dollars?|taxe?s?|market value)\b/,
+    'land prices or values',
+  ],
+  [
+    /\b(timber (harvests?|volumes?|production)|harvest(ed|s)? volumes?|board feet|stumpage|logging|cubic feet|wood production)\b/,
+    'timber harvests or volumes',
+  ],
+  [/\b(carbon|emissions?|sequest\w*|co2|greenhouse)\b/, 'carbon or emissions'],
+  [
+    /\b(population|residents|inhabitants|households?|housing units|jobs|employment)\b/,
+    'population, housing or jobs',
+  ],
+  [
+    /\b(federal land|public land|national forests?|owners?|ownership|who owns)\b/,
+    'ownership or federal land',
+  ],
+  [/\b(water|droughts?|floods?|flooding|rainfall|precipitation)\b/, 'water, drought or floods'],
+  [/\b(species|wildlife|biodiversity|habitats?)\b/, 'wildlife or habitat'],
+  [
+    /\b(crop yields?|yields?|bushels|farm output|production of (corn|wheat|soy\w*))\b/,
+    'crop yields or farm output',
+  ],
+];
+
 function decline(reason: Decline['reason'], message: string): Decline {
   return { kind: 'decline', reason, message, examples: [...EXAMPLE_QUESTIONS] };
 }
@@ -85,6 +117,13 @@ export function declineFor(question: string, ex: Extraction): Decline | undefine
     return decline(
       'out_of_domain',
       `The projections run from 2012 to 2070, so I have nothing for ${ex.outsideYear}. ${ABOUT}`,
+    );
+  }
+  const notHeld = NOT_HELD.find(([pattern]) => pattern.test(text));
+  if (notHeld) {
+    return decline(
+      'out_of_domain',
+      `The projections hold only acres of land in each use and how they move between uses, not ${notHeld[1]}. ${ABOUT}`,
     );
   }
   // The words no slot claimed: "Cook County" is a place, "cook" alone a recipe.
