@@ -1,8 +1,27 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { evaluate, formatReport, loadQuestionSet, parseQuestionSet, valuesMatch } from './eval.ts';
+import {
+  evaluate,
+  formatReport,
+  formatSetReport,
+  loadEvalSet,
+  loadQuestionSet,
+  parseEvalSet,
+  parseQuestionSet,
+  valuesMatch,
+} from './eval.ts';
+import {
+  firstRankedItem,
+  isRankedTable,
+  itemMatches,
+  itemSpellings,
+  numberMatches,
+  numbersInText,
+  type CountyName,
+} from './eval-match.ts';
+import { checkAnswer } from './eval-values.ts';
 import { HELD_OUT_QUESTIONS } from './planner/fixtures.ts';
 import { planQuestion, type Plan } from './planner/index.ts';
 
@@ -187,5 +206,298 @@ describe('formatReport', () => {
     expect(text).toContain('d9: Q?');
     expect(text).toContain('expected compare_states {"metric":"forest_loss"}');
     expect(text).toContain('got      query_forest_change {"change_type":"loss"}');
+  });
+});
+
+describe('numbersInText', () => {
+  it('reads unit words at their written precision', () => {
+    expect(numbersInText('Texas has **20.7 million acres**')).toEqual([
+      { value: 20_700_000, halfStep: 50_000 },
+    ]);
+    expect(numbersInText('about 1.67 billion acres and 3 thousand')).toEqual([
+      { value: 1_670_000_000, halfStep: 5_000_000 },
+      { value: 3000, halfStep: 500 },
+    ]);
+    expect(numbersInText('18.4 M acres, then 1.2B')).toEqual([
+      { value: 18_400_000, halfStep: 50_000 },
+      { value: 1_200_000_000, halfStep: 50_000_000 },
+    ]);
+  });
+
+  it('reads percent, commas, decimals and signs', () => {
+    expect(numbersInText('-1.86%')).toEqual([{ value: -1.86 }]);
+    expect(numbersInText('5,423,893 acres')).toEqual([{ value: 5_423_893 }]);
+    expect(numbersInText('grows +43.6 percent; \u2212300 acres; (-2.7%)')).toEqual([
+      { value: 43.6 },
+      { value: -300 },
+      { value: -2.7 },
+    ]);
+  });
+
+  it('does not take a range dash for a sign, nor digits inside names', () => {
+    expect(
+      numbersInText('changes by -10.9 million acres net over 2020-2070 under RCP85_SSP5'),
+    ).toEqual([{ value: -10_900_000, halfStep: 50_000 }, { value: 2020 }, { value: 2070 }]);
+    expect(numbersInText('CNRM_CM5, SSP5, HadGEM2_ES365')).toEqual([]);
+  });
+});
+
+describe('numberMatches', () => {
+  const one = (text: string) => numbersInText(text)[0]!;
+
+  it('accepts 1 % or 0.5 absolute', () => {
+    expect(numberMatches(5_423_892.73, one('5,423,893 acres'))).toBe(true);
+    expect(numberMatches(5_470_000, one('5,423,893 acres'))).toBe(true);
+    expect(numberMatches(5_500_000, one('5,423,893 acres'))).toBe(false);
+    expect(numberMatches(0.3, one('0 acres'))).toBe(true);
+    expect(numberMatches(-14.2857, one('(-14.3%)'))).toBe(true);
+    expect(numberMatches(-1.858, one('-1.86%'))).toBe(true);
+  });
+
+  it('keeps the sign: a loss of 300 is not a change of -300', () => {
+    expect(numberMatches(-300, one('-300 acres'))).toBe(true);
+    expect(numberMatches(-300, one('300 acres'))).toBe(false);
+    expect(numberMatches(14.29, one('-14.3%'))).toBe(false);
+  });
+
+  it('accepts a unit-word number at the precision it is written', () => {
+    expect(numberMatches(20_749_999, one('20.7 million'))).toBe(true);
+    expect(numberMatches(21_000_000, one('20.7 million'))).toBe(false);
+    expect(numberMatches(2_400_000, one('2 million acres'))).toBe(true);
+    expect(numberMatches(2_600_000, one('2 million acres'))).toBe(false);
+    expect(numberMatches(-10_940_000, one('-10.9 million'))).toBe(true);
+    expect(numberMatches(10_940_000, one('-10.9 million'))).toBe(false);
+  });
+});
+
+describe('item spellings', () => {
+  const none = new Map<string, CountyName>();
+  const spelled = (item: string, text: string, counties = none) =>
+    itemMatches({ bold: text }, itemSpellings(item, counties));
+
+  it('spells states, scenarios, climate models and land uses', () => {
+    expect(spelled('TX', 'Texas')).toBe(true);
+    expect(spelled('TX', 'tx')).toBe(true);
+    expect(spelled('TX', 'Tennessee')).toBe(false);
+    for (const s of ['High-High', 'RCP85_SSP5', 'Taking the Highway', 'HH (High-High)', 'hh']) {
+      expect(spelled('HH', s), s).toBe(true);
+    }
+    expect(spelled('HH', 'HM')).toBe(false);
+    expect(spelled('OVERALL', 'Ensemble mean')).toBe(true);
+    expect(spelled('CNRM_CM5', 'wet')).toBe(true);
+    expect(spelled('CNRM_CM5', 'CNRM-CM5')).toBe(true);
+    expect(spelled('CNRM_CM5', 'hot')).toBe(false);
+    expect(spelled('Crop', 'cropland')).toBe(true);
+    expect(spelled('Urban', 'developed')).toBe(true);
+    expect(spelled('Forest', 'Pasture')).toBe(false);
+  });
+
+  it('spells regions, years and periods', () => {
+    expect(spelled('Pacific Northwest', 'PNW')).toBe(true);
+    expect(spelled('South', 'the South')).toBe(true);
+    expect(spelled('Rocky Mountain', 'the Rockies')).toBe(true);
+    expect(spelled('2040', '2040')).toBe(true);
+    expect(spelled('2030-2040', '2030 to 2040')).toBe(true);
+    expect(spelled('2030-2040', '2030\u20132040')).toBe(true);
+    expect(spelled('2030-2040', 'the 2030s')).toBe(false);
+    expect(spelled('2030-2040', '2030s')).toBe(true);
+    expect(spelled('2030-2040', '2040-2050')).toBe(false);
+  });
+
+  it('spells a county FIPS code by its name', () => {
+    const counties = new Map([['13121', { county: 'Fulton', state: 'GA' }]]);
+    for (const s of ['Fulton', 'Fulton County', 'Fulton, GA', 'Fulton County, Georgia', '13121']) {
+      expect(spelled('13121', s, counties), s).toBe(true);
+    }
+    expect(spelled('13121', 'Fulton, OH', counties)).toBe(false);
+    expect(spelled('13121', 'DeKalb, GA', counties)).toBe(false);
+  });
+
+  it('matches any cell of a table row', () => {
+    const row = { rank: 1, county: 'Autauga', state: 'AL', fips: '01001', value: 300 };
+    expect(itemMatches({ row }, itemSpellings('AL', none))).toBe(true);
+    expect(itemMatches({ row }, itemSpellings('CA', none))).toBe(false);
+  });
+});
+
+describe('the first ranked item', () => {
+  const scenarioTable = {
+    title: 'Forest loss by scenario',
+    columns: ['scenario', 'value'],
+    rows: [
+      { scenario: 'OVERALL', value: 300 },
+      { scenario: 'LM', value: 200 },
+      { scenario: 'HH', value: 400 },
+    ],
+  };
+
+  it('is the first row of a ranked table', () => {
+    const ranked = {
+      title: 't',
+      columns: ['rank', 'state', 'value'],
+      rows: [
+        { rank: 1, state: 'AL', value: 1 },
+        { rank: 2, state: 'CA', value: 2 },
+      ],
+    };
+    expect(isRankedTable(ranked)).toBe(true);
+    expect(firstRankedItem({ answer: '**California** first', tables: [ranked] })).toEqual({
+      row: { rank: 1, state: 'AL', value: 1 },
+    });
+    // Ordered by a value column (not by years): a ranking too.
+    const sorted = { ...scenarioTable, rows: scenarioTable.rows.slice(0, 2) };
+    expect(isRankedTable(sorted)).toBe(true);
+  });
+
+  it('is the first bold item when the table is in a fixed order or there is none', () => {
+    expect(isRankedTable(scenarioTable)).toBe(false);
+    const text = 'Forest loss: highest under **HH** (400 acres), lowest under **HL**.';
+    expect(firstRankedItem({ answer: text, tables: [scenarioTable] })).toEqual({ bold: 'HH' });
+    expect(firstRankedItem({ answer: text, tables: [] })).toEqual({ bold: 'HH' });
+    expect(firstRankedItem({ answer: 'nothing', tables: [] })).toBeUndefined();
+    const byYear = {
+      title: 'by year',
+      columns: ['year', 'acres'],
+      rows: [
+        { year: 2030, acres: 5 },
+        { year: 2040, acres: 9 },
+        { year: 2050, acres: 7 },
+      ],
+    };
+    expect(isRankedTable(byYear)).toBe(false);
+  });
+});
+
+describe('checkAnswer', () => {
+  const none = new Map<string, CountyName>();
+  const answer = (text: string, tools: string[] = []) => ({
+    answer: text,
+    tables: [],
+    toolCalls: tools.map((name) => ({ name, args: {}, rows: 0, durationMs: 0 })),
+  });
+
+  it('finds values in the text or the tables', () => {
+    const a = {
+      answer: 'Texas has **12.5 million acres** of forest (7.6%).',
+      tables: [{ title: 't', columns: ['acres'], rows: [{ acres: 12_522_114.68 }] }],
+      toolCalls: [],
+    };
+    expect(checkAnswer({ check: 'value', value: 12_522_114.68 }, a, none)).toBeUndefined();
+    expect(checkAnswer({ check: 'value', value: 7.63 }, a, none)).toBeUndefined();
+    expect(checkAnswer({ check: 'values', values: [12_480_000, 7.6] }, a, none)).toBeUndefined();
+    expect(checkAnswer({ check: 'value', value: 13_000_000 }, a, none)).toMatch(
+      /not in the answer/,
+    );
+  });
+
+  it('wants no tool call and no table for a decline', () => {
+    expect(checkAnswer({ check: 'decline' }, answer('Outside the data.'), none)).toBeUndefined();
+    expect(
+      checkAnswer({ check: 'decline' }, answer('0 acres', ['query_land_use_area']), none),
+    ).toMatch(/called query_land_use_area/);
+  });
+
+  it('wants the top item and, when given, its value', () => {
+    const a = answer('**Alabama** leads with 600 acres, followed by California (150 acres).');
+    expect(checkAnswer({ check: 'top', item: 'AL', value: 600 }, a, none)).toBeUndefined();
+    expect(checkAnswer({ check: 'top', item: 'AL', value: 900 }, a, none)).toMatch(
+      /value 900 is not/,
+    );
+    expect(checkAnswer({ check: 'top', item: 'CA' }, a, none)).toMatch(/is not CA/);
+  });
+});
+
+describe('parseEvalSet', () => {
+  const tool = '{"id":"a","question":"q?","expect":{"tool":"get_data_summary"}}';
+  const gold =
+    '{"id":"h1","question":"q2?","tags":{"measure":"gain"},"gold":{"check":"top","sql":"SELECT 1"}}';
+
+  it('reads both kinds of line, each in file order', () => {
+    const set = parseEvalSet([gold, tool, ''].join('\n'));
+    expect(set.tool).toEqual([
+      { id: 'a', question: 'q?', expect: { tool: 'get_data_summary', args: {} } },
+    ]);
+    expect(set.value).toEqual([
+      {
+        id: 'h1',
+        question: 'q2?',
+        tags: { measure: 'gain' },
+        gold: { check: 'top', sql: 'SELECT 1' },
+      },
+    ]);
+  });
+
+  it('names the line and field of a bad gold line', () => {
+    const bad = '{"id":"h2","question":"q","gold":{"check":"nearly","sql":"SELECT 1"}}';
+    expect(() => parseEvalSet([tool, bad].join('\n'), 'set.jsonl')).toThrow(
+      /set\.jsonl line 2: gold\.check/,
+    );
+  });
+
+  it('lets a decline leave out its SQL, and no other check', () => {
+    const decline = '{"id":"h3","question":"q","gold":{"check":"decline"}}';
+    expect(parseEvalSet(decline).value[0]?.gold).toEqual({ check: 'decline', sql: '' });
+    const value = '{"id":"h4","question":"q","gold":{"check":"value","sql":" "}}';
+    expect(() => parseEvalSet(value)).toThrow(/line 1: gold\.sql: SQL is required/);
+  });
+
+  it('reads the shipped sets of either kind', () => {
+    for (const name of ['dev', 'train', 'heldout']) {
+      const file = join(import.meta.dirname, '..', '..', 'eval', `${name}-questions.jsonl`);
+      if (!existsSync(file)) continue;
+      const set = loadEvalSet(file);
+      expect(set.tool.length + set.value.length, name).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('formatSetReport', () => {
+  it('gives the score, the kinds, the tags and each miss', () => {
+    const text = formatSetReport({
+      total: 3,
+      passed: 1,
+      score: 1 / 3,
+      kinds: { tool: { total: 1, passed: 0 }, value: { total: 2, passed: 1 } },
+      tool: {
+        total: 1,
+        passed: 0,
+        score: 0,
+        failures: [
+          {
+            id: 'd9',
+            question: 'Q?',
+            expected: { tool: 'compare_states', args: {} },
+            got: { decline: 'out_of_domain' },
+          },
+        ],
+      },
+      value: {
+        total: 2,
+        passed: 1,
+        score: 0.5,
+        byTag: { measure: { gain: { total: 2, passed: 1 } } },
+        misses: [
+          {
+            id: 'h7',
+            question: 'Which state gains most?',
+            tags: { measure: 'gain' },
+            expected: { check: 'top', item: 'TX', value: 5_423_892.7 },
+            got: { firstRow: { state: 'CA' }, text: 'California leads', tools: ['compare_states'] },
+            reason: 'the first row of the first table is not TX',
+          },
+        ],
+      },
+    });
+    expect(text).toContain('1/3 passed (33.3%)');
+    expect(text).toContain('tool-checked:  0/1');
+    expect(text).toContain('value-checked: 1/2');
+    expect(text).toContain('measure: gain 1/2');
+    expect(text).toContain('- d9: Q?');
+    expect(text).toContain('got      decline (out_of_domain)');
+    expect(text).toContain('- h7: Which state gains most?');
+    expect(text).toContain('expected TX (5,423,893)');
+    expect(text).toContain('got      {"state":"CA"}');
+    expect(text).toContain('"California leads"');
+    expect(text).toContain('why      the first row of the first table is not TX');
   });
 });

@@ -1,11 +1,21 @@
 /**
- * Scores a planner on a question set: per question, 1 when the tool matches and every expected
- * argument matches (arrays as sets, strings without regard to case, numbers exactly); arguments the
- * planner adds beyond those listed do not count against it.
+ * Scores a planner on a question set. Tool-checked lines (`expect`): per question, 1 when the
+ * tool matches and every expected argument matches (arrays as sets, strings without regard to
+ * case, numbers exactly); arguments the planner adds beyond those listed do not count against
+ * it. Value-checked lines (`gold`) are scored by the answer's values (eval-values.ts).
  */
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { AppError } from '../domain/index.ts';
+import {
+  formatMisses,
+  formatTagBreakdown,
+  scoreValueQuestions,
+  valueQuestionSchema,
+  type ValueQuestion,
+  type ValueReport,
+  type ValueScoringDeps,
+} from './eval-values.ts';
 import { planQuestion, TOOL_NAMES, type Plan } from './planner/index.ts';
 
 /** One line of a question set (eval/dev-questions.jsonl). */
@@ -85,9 +95,39 @@ export function evaluate(
   return { total, passed, score: total === 0 ? 1 : passed / total, failures };
 }
 
-/** Parses a JSONL question set; a bad line is an error naming its line number. */
+/** Parses a JSONL question set of tool-checked lines; a bad line is an error naming its line. */
 export function parseQuestionSet(text: string, source = 'question set'): EvalQuestion[] {
-  const out: EvalQuestion[] = [];
+  return parseLines(text, source, () => evalQuestionSchema);
+}
+
+/** The lines of a question set by kind, each in file order. */
+export interface EvalSet {
+  tool: EvalQuestion[];
+  value: ValueQuestion[];
+}
+
+/**
+ * Parses a JSONL question set that may mix tool-checked lines (`expect`) and value-checked
+ * lines (`gold`); a line with `gold` is value-checked. A bad line names its line number.
+ */
+export function parseEvalSet(text: string, source = 'question set'): EvalSet {
+  const lines = parseLines<EvalQuestion | ValueQuestion>(text, source, (json) =>
+    typeof json === 'object' && json !== null && 'gold' in json
+      ? valueQuestionSchema
+      : evalQuestionSchema,
+  );
+  return {
+    tool: lines.filter((l): l is EvalQuestion => 'expect' in l),
+    value: lines.filter((l): l is ValueQuestion => 'gold' in l),
+  };
+}
+
+function parseLines<T>(
+  text: string,
+  source: string,
+  schemaFor: (json: unknown) => z.ZodType<T, unknown>,
+): T[] {
+  const out: T[] = [];
   const lines = text.split(/\r?\n/);
   lines.forEach((line, i) => {
     if (!line.trim()) return;
@@ -99,7 +139,7 @@ export function parseQuestionSet(text: string, source = 'question set'): EvalQue
         cause,
       });
     }
-    const r = evalQuestionSchema.safeParse(json);
+    const r = schemaFor(json).safeParse(json);
     if (!r.success) {
       const issue = r.error.issues[0]!;
       const field = issue.path.join('.') || 'line';
@@ -113,9 +153,59 @@ export function parseQuestionSet(text: string, source = 'question set'): EvalQue
   return out;
 }
 
-/** Reads and validates a JSONL question set from a file. */
+/** Reads and validates a JSONL question set of tool-checked lines from a file. */
 export function loadQuestionSet(path: string): EvalQuestion[] {
   return parseQuestionSet(readFileSync(path, 'utf8'), path);
+}
+
+/** Reads and validates a JSONL question set of either kind of line from a file. */
+export function loadEvalSet(path: string): EvalSet {
+  return parseEvalSet(readFileSync(path, 'utf8'), path);
+}
+
+/** The score of a set that may mix both kinds of line, with each kind's own report. */
+export interface SetReport {
+  total: number;
+  passed: number;
+  /** passed / total (1 for an empty set). */
+  score: number;
+  kinds: { tool: { total: number; passed: number }; value: { total: number; passed: number } };
+  tool: EvalReport;
+  value: ValueReport;
+}
+
+/**
+ * Scores a set of either kind: tool-checked lines by the planned call, value-checked lines by
+ * the answers' values (`deps`: the gold SQL runner and the agent; needed only for those).
+ */
+export async function evaluateSet(
+  set: EvalSet,
+  deps: ValueScoringDeps | undefined,
+  plan: (question: string) => Plan = planQuestion,
+): Promise<SetReport> {
+  const tool = evaluate(set.tool, plan);
+  if (set.value.length > 0 && !deps) {
+    throw new AppError(
+      'eval:no_agent',
+      'Value-checked questions need a database and an agent to score them.',
+    );
+  }
+  const value = deps
+    ? await scoreValueQuestions(set.value, deps)
+    : { total: 0, passed: 0, score: 1, byTag: {}, misses: [] };
+  const total = tool.total + value.total;
+  const passed = tool.passed + value.passed;
+  return {
+    total,
+    passed,
+    score: total === 0 ? 1 : passed / total,
+    kinds: {
+      tool: { total: tool.total, passed: tool.passed },
+      value: { total: value.total, passed: value.passed },
+    },
+    tool,
+    value,
+  };
 }
 
 /** A short text summary: the score, then each failure with what was expected and what came. */
@@ -133,6 +223,31 @@ export function formatReport(report: EvalReport): string {
       `    expected ${f.expected.tool} ${JSON.stringify(f.expected.args)}`,
       `    got      ${got}`,
     );
+  }
+  return lines.join('\n');
+}
+
+/**
+ * A set's report as text: the score, the count per kind, the per-tag breakdown of the
+ * value-checked lines, then the failures of each kind.
+ */
+export function formatSetReport(report: SetReport): string {
+  const pct = (n: number, d: number) => (d === 0 ? 100 : (n / d) * 100).toFixed(1);
+  const { tool, value } = report.kinds;
+  const lines = [
+    `${report.passed}/${report.total} passed (${pct(report.passed, report.total)}%)`,
+    `  tool-checked:  ${tool.passed}/${tool.total}`,
+    `  value-checked: ${value.passed}/${value.total}`,
+  ];
+  const tags = formatTagBreakdown(report.value.byTag);
+  if (tags.length > 0) lines.push('', 'By tag (value-checked):', ...tags);
+  if (report.tool.failures.length > 0) {
+    // The tool-checked failures exactly as formatReport lists them.
+    const text = formatReport(report.tool);
+    lines.push('', 'Tool-checked failures:', ...text.split('\n').slice(3));
+  }
+  if (report.value.misses.length > 0) {
+    lines.push('', 'Value-checked misses:', ...formatMisses(report.value.misses));
   }
   return lines.join('\n');
 }

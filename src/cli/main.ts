@@ -95,16 +95,20 @@ export function buildProgram(): Command {
   program
     .command('eval')
     .description('score the offline planner on a question set (default: eval/dev-questions.jsonl)')
-    .option('--set <file>', 'a JSONL file of {id, question, expect: {tool, args}}')
+    .option(
+      '--set <file>',
+      'a JSONL file of {id, question, expect: {tool, args}} and/or {id, question, tags, gold: {check, sql}}',
+    )
+    .option('--db <path>', 'database for value-checked lines (default: LANDUSE_DB_PATH)')
     .option('--json', 'print the report as JSON')
     .option('--min <score>', 'exit 1 when the score (0..1) is below this', (v) => {
       const n = Number(v);
       if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError('expected a number from 0 to 1.');
       return n;
     })
-    .action(async (opts: { set?: string; json?: boolean; min?: number }) => {
+    .action(async (opts: { set?: string; json?: boolean; min?: number; db?: string }) => {
       const { evalCommand } = await import('./commands/eval.ts');
-      evalCommand(opts);
+      await evalCommand(opts);
     });
 
   program

@@ -1,24 +1,66 @@
 import { join } from 'node:path';
-import { evaluate, formatReport, loadQuestionSet } from '../../agent/eval.ts';
+import { openAnalytics } from '../../analytics/open.ts';
+import {
+  evaluate,
+  evaluateSet,
+  formatReport,
+  formatSetReport,
+  loadEvalSet,
+} from '../../agent/eval.ts';
+import { valueScoringDeps } from '../../agent/eval-values.ts';
 import { AppError } from '../../domain/index.ts';
+import { cliConfig } from '../context.ts';
+import { progressBar } from '../progress.ts';
 
 /** The development question set shipped with the project. */
 export const DEV_SET = join(import.meta.dirname, '..', '..', '..', 'eval', 'dev-questions.jsonl');
 
 /**
- * `landuse eval`: scores the offline planner on a question set (the tool must match and every
- * listed argument must match, arrays as sets). `--min` makes a score below it exit 1.
+ * `landuse eval`: scores the offline planner on a question set. Tool-checked lines: the tool
+ * must match and every listed argument must match (arrays as sets). Value-checked lines: each
+ * question is answered on the database (`--db`) and its values compared with the gold SQL's.
+ * `--min` makes a score below it exit 1.
  */
-export function evalCommand(opts: { set?: string; json?: boolean; min?: number }): void {
+export async function evalCommand(opts: {
+  set?: string;
+  json?: boolean;
+  min?: number;
+  db?: string;
+}): Promise<void> {
   const set = opts.set ?? DEV_SET;
-  const report = evaluate(loadQuestionSet(set));
-  process.stdout.write(
-    opts.json ? `${JSON.stringify(report)}\n` : `${set}\n${formatReport(report)}\n`,
-  );
-  if (opts.min !== undefined && report.score < opts.min) {
+  const lines = loadEvalSet(set);
+  let score: number;
+  if (lines.value.length === 0) {
+    // Tool-checked only: planned calls, no database, the report as it always was.
+    const report = evaluate(lines.tool);
+    score = report.score;
+    process.stdout.write(
+      opts.json ? `${JSON.stringify(report)}\n` : `${set}\n${formatReport(report)}\n`,
+    );
+  } else {
+    const config = cliConfig();
+    const service = await openAnalytics(config, { path: opts.db, poolSize: 1 });
+    const bar = progressBar('eval');
+    try {
+      const step = process.stderr.isTTY ? 1 : Math.max(1, Math.round(lines.value.length / 10));
+      const deps = valueScoringDeps(service, config, (done, total, id) => {
+        if (done % step === 0 || done === total) bar.update(done / total, `${done}/${total} ${id}`);
+      });
+      const report = await evaluateSet(lines, deps);
+      score = report.score;
+      bar.stop();
+      process.stdout.write(
+        opts.json ? `${JSON.stringify(report)}\n` : `${set}\n${formatSetReport(report)}\n`,
+      );
+    } finally {
+      bar.stop();
+      await service.close();
+    }
+  }
+  if (opts.min !== undefined && score < opts.min) {
     throw new AppError(
       'eval:below_min',
-      `Score ${(report.score * 100).toFixed(1)}% is below the minimum ${(opts.min * 100).toFixed(1)}%.`,
+      `Score ${(score * 100).toFixed(1)}% is below the minimum ${(opts.min * 100).toFixed(1)}%.`,
     );
   }
 }
