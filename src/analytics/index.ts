@@ -28,6 +28,8 @@ import {
 } from './queries/flows.ts';
 import { mapValues, mapValuesParams } from './queries/map.ts';
 import { dataSummary } from './queries/summary.ts';
+import { queryPlanSchema } from './plan.ts';
+import { runPlan } from './run-plan.ts';
 import type { AnalyticsResult } from './result.ts';
 import { z } from 'zod';
 import { cacheKey } from '../cache/index.ts';
@@ -35,6 +37,21 @@ import { cacheKey } from '../cache/index.ts';
 export { createAnalyticsContext, runRows, type AnalyticsContext } from './context.ts';
 export type { AnalyticsResult, Cell } from './result.ts';
 export { METRICS, METRIC_LABELS, type Metric } from './parts.ts';
+export {
+  BREAKDOWNS,
+  MEASURES,
+  queryPlanSchema,
+  resolvePlan,
+  resolveUseItem,
+  type Breakdown,
+  type Measure,
+  type QueryPlan,
+  type QueryPlanInput,
+  type ResolvedPlan,
+  type UseItem,
+} from './plan.ts';
+export { compilePlan, type CompiledPlan } from './compile.ts';
+export { runPlan } from './run-plan.ts';
 export { CHANGE_METRICS, MAP_LEVELS, MAP_METRICS, type MapMetric } from './queries/map.ts';
 
 /** Every domain query: its name, parameter schema and function. */
@@ -52,6 +69,8 @@ export const QUERIES = {
   climateModelSpread: { params: climateModelSpreadParams, run: climateModelSpread },
   mapValues: { params: mapValuesParams, run: mapValues },
   dataSummary: { params: z.object({}), run: (ctx: AnalyticsContext) => dataSummary(ctx) },
+  /** Any composable question as a query plan (the named queries are presets of it). */
+  queryLandUse: { params: queryPlanSchema, run: runPlan },
 } as const;
 
 export type QueryName = keyof typeof QUERIES;

@@ -129,8 +129,7 @@ export interface MetricSql {
 export function metricSql(metric: Metric, horizon: Horizon, year: number): MetricSql {
   if (metric === 'forest_net') {
     return {
-      value: sql`coalesce(sum(CASE WHEN ${entering([LAND_USE_IDS.forest])} THEN f.acres
-                             WHEN ${leaving([LAND_USE_IDS.forest])} THEN -f.acres ELSE 0 END), 0)`,
+      value: sql`coalesce(${netChange([LAND_USE_IDS.forest])}, 0)`,
       where: horizonFilter(horizon),
       years: { ...horizon, kind: 'horizon' },
     };
@@ -147,19 +146,42 @@ export function metricSql(metric: Metric, horizon: Horizon, year: number): Metri
   return areaAt(landUse.id, year);
 }
 
+/** Net change of `group` as an aggregate (gain - loss): moves inside the group cancel out. */
+export function netChange(group: number[]): SqlFragment {
+  return sql`sum(CASE WHEN ${entering(group)} THEN f.acres WHEN ${leaving(group)} THEN -f.acres ELSE 0 END)`;
+}
+
+/**
+ * Where the area at a year is read (DATA.md): 2012 is the from-side of 2012-2020, any other
+ * boundary the to-side of the period ending there, and a year inside a period both boundaries
+ * around it, weighted linearly. Each row: the period's dim_time id, the side, the weight.
+ */
+export interface BoundaryRow {
+  timeId: number;
+  toSide: boolean;
+  weight: number;
+}
+
+/** The rows of facts that give the area at `year`, and their weights. */
+export function boundaryRows(year: number): BoundaryRow[] {
+  const { y0, y1, w0, w1 } = boundaryWeights(year);
+  const at = (b: number, weight: number): BoundaryRow =>
+    b === FIRST_YEAR
+      ? { timeId: PERIODS.find((p) => p.start === b)!.id, toSide: false, weight }
+      : { timeId: PERIODS.find((p) => p.end === b)!.id, toSide: true, weight };
+  return y0 === y1 ? [at(y0, w0)] : [at(y0, w0), at(y1, w1)];
+}
+
 /** Area of one land use at a year, as an aggregate, and the periods it reads. */
 export function areaAt(landUseId: number, year: number): MetricSql {
-  const { y0, y1, w0, w1 } = boundaryWeights(year);
-  const period = (b: number) =>
-    b === FIRST_YEAR ? PERIODS.find((p) => p.start === b)! : PERIODS.find((p) => p.end === b)!;
-  const at = (b: number) =>
-    b === FIRST_YEAR
-      ? sql`(f.time_id = ${period(b).id} AND f.from_landuse_id = ${landUseId})`
-      : sql`(f.time_id = ${period(b).id} AND f.to_landuse_id = ${landUseId})`;
+  const rows = boundaryRows(year);
+  const cases = rows.map(
+    (r) =>
+      sql`CASE WHEN f.time_id = ${r.timeId} AND ${r.toSide ? F_TO : F_FROM} = ${landUseId} THEN ${r.weight} ELSE 0 END`,
+  );
   return {
-    value: sql`coalesce(sum(f.acres * (CASE WHEN ${at(y0)} THEN ${w0} ELSE 0 END
-                                    + CASE WHEN ${at(y1)} THEN ${w1} ELSE 0 END)), 0)`,
-    where: inList(sql`f.time_id`, [...new Set([period(y0).id, period(y1).id])]),
+    value: sql`coalesce(sum(f.acres * (${cases.reduce((a, b) => sql`${a} + ${b}`)})), 0)`,
+    where: inList(sql`f.time_id`, [...new Set(rows.map((r) => r.timeId))]),
     years: { start: year, end: year, kind: 'point' },
   };
 }

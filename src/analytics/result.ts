@@ -1,3 +1,5 @@
+import type { QueryPlan } from './plan.ts';
+
 /** A cell of a result row: text, a number (acres, percent, rank) or nothing. */
 export type Cell = string | number | null;
 
@@ -21,6 +23,8 @@ export interface AnalyticsResult {
   sql: string;
   params: unknown[];
   notes: string[];
+  /** The query plan that produced the result, defaults filled in (results of runPlan only). */
+  plan?: QueryPlan;
 }
 
 export type GeographyLevel = 'nation' | 'region' | 'states' | 'county';

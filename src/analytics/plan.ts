@@ -1,0 +1,416 @@
+/**
+ * The query plan: one composable description of a land use question (what to measure, of which
+ * uses, where, when, under which scenarios, broken down how). The named domain queries are
+ * presets of it; the agent's planner and the routes can build plans directly. compile.ts turns a
+ * resolved plan into SQL.
+ */
+import { z } from 'zod';
+import {
+  AppError,
+  FIRST_YEAR,
+  LAND_USES,
+  LAST_YEAR,
+  PERIOD_BOUNDARIES,
+  PROJECTION_START,
+  SCENARIOS,
+  findLandUseCategory,
+  landUsesInCategory,
+  type LandUseCategory,
+  type Scenario,
+} from '../domain/index.ts';
+import { params } from './common.ts';
+import type { AnalyticsContext } from './context.ts';
+import {
+  resolveCounty,
+  resolveGeography,
+  resolveHorizon,
+  resolveLandUse,
+  resolveScenarios,
+  resolveYear,
+  type Geography,
+  type Horizon,
+} from './resolve.ts';
+
+/** What a plan measures. share = area in percent of all land; percent_change = change / start area. */
+export const MEASURES = [
+  'area',
+  'change',
+  'gain',
+  'loss',
+  'flow',
+  'share',
+  'percent_change',
+] as const;
+export type Measure = (typeof MEASURES)[number];
+
+/** How a plan's rows are split: at most two of these (`none` is the same as leaving it out). */
+export const BREAKDOWNS = [
+  'none',
+  'scenario',
+  'climate_model',
+  'period',
+  'year',
+  'rpa_region',
+  'rpa_subregion',
+  'census_region',
+  'state',
+  'county',
+  'land_use',
+  'from_use',
+  'to_use',
+] as const;
+export type Breakdown = Exclude<(typeof BREAKDOWNS)[number], 'none'>;
+
+const useList = z.array(z.string().min(1).max(40)).min(1).max(8);
+
+/** The plan as callers write it. Every field but `measure` is optional. */
+export const queryPlanSchema = z.object({
+  measure: z
+    .enum([...MEASURES, 'urban_expansion'])
+    .describe(
+      'area (at a year), change (net = end - start), gain, loss, flow (from -> to), share ' +
+        '(percent of all land), percent_change (net / start area); urban_expansion = gain of urban',
+    ),
+  uses: useList
+    .optional()
+    .describe(
+      'Land uses: crop, pasture, rangeland, forest, urban, or a group: agricultural (crop + ' +
+        'pasture), natural (rangeland + forest). Listed uses form one group unless broken down by land_use',
+    ),
+  from: useList.optional().describe('flow: uses the acres leave (default: any use not in `to`)'),
+  to: useList.optional().describe('flow: uses the acres enter (default: any use not in `from`)'),
+  states: params.states,
+  counties: z
+    .array(z.string().min(1).max(80))
+    .max(50)
+    .optional()
+    .describe(
+      'Counties: "Orange County, FL" or FIPS codes (with `states`, names are looked up there)',
+    ),
+  breakdown: z
+    .array(z.enum(BREAKDOWNS))
+    .max(2)
+    .optional()
+    .describe('Up to two ways to split the rows, e.g. ["state"] or ["scenario", "period"]'),
+  years: z
+    .object({ start: z.number().int().optional(), end: z.number().int().optional() })
+    .optional()
+    .describe(
+      'Horizon of a change (default 2020-2070; {start: 2012} for "since 2012", {end: 2050} for ' +
+        '"by 2050"); for areas broken down by year, the years shown',
+    ),
+  year: z
+    .number()
+    .int()
+    .optional()
+    .describe('A point in time for area/share (default 2020); for changes, the horizon end'),
+  scenarios: z
+    .array(z.string().min(1).max(40))
+    .min(1)
+    .max(5)
+    .optional()
+    .describe('Scenario codes or names (default OVERALL; with a scenario breakdown, all five)'),
+  sort: z
+    .enum(['desc', 'asc'])
+    .optional()
+    .describe(
+      'desc: largest first (default); asc for "least". Time breakdowns read in time order unless named',
+    ),
+  limit: z
+    .number()
+    .int()
+    .min(1)
+    .max(500)
+    .optional()
+    .describe('How many rows (county breakdown: 10)'),
+  unit: z
+    .enum(['acres', 'percent'])
+    .optional()
+    .describe('percent: area as a share of all land, a change as a percent of the start area'),
+});
+export type QueryPlan = z.infer<typeof queryPlanSchema>;
+export type QueryPlanInput = z.input<typeof queryPlanSchema>;
+
+/** A land use or a group of uses measured as one (moves inside a group are not gain or loss). */
+export interface UseItem {
+  key: string;
+  name: string;
+  ids: number[];
+}
+
+/** A plan with every name resolved and every default filled in: what compile.ts reads. */
+export interface ResolvedPlan {
+  measure: Measure;
+  /** The measure in acres that the value is built on (share reads area, percent_change change). */
+  base: 'area' | 'change' | 'gain' | 'loss' | 'flow';
+  unit: 'acres' | 'percent';
+  /** Uses measured: one group, or one item per row with a land_use breakdown. Empty for flows. */
+  items: UseItem[];
+  from: number[];
+  to: number[];
+  geo: Geography;
+  breakdown: Breakdown[];
+  horizon: Horizon;
+  /** The point in time of an area without a year breakdown. */
+  year: number | undefined;
+  /** The period boundaries of an area with a year breakdown. */
+  years: number[];
+  scenarios: Scenario[];
+  sort: 'asc' | 'desc' | 'time';
+  limit: number | undefined;
+  notes: string[];
+  /** The plan as it ran, defaults filled in, names as canonical keys and codes. */
+  normalized: QueryPlan;
+}
+
+function bad(message: string, field = 'plan'): AppError {
+  return new AppError('bad_request:invalid_plan', message, { details: { field } });
+}
+
+const GROUP_KEYS: Readonly<Record<LandUseCategory, string>> = {
+  Agriculture: 'agricultural',
+  Natural: 'natural',
+  Developed: 'developed',
+};
+
+/** "forest", "farmland", "agricultural land": a single use, or a category as a group. */
+export function resolveUseItem(text: string): UseItem {
+  const category = findLandUseCategory(text);
+  if (category && category !== 'Developed') {
+    const uses = landUsesInCategory(category);
+    return {
+      key: GROUP_KEYS[category],
+      name: `${category === 'Agriculture' ? 'Agricultural' : 'Natural'} land (${uses.map((u) => u.name.toLowerCase()).join(' and ')})`,
+      ids: uses.map((u) => u.id),
+    };
+  }
+  const use = resolveLandUse(category === 'Developed' ? 'urban' : text);
+  return { key: use.key, name: use.name, ids: [use.id] };
+}
+
+const ALL_USES: UseItem[] = LAND_USES.map((u) => ({ key: u.key, name: u.name, ids: [u.id] }));
+const ids = (items: UseItem[]) => [...new Set(items.flatMap((i) => i.ids))].sort((a, b) => a - b);
+const complement = (set: number[]) => LAND_USES.map((u) => u.id).filter((id) => !set.includes(id));
+
+const HINTS: Partial<Record<Breakdown, string>> = {
+  period: 'use year',
+  year: 'use period',
+  land_use: 'use from_use or to_use',
+};
+
+/** Breakdowns each measure can take: areas are points in time, changes span periods. */
+const REFUSED: Readonly<Record<ResolvedPlan['base'], readonly Breakdown[]>> = {
+  area: ['period', 'from_use', 'to_use'],
+  change: ['year', 'from_use', 'to_use'],
+  gain: ['year'],
+  loss: ['year'],
+  flow: ['year', 'land_use'],
+};
+
+/**
+ * Resolves a plan's names and fills its defaults by DATA.md's conventions (OVERALL; 2020-2070
+ * clipped to the database's periods; areas at 2020 unless a year is named), refusing
+ * combinations that have no meaning rather than guessing.
+ */
+export function resolvePlan(ctx: AnalyticsContext, plan: QueryPlan): ResolvedPlan {
+  const notes: string[] = [];
+  const alias = plan.measure === 'urban_expansion';
+  const measure: Measure = plan.measure === 'urban_expansion' ? 'gain' : plan.measure;
+  const uses = alias ? ['urban'] : plan.uses;
+  const base = measure === 'share' ? 'area' : measure === 'percent_change' ? 'change' : measure;
+  const unit =
+    measure === 'share' || measure === 'percent_change' ? 'percent' : (plan.unit ?? 'acres');
+  if ((measure === 'share' || measure === 'percent_change') && plan.unit === 'acres') {
+    throw bad(
+      `${measure} is a percent; use ${measure === 'share' ? 'area' : 'change'} for acres.`,
+      'unit',
+    );
+  }
+
+  const breakdown = [...new Set((plan.breakdown ?? []).filter((b) => b !== 'none'))] as Breakdown[];
+  for (const b of breakdown) {
+    if (REFUSED[base].includes(b)) {
+      const hint = HINTS[b] ?? 'use land_use';
+      throw bad(`A ${measure} cannot be broken down by ${b}: ${hint}.`, 'breakdown');
+    }
+  }
+  if (unit === 'percent' && (breakdown.includes('from_use') || breakdown.includes('to_use'))) {
+    throw bad(
+      'A percent is of the whole group; break it down by land_use, not from_use/to_use.',
+      'breakdown',
+    );
+  }
+
+  // Uses: one group, or one row each with a land_use breakdown.
+  let items: UseItem[] = [];
+  let from: number[] = [];
+  let to: number[] = [];
+  if (base === 'flow') {
+    if (uses) throw bad('A flow takes `from` and `to`, not `uses`.', 'uses');
+    const f = plan.from ? ids(plan.from.map(resolveUseItem)) : undefined;
+    const t = plan.to ? ids(plan.to.map(resolveUseItem)) : undefined;
+    // A group's flow to "anywhere" means acres leaving the group (DATA.md: agricultural loss).
+    from = f ?? (t ? complement(t) : complement([]));
+    to = t ?? (f ? complement(f) : complement([]));
+  } else {
+    if (plan.from || plan.to) throw bad('`from` and `to` are for a flow; use `uses`.', 'from');
+    const named = uses?.map(resolveUseItem);
+    if (breakdown.includes('land_use')) items = named ?? ALL_USES;
+    else if (named) {
+      items = [
+        named.length === 1
+          ? named[0]!
+          : {
+              key: named.map((i) => i.key).join('+'),
+              name: named.map((i) => i.name).join(' and '),
+              ids: ids(named),
+            },
+      ];
+    } else if (base === 'area') items = [{ key: 'all', name: 'All land', ids: ids(ALL_USES) }];
+    else
+      throw bad(
+        `Name the land use(s) whose ${measure} to measure, or break down by land_use.`,
+        'uses',
+      );
+  }
+
+  // Years: a horizon for changes, a point (or the boundaries of a series) for areas.
+  const horizon = resolvePlanHorizon(ctx, plan, base);
+  let year: number | undefined;
+  let years: number[] = [];
+  if (base === 'area') {
+    if (breakdown.includes('year')) {
+      years = PERIOD_BOUNDARIES.filter((b) => b >= horizon.start && b <= horizon.end);
+    } else {
+      year = resolveYear(
+        plan.year ?? plan.years?.end ?? plan.years?.start,
+        ctx.periods,
+        PROJECTION_START,
+      );
+      if (!PERIOD_BOUNDARIES.includes(year)) {
+        notes.push(`${year} lies inside a period: areas are interpolated between its boundaries.`);
+      }
+    }
+  }
+
+  // Scenarios: several are always broken down, never summed.
+  const wantsAll = breakdown.includes('scenario');
+  const modelled = breakdown.includes('climate_model');
+  let scenarios: Scenario[] = plan.scenarios
+    ? resolveScenarios(plan.scenarios)
+    : wantsAll
+      ? modelled
+        ? SCENARIOS.slice(1)
+        : [...SCENARIOS]
+      : [SCENARIOS[0]!];
+  if (scenarios.length > 1 && !wantsAll) {
+    if (breakdown.length >= 2) {
+      throw bad(
+        'Several scenarios need a scenario breakdown; drop a breakdown or name one scenario.',
+        'scenarios',
+      );
+    }
+    breakdown.unshift('scenario');
+    notes.push('Several scenarios were named, so the rows are broken down by scenario.');
+  }
+  if (modelled && scenarios.some((s) => s.code === 'OVERALL')) {
+    notes.push(
+      'OVERALL for a climate model is the mean over the pathways (RCP-SSP runs) of that model.',
+    );
+  }
+  scenarios = SCENARIOS.filter((s) => scenarios.includes(s));
+
+  const geo = resolvePlanGeography(ctx, plan);
+  const timed = breakdown.includes('period') || breakdown.includes('year');
+  const sort = plan.sort ?? (timed ? 'time' : 'desc');
+  const limit = plan.limit ?? (breakdown.includes('county') ? 10 : undefined);
+
+  const normalized: QueryPlan = {
+    measure,
+    ...(base === 'flow'
+      ? { from: keysOf(from), to: keysOf(to) }
+      : { uses: items.flatMap((i) => (i.key === 'all' ? keysOf(i.ids) : [i.key])) }),
+    ...(geo.states.length > 0 && geo.counties.length === 0 ? { states: geo.states } : {}),
+    ...(geo.counties.length > 0 ? { counties: geo.counties } : {}),
+    breakdown,
+    ...(base === 'area' && year !== undefined ? { year } : { years: { ...horizon } }),
+    scenarios: scenarios.map((s) => s.code),
+    ...(sort === 'time' ? {} : { sort }),
+    ...(limit ? { limit } : {}),
+    unit,
+  };
+  return {
+    measure,
+    base,
+    unit,
+    items,
+    from,
+    to,
+    geo,
+    breakdown,
+    horizon,
+    year,
+    years,
+    scenarios,
+    sort,
+    limit,
+    notes,
+    normalized,
+  };
+}
+
+const keysOf = (set: number[]) => set.map((id) => LAND_USES[id - 1]!.key);
+
+/**
+ * The horizon: {start, end} (either may be left out: "since 2012", "by 2050"), or a lone `year`
+ * for a change meaning 2020..year (DATA.md: a year asked of a flow is a horizon end).
+ */
+function resolvePlanHorizon(
+  ctx: AnalyticsContext,
+  plan: QueryPlan,
+  base: ResolvedPlan['base'],
+): Horizon {
+  const y = plan.years;
+  if (y?.start !== undefined || y?.end !== undefined) {
+    const start = y.start ?? PROJECTION_START;
+    const end = y.end ?? LAST_YEAR;
+    // Clip to the periods the database holds, so "since 2012" on a 2012-2030 file means 2012-2030.
+    const first = ctx.periods[0]?.start ?? FIRST_YEAR;
+    const last = ctx.periods.at(-1)?.end ?? LAST_YEAR;
+    const clip = (v: number) => Math.min(Math.max(v, first), last);
+    if (start > last || end < first) {
+      throw new AppError(
+        'bad_request:bad_years',
+        `Years ${start}-${end} lie outside the data (${first}-${last}).`,
+      );
+    }
+    return resolveHorizon(`${clip(start)}-${clip(end)}`, undefined, ctx.periods);
+  }
+  if (base !== 'area' && plan.year !== undefined) {
+    return resolveHorizon(undefined, plan.year, ctx.periods);
+  }
+  return resolveHorizon(
+    undefined,
+    Math.min(LAST_YEAR, ctx.periods.at(-1)?.end ?? LAST_YEAR),
+    ctx.periods,
+  );
+}
+
+/** States and regions through resolveGeography; counties (several) through resolveCounty. */
+function resolvePlanGeography(ctx: AnalyticsContext, plan: QueryPlan): Geography {
+  const area = resolveGeography({ states: plan.states }, ctx.counties);
+  if (!plan.counties?.length) return area;
+  // Named states narrow the county lookup: "Orange" with states ["FL"] is Orange County, FL.
+  const pool =
+    area.states.length > 0
+      ? ctx.counties.filter((c) => area.states.includes(c.state))
+      : ctx.counties;
+  const found = plan.counties.map((c) => resolveCounty(c, pool));
+  const unique = [...new Map(found.map((c) => [c.fips, c])).values()];
+  return {
+    label: unique.map((c) => `${c.name}, ${c.state}`).join('; '),
+    level: 'county',
+    states: [...new Set(unique.map((c) => c.state))],
+    counties: unique.map((c) => c.fips),
+  };
+}

@@ -1,0 +1,149 @@
+import { CLIMATE_MODELS, LAND_USES, SCENARIOS } from '../domain/index.ts';
+import { num, parse, result, yearsLabel } from './common.ts';
+import { compilePlan } from './compile.ts';
+import { runRows, type AnalyticsContext } from './context.ts';
+import {
+  queryPlanSchema,
+  resolvePlan,
+  type Breakdown,
+  type Measure,
+  type ResolvedPlan,
+} from './plan.ts';
+import type { AnalyticsResult, Cell } from './result.ts';
+
+const LABELS: Readonly<Record<Measure, string>> = {
+  area: 'Area',
+  change: 'Net change',
+  gain: 'Gain',
+  loss: 'Loss',
+  flow: 'Land moving',
+  share: 'Share of all land',
+  percent_change: 'Percent change',
+};
+
+/** Result columns per breakdown (the SQL's ids become codes, keys and names here). */
+const COLUMNS: Readonly<Record<Breakdown, string[]>> = {
+  scenario: ['scenario'],
+  climate_model: ['climate_model'],
+  period: ['period'],
+  year: ['year'],
+  rpa_region: ['rpa_region'],
+  rpa_subregion: ['rpa_subregion'],
+  census_region: ['census_region'],
+  state: ['state', 'state_name'],
+  county: ['fips', 'county', 'state'],
+  land_use: ['land_use'],
+  from_use: ['from_use'],
+  to_use: ['to_use'],
+};
+
+const useKey = (id: unknown) => LAND_USES[num(id) - 1]?.key ?? null;
+const text = (v: unknown): Cell =>
+  typeof v === 'string' ? v : typeof v === 'number' ? String(v) : null;
+
+function keyCells(b: Breakdown, r: Record<string, unknown>): Record<string, Cell> {
+  switch (b) {
+    case 'scenario':
+      return { scenario: SCENARIOS[num(r.scenario_id) - 1]?.code ?? null };
+    case 'climate_model':
+      return { climate_model: CLIMATE_MODELS[num(r.climate_model_id) - 1]?.name ?? null };
+    case 'year':
+      return { year: num(r.year) };
+    case 'state':
+      return { state: text(r.state), state_name: text(r.state_name) };
+    case 'county':
+      return { fips: text(r.fips), county: text(r.county), state: text(r.county_state) };
+    case 'from_use':
+      return { from_use: useKey(r.from_id) };
+    case 'to_use':
+      return { to_use: useKey(r.to_id) };
+    default:
+      return { [b]: text(r[b]) };
+  }
+}
+
+function what(r: ResolvedPlan): string {
+  const names = (ids: number[]) =>
+    ids.length === LAND_USES.length
+      ? 'any use'
+      : ids.map((id) => LAND_USES[id - 1]!.name.toLowerCase()).join(', ');
+  if (r.base === 'flow') return `from ${names(r.from)} to ${names(r.to)}`;
+  if (r.breakdown.includes('land_use')) return 'land uses';
+  return r.items[0]!.name.toLowerCase();
+}
+
+/**
+ * Runs a query plan: resolves it, compiles it to one parameterized query, and returns the
+ * AnalyticsResult every entry point shares, with the plan it ran (defaults filled in).
+ */
+export async function runPlan(ctx: AnalyticsContext, input: unknown): Promise<AnalyticsResult> {
+  const r = resolvePlan(ctx, parse(queryPlanSchema, input));
+  const compiled = compilePlan(r);
+  const q = await runRows(ctx, compiled.fragment);
+  const rows = q.rows.map((row) => {
+    const out: Record<string, Cell> = {};
+    for (const b of r.breakdown) Object.assign(out, keyCells(b, row));
+    out.acres = num(row.acres);
+    if (r.unit === 'percent') {
+      out.percent = row.percent === null || row.percent === undefined ? null : num(row.percent);
+      out.base_acres = num(row.base_acres);
+    }
+    return out;
+  });
+  const columns = [
+    ...new Set(r.breakdown.flatMap((b) => COLUMNS[b])),
+    ...(r.unit === 'percent' ? ['percent', 'acres', 'base_acres'] : ['acres']),
+  ];
+  const value = r.unit === 'percent' ? 'percent' : 'acres';
+  const point = r.base === 'area' && r.year !== undefined;
+  const years: AnalyticsResult['years'] = point
+    ? { start: r.year!, end: r.year!, kind: 'point' }
+    : r.base === 'area'
+      ? {
+          start: r.years[0] ?? r.horizon.start,
+          end: r.years.at(-1) ?? r.horizon.end,
+          kind: 'series',
+        }
+      : { ...r.horizon, kind: 'horizon' };
+  const label = (row: Record<string, Cell>) =>
+    r.breakdown.map((b) => COLUMNS[b].map((c) => row[c]).filter((v) => v !== null)[0]).join(' / ');
+  const notes = [...r.notes];
+  // A limit may cut scenarios off; only a whole list shows that one is absent from the data.
+  if (r.breakdown.includes('scenario') && (r.limit === undefined || rows.length < r.limit)) {
+    const missing = r.scenarios.filter((s) => !rows.some((row) => row.scenario === s.code));
+    if (missing.length > 0) {
+      notes.push(`The database holds no rows for ${missing.map((s) => s.code).join(', ')}.`);
+    }
+  }
+  const first = rows[0];
+  const by = r.breakdown.length > 0 ? ` by ${r.breakdown.join(' and ').replaceAll('_', ' ')}` : '';
+  return result(ctx, {
+    title: `${LABELS[r.measure]} (${what(r)}) in ${r.geo.label}, ${yearsLabel(years)} (${r.scenarios.map((s) => s.code).join(', ')})${by}`,
+    columns,
+    rows,
+    units: {
+      acres: 'acres',
+      ...(r.unit === 'percent'
+        ? {
+            percent: r.base === 'area' ? 'percent of all land' : 'percent of the area at the start',
+            base_acres: 'acres',
+          }
+        : {}),
+    },
+    scenarios: r.scenarios,
+    years,
+    geography: r.geo,
+    figures: {
+      measure: r.measure,
+      unit: r.unit,
+      rows: rows.length,
+      value: rows.length === 1 ? (first?.[value] ?? null) : null,
+      top: rows.length > 1 && first ? label(first) : null,
+      top_value: rows.length > 1 ? (first?.[value] ?? null) : null,
+    },
+    sql: q.sql,
+    params: q.params,
+    notes,
+    plan: r.normalized,
+  });
+}
