@@ -1,5 +1,6 @@
 import { scenarioByCode } from '../domain/index.ts';
 import type { AnalyticsResult, Cell } from '../analytics/index.ts';
+import { narratePlan } from './narrate-plan.ts';
 
 /** An answer in markdown, built only from the numbers of the result it describes. */
 export interface Narration {
@@ -145,15 +146,17 @@ const NARRATORS: Record<string, Narrator> = {
     ],
   }),
   compare_climate_models: (r) => ({
+    // "Which climate model projects the most ...": the highest first, then the range.
     lead:
-      `Across the ${r.rows.length} climate-model runs, the value ranges from ${acres(Number(r.figures.min))} (${String(r.figures.lowest_model)}) ` +
-      `to ${acres(Number(r.figures.max))} (${String(r.figures.highest_model)}); the mean is **${acres(Number(r.figures.mean))}**.`,
+      `**${String(r.figures.highest_model)}** projects the most: ${acres(Number(r.figures.max))}; the lowest is ${String(r.figures.lowest_model)} ` +
+      `(${acres(Number(r.figures.min))}), and the mean across the ${r.rows.length} climate-model runs is ${acres(Number(r.figures.mean))}.`,
     followUps: [
       'Which scenario is highest?',
       'Show the same for forest loss',
       'What does the hot model do in the South?',
     ],
   }),
+  query_land_use: (r) => narratePlan(r),
   get_data_summary: (r) => ({
     lead: `The data: ${r.rows.map((x) => `${String(x.item)}: ${typeof x.value === 'number' ? x.value.toLocaleString('en-US') : String(x.value)}`).join('; ')}.`,
     followUps: [
@@ -187,9 +190,11 @@ function rankLead(r: AnalyticsResult, nameKey: string): { lead: string; followUp
   const name = (x: Record<string, Cell>) =>
     nameKey === 'county' ? `${String(x.county)}, ${String(x.state)}` : String(x[nameKey]);
   const [first, ...rest] = r.rows;
+  // Ranked smallest first ("least", "lowest"), the first item has the least.
+  const ascending = rest.length > 0 && num(rest[0]!.value) > num(first?.value);
   return {
     lead: first
-      ? `**${name(first)}** leads with ${acres(num(first.value))}` +
+      ? `**${name(first)}** ${ascending ? 'has the least' : 'leads'} with ${acres(num(first.value))}` +
         (rest.length
           ? `, followed by ${listOf(rest.slice(0, 4).map((x) => `${name(x)} (${acres(num(x.value))})`))}.`
           : '.')

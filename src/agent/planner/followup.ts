@@ -84,6 +84,11 @@ export function mergeSlots(previous: Slots, next: Slots): Slots {
   if (next.time) out.time = next.time;
   if (next.limit !== undefined) out.limit = next.limit;
   if (next.climateModel) out.climateModel = next.climateModel;
+  // A new view ("the top 5 counties instead") replaces the previous question's split.
+  if (next.breakdowns) out.breakdowns = next.breakdowns;
+  else if (next.cues.some(isView)) delete out.breakdowns;
+  if (next.measure) out.measure = next.measure;
+  if (next.order) out.order = next.order;
 
   const nextViews = next.cues.filter(isView);
   // A new view of a county ("top 5 counties instead") widens to its state: the views take none.

@@ -7,6 +7,7 @@
  * (followup.ts); score the intents (intent.ts); fill the tool's arguments (args.ts).
  */
 import { buildArgs } from './args.ts';
+import { compositionCues, needsGeneralTool, planArgs, rewriteStateAdjectives } from './compose.ts';
 import { declineEmpty, declineFor, declineUnknown } from './decline.ts';
 import { extract } from './extract.ts';
 import { followUpPlan, isFollowUp, mergeSlots, namesSomething } from './followup.ts';
@@ -27,7 +28,19 @@ export type {
 export { TOOL_NAMES } from './types.ts';
 export { EXAMPLE_QUESTIONS } from './decline.ts';
 
+/**
+ * The call for the chosen tool, or, when the question asks for something that tool would drop,
+ * the general tool with a query plan composed from the same slots.
+ */
 function toPlan(tool: ToolName, slots: Slots): Extract<Plan, { kind: 'tool' }> {
+  if (tool === 'query_land_use' || needsGeneralTool(tool, slots)) {
+    return {
+      kind: 'tool',
+      tool: 'query_land_use',
+      args: planArgs(tool, slots),
+      understood: { ...slots, assumed: [] },
+    };
+  }
   const { args, assumed } = buildArgs(tool, slots);
   return { kind: 'tool', tool, args, understood: { ...slots, assumed } };
 }
@@ -38,9 +51,10 @@ function toPlan(tool: ToolName, slots: Slots): Extract<Plan, { kind: 'tool' }> {
  * empty, asks to change data, or is about something the data does not cover.
  */
 export function planQuestion(question: string, context: PlannerContext = {}): Plan {
-  const text = typeof question === 'string' ? question.trim() : '';
+  const text = typeof question === 'string' ? rewriteStateAdjectives(question.trim()) : '';
   if (!/[\p{L}\p{N}]/u.test(text)) return declineEmpty();
   const ex = extract(text);
+  Object.assign(ex.slots, compositionCues(text, ex.slots));
   const refusal = declineFor(text, ex);
   if (refusal) return refusal;
 

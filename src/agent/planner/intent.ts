@@ -109,6 +109,8 @@ export function scoreIntents(slots: Slots): Record<ToolName, number> {
     // Rangeland and urban area have no change tool of their own: their change shows over time.
     query_time_series: has('time') || areaSpan ? 3 : change && noChangeTool ? 2 : 0,
     query_land_use_area: area,
+    // The general tool is not scored: compose.ts takes it where no named tool fits.
+    query_land_use: 0,
   };
 }
 

@@ -18,6 +18,7 @@ export const TOOL_NAMES = [
   'query_top_counties',
   'compare_climate_models',
   'get_data_summary',
+  'query_land_use',
 ] as const;
 export type ToolName = (typeof TOOL_NAMES)[number];
 
@@ -57,6 +58,16 @@ export interface ToolArgs {
   source_land_use?: LandUseKey;
   county?: string;
   state?: string;
+  // The general tool's query plan (query_land_use; see src/analytics/plan.ts).
+  measure?: string;
+  uses?: string[];
+  from?: string[];
+  to?: string[];
+  counties?: string[];
+  breakdown?: string[];
+  years?: { start?: number; end?: number };
+  sort?: 'asc' | 'desc';
+  unit?: 'acres' | 'percent';
 }
 
 /** When a question's years fall: a point, an end ("by 2050"), a start ("since 2012") or a span. */
@@ -109,9 +120,32 @@ export interface Slots {
   /** A climate model named ("the hot model" is HadGEM2_ES365). */
   climateModel?: string;
   cues: Cue[];
+  /** How the question splits its answer: "which county", "decade by decade", "by region". */
+  breakdowns?: PlanBreakdown[];
+  /** A measure the named tools lack: a share of the land, a percent change. */
+  measure?: 'share' | 'percent_change';
+  /** "least", "smallest", "lowest": smallest first; "which decade ... most": largest first. */
+  order?: 'asc' | 'desc';
+  /** "how much more under HH than LM": the difference between two scenarios. */
+  difference?: boolean;
   /** Arguments the planner chose for the question because a tool needs one (a default metric). */
   assumed: string[];
 }
+
+/** The ways the general tool can split a result (src/analytics/plan.ts BREAKDOWNS). */
+export type PlanBreakdown =
+  | 'scenario'
+  | 'climate_model'
+  | 'period'
+  | 'year'
+  | 'rpa_region'
+  | 'rpa_subregion'
+  | 'census_region'
+  | 'state'
+  | 'county'
+  | 'land_use'
+  | 'from_use'
+  | 'to_use';
 
 /** A planned tool call, or a polite refusal with questions the planner can answer. */
 export type Plan =

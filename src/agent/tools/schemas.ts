@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import { params } from '../../analytics/common.ts';
-import { METRICS } from '../../analytics/index.ts';
+import { METRICS, queryPlanSchema } from '../../analytics/index.ts';
 import { LAND_USE_KEYS } from '../../domain/index.ts';
 
 // One list of tool names, shared with the planner that produces the calls.
@@ -127,6 +127,7 @@ export const TOOL_SCHEMAS = {
     year_range: yearRange,
   }),
   get_data_summary: z.strictObject({}),
+  query_land_use: z.strictObject(queryPlanSchema.shape),
 } as const;
 
 /** The guarded free-form SQL tool's arguments; the tool exists only when enabled. */
@@ -159,6 +160,8 @@ export const TOOL_DESCRIPTIONS: Readonly<Record<ToolName | 'run_sql', string>> =
   compare_climate_models:
     'A metric for each climate-model run (5 models x 4 pathways): spread, highest and lowest.',
   get_data_summary: 'What the data covers: dataset, scenarios, periods, models, states, counties.',
+  query_land_use:
+    'Any question the tools above do not fit, as a plan: a measure of uses in places, split by up to two breakdowns, over years and scenarios, sorted.',
   run_sql:
     'Run one read-only SQL query on the star schema (fact_landuse_transitions, dim_*); acres are actual acres.',
 };

@@ -150,6 +150,7 @@ function domainRunners(a: Analytics): Runners {
     compare_climate_models: ({ metric, ...p }) =>
       a.climateModelSpread({ ...p, metric: toMetric('compare_climate_models', metric, undefined) }),
     get_data_summary: () => a.dataSummary(),
+    query_land_use: (plan) => a.queryLandUse(plan),
   };
 }
 

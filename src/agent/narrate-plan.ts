@@ -1,0 +1,159 @@
+/**
+ * Answers for the general tool (query_land_use): the question as asked, from the plan the result
+ * reports it ran. Which / where / when: the first item with its value, then the next ones; how
+ * much: the figure; two scenarios side by side: both, the difference and the ratio; a series
+ * over time: start, end and the change between.
+ */
+import type { AnalyticsResult, Cell, QueryPlan } from '../analytics/index.ts';
+import { acres } from './narrate.ts';
+
+type Row = Record<string, Cell>;
+
+const num = (v: Cell | undefined): number => (typeof v === 'number' ? v : Number(v ?? 0));
+
+const NAMES: Record<string, string> = {
+  crop: 'cropland',
+  pasture: 'pasture',
+  rangeland: 'rangeland',
+  forest: 'forest',
+  urban: 'urban land',
+  agricultural: 'agricultural land (crop and pasture)',
+  natural: 'natural land (rangeland and forest)',
+};
+
+function usesText(list: readonly string[] | undefined, fallback: string): string {
+  if (!list || list.length === 0) return fallback;
+  const names = list.map((u) => NAMES[u.toLowerCase()] ?? u.toLowerCase());
+  return names.length === 1 ? names[0]! : `${names.slice(0, -1).join(', ')} and ${names.at(-1)!}`;
+}
+
+/** What was measured, in words: "forest lost", "land moving from rangeland to crop". */
+function measured(plan: QueryPlan): string {
+  const what = usesText(plan.uses, 'all land');
+  switch (plan.measure) {
+    case 'area':
+      return `the area of ${what}`;
+    case 'share':
+      return `the share of the land in ${what}`;
+    case 'change':
+      return `the net change in ${what}`;
+    case 'percent_change':
+      return `the percent change in ${what}`;
+    case 'gain':
+    case 'urban_expansion':
+      return plan.measure === 'urban_expansion' || what === 'urban land'
+        ? 'new urban land'
+        : `${what} gained`;
+    case 'loss':
+      return `${what} lost`;
+    case 'flow':
+      return `land moving from ${usesText(plan.from, 'any use')} to ${usesText(plan.to, 'any other use')}`;
+  }
+}
+
+function valueText(r: AnalyticsResult, row: Row, short = false): string {
+  if (!r.columns.includes('percent')) return acres(num(row.acres));
+  const p = num(row.percent);
+  const pct = `${p > 0 && r.plan?.measure !== 'share' ? '+' : ''}${p.toFixed(1)}%`;
+  return short ? pct : `${pct} (${acres(num(row.acres))})`;
+}
+
+/** "has the most forest lost", "has the largest share of its land in forest". */
+function ranked(plan: QueryPlan, what: string, first: number): string {
+  const asc = plan.sort === 'asc';
+  const uses = usesText(plan.uses, 'all land');
+  // Smallest first with a negative value: the steepest decline, not the least of something.
+  if (asc && first < 0 && (plan.measure === 'percent_change' || plan.measure === 'change')) {
+    return `the largest ${plan.measure === 'percent_change' ? 'percent ' : 'net '}decline in ${uses}`;
+  }
+  if (plan.measure === 'share') {
+    return `the ${asc ? 'smallest' : 'largest'} share of its land in ${uses}`;
+  }
+  if (plan.measure === 'percent_change') {
+    return `the ${asc ? 'smallest' : 'largest'} percent change in ${uses}`;
+  }
+  return `the ${asc ? 'least' : 'most'} ${what}`;
+}
+
+const CAP_KEYS: Record<string, (row: Row) => string> = {
+  state: (row) => String(row.state_name ?? row.state),
+  county: (row) => `${String(row.county)}, ${String(row.state)}`,
+  land_use: (row) => cap(String(row.land_use)),
+  from_use: (row) => cap(String(row.from_use)),
+  to_use: (row) => cap(String(row.to_use)),
+};
+
+function label(r: AnalyticsResult, row: Row): string {
+  const parts = (r.plan?.breakdown ?? []).map((b) =>
+    CAP_KEYS[b] ? CAP_KEYS[b](row) : String(row[b] ?? ''),
+  );
+  return parts.join(' / ');
+}
+
+function cap(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+function list(items: string[]): string {
+  if (items.length <= 1) return items.join('');
+  return `${items.slice(0, -1).join(', ')} and ${items.at(-1)!}`;
+}
+
+/** The lead of a general-tool answer, and follow-ups. */
+export function narratePlan(r: AnalyticsResult): { lead: string; followUps: string[] } {
+  const plan = r.plan;
+  const rows = r.rows;
+  if (!plan) return { lead: r.title, followUps: [] };
+  const what = measured(plan);
+  const where = r.geography.label;
+  const when =
+    r.years.kind === 'point' ? `in ${r.years.start}` : `over ${r.years.start}-${r.years.end}`;
+  const breakdown = plan.breakdown ?? [];
+  const followUps = ['Compare this across scenarios', 'Show it by state', 'And by 2050?'];
+  if (rows.length === 0) {
+    return { lead: `No land matches that in ${where} ${when}.`, followUps };
+  }
+  if (breakdown.length === 0 || rows.length === 1) {
+    const row = rows[0]!;
+    const who = breakdown.length > 0 ? `**${label(r, row)}**: ` : '';
+    return {
+      lead: `${cap(`${who}${what} in ${where} ${when}`)}: **${valueText(r, row)}**.`,
+      followUps,
+    };
+  }
+  const value = (row: Row) => num(r.columns.includes('percent') ? row.percent : row.acres);
+  const only = breakdown.length === 1 ? breakdown[0] : undefined;
+  // Two scenarios side by side: both figures, the difference and the ratio.
+  if (only === 'scenario' && rows.length === 2 && (plan.scenarios?.length ?? 0) === 2) {
+    const [a, b] = [...rows].sort((x, y) => value(y) - value(x)) as [Row, Row];
+    const diff = value(a) - value(b);
+    const unitDiff = r.columns.includes('percent')
+      ? `${diff.toFixed(1)} percentage points`
+      : acres(diff);
+    const ratio = value(b) !== 0 ? ` (${(value(a) / value(b)).toFixed(2)} times as much)` : '';
+    return {
+      lead:
+        `${cap(what)} in ${where} ${when}: **${valueText(r, a)}** under **${label(r, a)}** and ` +
+        `${valueText(r, b)} under ${label(r, b)}, so ${label(r, a)} has **${unitDiff} more**${ratio}.`,
+      followUps,
+    };
+  }
+  // A series in time order ("decade by decade"): each step, then the largest.
+  const timeOrder = (only === 'period' || only === 'year') && plan.sort === undefined;
+  if (timeOrder) {
+    const steps = rows.map((row) => `${label(r, row)}: ${valueText(r, row, true)}`);
+    const top = [...rows].sort((x, y) => value(y) - value(x))[0]!;
+    return {
+      lead: `${cap(what)} in ${where}, ${only === 'period' ? 'period by period' : 'year by year'}: ${list(steps)}. The largest is **${label(r, top)}** (${valueText(r, top)}).`,
+      followUps,
+    };
+  }
+  const [first, ...rest] = rows as [Row, ...Row[]];
+  const next = rest.slice(0, 4).map((row) => `${label(r, row)} (${valueText(r, row, true)})`);
+  return {
+    lead:
+      `**${label(r, first)}** has ${ranked(plan, what, value(first))} in ${where} ${when}: ${valueText(r, first)}` +
+      (next.length ? `, followed by ${list(next)}.` : '.'),
+    followUps,
+  };
+}

@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { rewriteStateAdjectives } from './compose.ts';
+import { planQuestion } from './index.ts';
+
+function call(question: string) {
+  const plan = planQuestion(question, {});
+  if (plan.kind !== 'tool') throw new Error(`declined "${question}": ${plan.message}`);
+  return { tool: plan.tool, args: plan.args };
+}
+
+describe('composing a query plan from the parts of a question', () => {
+  it('reads a state named as an adjective of county as the state, split by county', () => {
+    expect(rewriteStateAdjectives('Which Wisconsin county loses the most forest?')).toBe(
+      'Which county in Wisconsin loses the most forest?',
+    );
+    expect(rewriteStateAdjectives('the top 3 New Mexico counties')).toBe(
+      'the top 3 counties in New Mexico',
+    );
+    expect(call('Which Oregon county gains the most urban land?').args).toMatchObject({
+      states: ['OR'],
+    });
+  });
+
+  it.each([
+    [
+      'Which states lose the least forest?',
+      { measure: 'loss', uses: ['forest'], breakdown: ['state'], sort: 'asc' },
+    ],
+    [
+      'Which decade sees the most urban expansion?',
+      { measure: 'gain', uses: ['urban'], breakdown: ['period'], sort: 'desc' },
+    ],
+    [
+      'Show urban expansion decade by decade in Texas',
+      { measure: 'gain', states: ['TX'], breakdown: ['period'] },
+    ],
+    [
+      'Which RPA subregion gains the most urban land under HH?',
+      { measure: 'gain', breakdown: ['rpa_subregion'], scenarios: ['HH'] },
+    ],
+    [
+      'Which census region loses the most cropland?',
+      { measure: 'loss', uses: ['crop'], breakdown: ['census_region'] },
+    ],
+    [
+      'Which state has the largest share of forest?',
+      { measure: 'share', uses: ['forest'], breakdown: ['state'] },
+    ],
+    [
+      "Which state's forest shrinks the most by percent?",
+      { measure: 'percent_change', uses: ['forest'], breakdown: ['state'], sort: 'asc' },
+    ],
+    [
+      'Which counties in Colorado lose the most rangeland to urban?',
+      { measure: 'flow', from: ['rangeland'], to: ['urban'], breakdown: ['county'] },
+    ],
+    [
+      'Where in Colorado does urban land grow most?',
+      { measure: 'gain', states: ['CO'], breakdown: ['county'] },
+    ],
+    [
+      'How much more urban expansion is there under HH than LM?',
+      { measure: 'gain', breakdown: ['scenario'], scenarios: ['HH', 'LM'] },
+    ],
+    [
+      'Which states see the biggest net decline in cropland?',
+      { measure: 'change', uses: ['crop'], breakdown: ['state'], sort: 'asc' },
+    ],
+  ])('"%s" is a plan for the general tool', (question, args) => {
+    expect(call(question)).toMatchObject({ tool: 'query_land_use', args });
+  });
+
+  it.each([
+    ['Which states have the most urban expansion?', 'compare_states'],
+    ["What's the difference between SSP1 and SSP5 scenarios?", 'compare_scenarios'],
+    ['Which land uses lose the most to urbanization in Ohio?', 'query_urban_expansion'],
+    ['Which counties in Florida develop most?', 'query_top_counties'],
+  ])('"%s" keeps its named tool', (question, tool) => {
+    expect(call(question).tool).toBe(tool);
+  });
+});

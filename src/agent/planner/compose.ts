@@ -1,0 +1,247 @@
+/**
+ * Composition: the parts of a question the named tools have no argument for (a breakdown by
+ * decade or region, a share or a percent change, smallest first, the difference between two
+ * scenarios, a flow between two named uses ranked by place) and the query plan that answers it
+ * with the general tool (query_land_use). Each part is read on its own and the plan is assembled
+ * from whatever was found, so combinations never seen before still make a plan.
+ */
+import { STATES } from '../../domain/index.ts';
+import { hasTopic, primaryUse } from './intent.ts';
+import type { PlanBreakdown, Slots, ToolArgs, ToolName } from './types.ts';
+
+const STATE_NAMES = STATES.map((s) => s.name.toLowerCase()).sort((a, b) => b.length - a.length);
+const STATE_ALT = STATE_NAMES.map((n) => n.replace(/ /g, '\\s+')).join('|');
+
+/**
+ * "Which Wisconsin county ...", "the Oregon counties that ..." name a state as an adjective of
+ * "county": said as "which county in Wisconsin", so the state is a place and the county a
+ * breakdown (not a county called Wisconsin or Oregon).
+ */
+export function rewriteStateAdjectives(question: string): string {
+  const pattern = new RegExp(
+    `\\b(which|what|each|every|the|a|an|top|\\d+)\\s+((?:\\w+\\s+){0,2}?)(${STATE_ALT})\\s+(count(?:y|ies)|parish(?:es)?)\\b`,
+    'gi',
+  );
+  return question.replace(
+    pattern,
+    (_m, det: string, mid: string, state: string, unit: string) =>
+      `${det} ${mid}${unit} in ${state}`,
+  );
+}
+
+const has = (text: string, ...patterns: RegExp[]) => patterns.some((p) => p.test(text));
+
+/** Breakdown cues, in the order a question is likely to mean them. */
+const BREAKDOWN_CUES: readonly [PlanBreakdown, RegExp[]][] = [
+  [
+    'rpa_subregion',
+    [
+      /\b(which|what|each|every|by|per|across|all) (rpa )?sub-?regions?\b/,
+      /\bsub-?region by sub-?region\b/,
+    ],
+  ],
+  [
+    'census_region',
+    [
+      /\b(which|what|each|every|by|per|across) census regions?\b/,
+      /\bcensus regions?\b.*\b(most|least|highest|lowest|largest|smallest|compare)\b/,
+    ],
+  ],
+  [
+    'rpa_region',
+    [
+      /\b(which|what|each|every|by|per|across|all|the four) (rpa )?regions?\b/,
+      /\bregion by region\b/,
+    ],
+  ],
+  [
+    'period',
+    [
+      /\b(which|what|each|every|by|per|in which) (ten-year |10-year |time |projection )?(decades?|periods?)\b/,
+      /\bdecade by decade\b/,
+      /\bperiod by period\b/,
+      /\bwhen (will|does|do|is|are)\b.*\b(most|fastest|peak|highest|least|slowest)\b/,
+    ],
+  ],
+  [
+    'land_use',
+    [/\b(which|what) (land )?(uses?|land use types?|type of land|kind of land|land cover)\b/],
+  ],
+  [
+    'county',
+    [/\b(which|what|each|every|by|per) count(y|ies)\b/, /\bwhere in\b/, /\bcounty by county\b/],
+  ],
+  ['state', [/\b(which|what|each|every|by|per) states?\b/, /\bstate by state\b/]],
+];
+
+const SHARE = [
+  /\b(share|proportion|fraction|percent(age)?) of (the |all |its |their |total )?(land|area|acres|acreage)\b/,
+  /\bwhat (share|percent(age)?|fraction|proportion)\b/,
+  /\b(largest|biggest|highest|smallest|lowest) (share|proportion|fraction|percent(age)?)\b/,
+];
+const PERCENT_CHANGE = [
+  /\b(percent(age)?|%|relative|proportional(ly)?)\s+(change|growth|increase|decrease|decline|loss|gain|drop|rise)\b/,
+  /\b(by|in) (percent(age)?|relative terms|proportion)\b/,
+  /\b(fastest|slowest) (rate|percentage)\b/,
+  /\b(grows?|shrinks?|declines?|increases?|decreases?|expands?|contracts?)\b.*\b(fastest|slowest)\b.*\b(percent(age)?|rate|relative)\b/,
+  /\bpercent(age)? (of|in) (its|their) (land|area|forest|cropland|pasture|rangeland|urban)/,
+];
+const DIFFERENCE = [
+  /\bhow (much|many (more |fewer )?acres) (more|less|fewer|greater|bigger|smaller|higher|lower)\b/,
+  /\b(difference|gap) between\b/,
+  /\bhow much (more|less)\b/,
+];
+
+/** The parts of a question only the general tool can express, read from its words. */
+export function compositionCues(
+  text: string,
+  slots: Slots,
+): Pick<Slots, 'breakdowns' | 'measure' | 'order' | 'difference'> {
+  const t = text.toLowerCase();
+  const breakdowns: PlanBreakdown[] = [];
+  for (const [b, patterns] of BREAKDOWN_CUES) {
+    if (breakdowns.length < 2 && has(t, ...patterns) && !breakdowns.includes(b)) breakdowns.push(b);
+  }
+  // "Where in Colorado" splits a state into its counties; "where in the South", into states.
+  if (breakdowns.includes('county') && /\bwhere in\b/.test(t) && slots.states.length > 1) {
+    breakdowns.splice(breakdowns.indexOf('county'), 1, 'state');
+  }
+  // Sub-regions said alone are not also regions.
+  if (breakdowns.includes('rpa_subregion') && breakdowns.includes('rpa_region')) {
+    breakdowns.splice(breakdowns.indexOf('rpa_region'), 1);
+  }
+  const out: ReturnType<typeof compositionCues> = {};
+  if (breakdowns.length > 0) out.breakdowns = breakdowns;
+  if (has(t, ...PERCENT_CHANGE)) out.measure = 'percent_change';
+  else if (has(t, ...SHARE) && !slots.change) out.measure = 'share';
+  // A decline ranked by a signed measure ("shrinks the most by percent", "net decline"): the most
+  // negative first; "least" turns either around.
+  const signed = out.measure === 'percent_change' || slots.change === 'net';
+  const declining =
+    signed && /\b(shrink\w*|declin\w*|decreas\w*|los(e|es|ing|t|s)|drop\w*|fall\w*)\b/.test(t);
+  if (declining) out.order = slots.cues.includes('least') ? 'desc' : 'asc';
+  else if (slots.cues.includes('least')) out.order = 'asc';
+  // "Which decade sees the most ...", "when is ... fastest": rank the periods, largest first.
+  else if (breakdowns.includes('period') && /\b(which|what|when|in which)\b/.test(t)) {
+    out.order = 'desc';
+  }
+  // A difference of amounts needs something to measure ("the difference between SSP1 and SSP5"
+  // alone asks what the scenarios are).
+  if (has(t, ...DIFFERENCE) && slots.scenarios.length === 2 && hasTopic(slots)) {
+    out.difference = true;
+  }
+  // "Which land uses lose the most to urbanization": the sources of new urban land, which the
+  // urban expansion tool shows.
+  if (slots.urbanization && out.breakdowns?.includes('land_use') && !out.measure) {
+    out.breakdowns = out.breakdowns.filter((b) => b !== 'land_use');
+    if (out.breakdowns.length === 0) delete out.breakdowns;
+  }
+  return out;
+}
+
+/** The breakdown a named ranking or comparison tool shows. */
+const TOOL_BREAKDOWN: Partial<Record<ToolName, PlanBreakdown>> = {
+  compare_states: 'state',
+  query_top_counties: 'county',
+  compare_scenarios: 'scenario',
+  compare_climate_models: 'climate_model',
+};
+
+/** Breakdowns no named tool has. */
+const GENERAL_ONLY = new Set<PlanBreakdown>([
+  'period',
+  'rpa_region',
+  'rpa_subregion',
+  'census_region',
+  'land_use',
+]);
+
+/**
+ * Whether the question needs the general tool: it asks for something the named tool would drop
+ * (smallest first, a share, a percent change, a difference, a split no named tool makes, a flow
+ * between two named uses ranked by place). Otherwise the named tool answers, as the dev set's
+ * contract wants.
+ */
+export function needsGeneralTool(tool: ToolName, slots: Slots): boolean {
+  if (tool === 'get_data_summary' || tool === 'query_by_county') return false;
+  if (slots.measure || slots.difference) return true;
+  if (slots.change === 'net' && slots.order === 'asc') return true;
+  const splits = slots.breakdowns ?? [];
+  if (splits.some((b) => GENERAL_ONLY.has(b))) return true;
+  // A split the chosen tool does not make ("where in Colorado" by county, not by state).
+  const named = TOOL_BREAKDOWN[tool];
+  if (splits.length > 0 && splits[0] !== named && (named || splits[0] !== 'state')) return true;
+  const ranked = TOOL_BREAKDOWN[tool] !== undefined || splits.length > 0;
+  if (slots.order === 'asc' && ranked) return true;
+  if (slots.fromUse && slots.toUse && (splits.includes('county') || splits.includes('state'))) {
+    return true;
+  }
+  return false;
+}
+
+const USE_NAMES = { agriculture: 'agricultural' } as const;
+
+/** The query plan for the question's slots (the general tool's arguments). */
+export function planArgs(tool: ToolName, slots: Slots): ToolArgs {
+  const args: ToolArgs = {};
+  const primary = primaryUse(slots);
+  const uses = [
+    ...slots.landUses.filter((u) => u !== slots.fromUse && u !== slots.toUse),
+    ...(slots.agriculture ? ['agricultural'] : []),
+  ];
+  if (slots.fromUse && slots.toUse) {
+    args.measure = 'flow';
+    args.from = [slots.fromUse];
+    args.to = [slots.toUse];
+  } else if (slots.urbanization && !slots.measure) {
+    args.measure = slots.fromUse ? 'flow' : 'gain';
+    if (slots.fromUse) {
+      args.from = [slots.fromUse];
+      args.to = ['urban'];
+    } else args.uses = ['urban'];
+  } else {
+    args.measure =
+      slots.measure ??
+      (slots.change === 'loss'
+        ? 'loss'
+        : slots.change === 'gain'
+          ? 'gain'
+          : slots.change
+            ? 'change'
+            : 'area');
+    const list =
+      uses.length > 0 ? uses : primary ? [USE_NAMES[primary as 'agriculture'] ?? primary] : [];
+    if (list.length > 0) args.uses = [...new Set(list)];
+    else if (args.measure !== 'area' && args.measure !== 'share') args.uses = ['urban'];
+  }
+  if (slots.county) {
+    args.counties = [
+      slots.county.state ? `${slots.county.name}, ${slots.county.state}` : slots.county.name,
+    ];
+  } else if (slots.states.length > 0) args.states = [...slots.states];
+
+  const breakdown = [...(slots.breakdowns ?? [])];
+  const named = TOOL_BREAKDOWN[tool];
+  if (breakdown.length === 0 && named) breakdown.push(named);
+  if (slots.scenarios.length >= 2 && !breakdown.includes('scenario') && breakdown.length < 2) {
+    breakdown.push('scenario');
+  }
+  if (breakdown.length > 0) args.breakdown = breakdown.slice(0, 2);
+  if (slots.scenarios.length > 0) args.scenarios = [...slots.scenarios];
+
+  const point = args.measure === 'area' || args.measure === 'share';
+  const time = slots.time;
+  if (time) {
+    if (time.kind === 'range') {
+      if (point && !breakdown.includes('year')) args.year = time.end;
+      else args.years = { start: time.start, end: time.end };
+    } else if (time.kind === 'since') {
+      if (!point) args.years = { start: time.year };
+    } else if (point) args.year = time.year;
+    else args.years = { end: time.year };
+  }
+  // A ranking of periods ("which decade") ranks; a series ("decade by decade") reads in order.
+  if (slots.order) args.sort = slots.order;
+  if (slots.limit !== undefined) args.limit = slots.limit;
+  return args;
+}
