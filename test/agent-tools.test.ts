@@ -69,7 +69,7 @@ describe('agent tools on the hand-made database', () => {
   const figures = async (name: ToolName, args: unknown = {}) =>
     analytic(await run(name, args)).figures;
 
-  it('has the twelve domain tools, each with a short description and a JSON schema', () => {
+  it('has the thirteen domain tools (twelve named, one general), each with a short description and a JSON schema', () => {
     expect(tools.map((t) => t.name)).toEqual([...TOOL_NAMES]);
     for (const t of tools) {
       expect(t.description.length).toBeLessThan(160);
@@ -345,6 +345,7 @@ describe('agent tools on the hand-made database', () => {
       ['query_top_counties', { metric: 'urban_growth' }],
       ['compare_climate_models', { metric: 'forest_loss' }],
       ['get_data_summary', {}],
+      ['query_land_use', { measure: 'loss', uses: ['forest'], breakdown: ['state'], sort: 'asc' }],
     ];
     expect(calls.map(([n]) => n).sort()).toEqual([...TOOL_NAMES].sort());
     for (const [name, args] of calls) {
