@@ -123,8 +123,8 @@ export function narratePlan(r: AnalyticsResult): { lead: string; followUps: stri
   }
   const value = (row: Row) => num(r.columns.includes('percent') ? row.percent : row.acres);
   const only = breakdown.length === 1 ? breakdown[0] : undefined;
-  // Two scenarios side by side: both figures, the difference and the ratio.
-  if (only === 'scenario' && rows.length === 2 && (plan.scenarios?.length ?? 0) === 2) {
+  // Two scenarios or places side by side: both figures, the difference and the ratio.
+  if (only !== undefined && only !== 'period' && only !== 'year' && rows.length === 2) {
     const [a, b] = [...rows].sort((x, y) => value(y) - value(x)) as [Row, Row];
     const diff = value(a) - value(b);
     const unitDiff = r.columns.includes('percent')
@@ -133,13 +133,28 @@ export function narratePlan(r: AnalyticsResult): { lead: string; followUps: stri
     const ratio = value(b) !== 0 ? ` (${(value(a) / value(b)).toFixed(2)} times as much)` : '';
     return {
       lead:
-        `${cap(what)} in ${where} ${when}: **${valueText(r, a)}** under **${label(r, a)}** and ` +
-        `${valueText(r, b)} under ${label(r, b)}, so ${label(r, a)} has **${unitDiff} more**${ratio}.`,
+        `${cap(what)} ${when}: **${valueText(r, a)}** ${only === 'scenario' ? 'under' : 'in'} **${label(r, a)}** and ` +
+        `${valueText(r, b)} ${only === 'scenario' ? 'under' : 'in'} ${label(r, b)}, so ${label(r, a)} has **${unitDiff} more**${ratio}.`,
       followUps,
     };
   }
   // A series in time order ("decade by decade"): each step, then the largest.
   const timeOrder = (only === 'period' || only === 'year') && plan.sort === undefined;
+  if (timeOrder && only === 'year') {
+    // Areas at two or more years: where it starts, where it ends, and the change between.
+    const [start, end] = [rows[0]!, rows.at(-1)!];
+    const change = value(end) - value(start);
+    const pct = value(start) !== 0 ? (change / value(start)) * 100 : 0;
+    const amount = r.columns.includes('percent')
+      ? `${Math.abs(change).toFixed(1)} percentage points`
+      : acres(Math.abs(change));
+    return {
+      lead:
+        `${cap(what)} in ${where}: ${valueText(r, start)} in ${label(r, start)} and ${valueText(r, end)} in ${label(r, end)}, ` +
+        `${change < 0 ? 'a decrease' : 'an increase'} of **${amount}** (${pct > 0 ? '+' : ''}${pct.toFixed(1)}%).`,
+      followUps,
+    };
+  }
   if (timeOrder) {
     const steps = rows.map((row) => `${label(r, row)}: ${valueText(r, row, true)}`);
     const top = [...rows].sort((x, y) => value(y) - value(x))[0]!;

@@ -32,13 +32,20 @@ export function metricFor(tool: ToolName, slots: Slots): MetricName | undefined 
     case 'crop':
     case 'pasture':
     case 'agriculture':
-      // Rankings and comparisons of crop or pasture loss use agricultural loss (Crop + Pasture).
-      if (change && change !== 'gain') return 'ag_loss';
+      // Cropland is crop alone and pasture is pasture alone; agricultural land is both.
+      if (change && change !== 'gain') {
+        return primary === 'crop'
+          ? 'crop_loss'
+          : primary === 'pasture'
+            ? 'pasture_loss'
+            : 'ag_loss';
+      }
       return primary === 'agriculture' ? undefined : `${primary}_area`;
     case 'rangeland':
       return 'rangeland_area';
     case 'urban':
-      return 'urban_area';
+      // Urban land never goes back: its net change is its expansion.
+      return change ? 'urban_expansion' : 'urban_area';
     default:
       return undefined;
   }

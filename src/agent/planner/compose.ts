@@ -5,7 +5,7 @@
  * with the general tool (query_land_use). Each part is read on its own and the plan is assembled
  * from whatever was found, so combinations never seen before still make a plan.
  */
-import { STATES } from '../../domain/index.ts';
+import { RPA_REGIONS, RPA_SUBREGIONS, STATES, stateByNameOrAbbrev } from '../../domain/index.ts';
 import { hasTopic, primaryUse } from './intent.ts';
 import type { PlanBreakdown, Slots, ToolArgs, ToolName } from './types.ts';
 
@@ -26,6 +26,17 @@ export function rewriteStateAdjectives(question: string): string {
     pattern,
     (_m, det: string, mid: string, state: string, unit: string) =>
       `${det} ${mid}${unit} in ${state}`,
+  );
+}
+
+/**
+ * Conversion verbs that name their target with "for" or without "into" ("rangeland plowed up for
+ * crops", "pasture reverts to forest"): said as "converted to", which the flow reader knows.
+ */
+export function rewriteConversions(question: string): string {
+  return question.replace(
+    /\b(plow(?:ed|s|ing)?|plough(?:ed|s|ing)?|clear(?:ed|s|ing)?|clear-?cut)(?: up)? for\b|\brevert(?:s|ed|ing)? (?:back )?to\b|\breturn(?:s|ed|ing)? to\b/gi,
+    'converted to',
   );
 }
 
@@ -65,7 +76,11 @@ const BREAKDOWN_CUES: readonly [PlanBreakdown, RegExp[]][] = [
   ],
   [
     'land_use',
-    [/\b(which|what) (land )?(uses?|land use types?|type of land|kind of land|land cover)\b/],
+    [
+      /\b(which|what) (land )?(uses?|land use types?|type of land|kind of land|land cover)\b/,
+      /\b(dominant|main|predominant|most common|largest|biggest) (land )?(use|cover|land use)\b/,
+      /\b(each|every|all|by) land uses?\b/,
+    ],
   ],
   [
     'county',
@@ -75,12 +90,15 @@ const BREAKDOWN_CUES: readonly [PlanBreakdown, RegExp[]][] = [
 ];
 
 const SHARE = [
+  /\b(share|shares|proportion|percent(age)?) of (each|every|all|the) land uses?\b/,
+  /\b(forest|crop|cropland|pasture|rangeland|urban|agricultural|farmland) (land )?share\b/,
+  /\b(highest|largest|biggest|lowest|smallest) share\b/,
   /\b(share|proportion|fraction|percent(age)?) of (the |all |its |their |total )?(land|area|acres|acreage)\b/,
   /\bwhat (share|percent(age)?|fraction|proportion)\b/,
   /\b(largest|biggest|highest|smallest|lowest) (share|proportion|fraction|percent(age)?)\b/,
 ];
 const PERCENT_CHANGE = [
-  /\b(percent(age)?|%|relative|proportional(ly)?)\s+(change|growth|increase|decrease|decline|loss|gain|drop|rise)\b/,
+  /(\bpercent(age)?|%|\brelative|\bproportional(ly)?)\s+(\w+\s+)?(change|growth|increase|decrease|decline|loss|gain|drop|rise)\b/,
   /\b(by|in) (percent(age)?|relative terms|proportion)\b/,
   /\b(fastest|slowest) (rate|percentage)\b/,
   /\b(grows?|shrinks?|declines?|increases?|decreases?|expands?|contracts?)\b.*\b(fastest|slowest)\b.*\b(percent(age)?|rate|relative)\b/,
@@ -88,8 +106,10 @@ const PERCENT_CHANGE = [
 ];
 const DIFFERENCE = [
   /\bhow (much|many (more |fewer )?acres) (more|less|fewer|greater|bigger|smaller|higher|lower)\b/,
-  /\b(difference|gap) between\b/,
+  /\b(difference|gap)\b.*\bbetween\b/,
   /\bhow much (more|less)\b/,
+  /\bby how (much|many)\b/,
+  /\b(exceed|exceeds|outpace|outpaces)\b/,
 ];
 
 /** The parts of a question only the general tool can express, read from its words. */
@@ -111,6 +131,19 @@ export function compositionCues(
     breakdowns.splice(breakdowns.indexOf('rpa_region'), 1);
   }
   const out: ReturnType<typeof compositionCues> = {};
+  // An area at two years ("in 2012 and in 2070", "in 2070 than in 2020"): the series between,
+  // which the answer reads as start, end and the change.
+  const years = [...new Set((t.match(/\b(?:19|20)\d\d\b/g) ?? []).map(Number))];
+  const areaQuestion = !slots.change && !slots.urbanization && !slots.fromUse && !slots.toUse;
+  if (
+    years.length === 2 &&
+    areaQuestion &&
+    breakdowns.length === 0 &&
+    slots.time?.kind !== 'range'
+  ) {
+    breakdowns.push('year');
+    slots.time = { kind: 'range', start: Math.min(...years), end: Math.max(...years) };
+  }
   if (breakdowns.length > 0) out.breakdowns = breakdowns;
   if (has(t, ...PERCENT_CHANGE)) out.measure = 'percent_change';
   else if (has(t, ...SHARE) && !slots.change) out.measure = 'share';
@@ -127,8 +160,13 @@ export function compositionCues(
   }
   // A difference of amounts needs something to measure ("the difference between SSP1 and SSP5"
   // alone asks what the scenarios are).
-  if (has(t, ...DIFFERENCE) && slots.scenarios.length === 2 && hasTopic(slots)) {
+  const asksDifference = has(t, ...DIFFERENCE) && hasTopic(slots);
+  if (asksDifference && slots.scenarios.length === 2) out.difference = true;
+  // Two places side by side ("Georgia than Alabama", "the RPA South than the RPA North").
+  const split = asksDifference && !slots.county ? placeSplit(slots.places) : undefined;
+  if (split && slots.scenarios.length < 2) {
     out.difference = true;
+    out.breakdowns = [split];
   }
   // "Which land uses lose the most to urbanization": the sources of new urban land, which the
   // urban expansion tool shows.
@@ -137,6 +175,20 @@ export function compositionCues(
     if (out.breakdowns.length === 0) delete out.breakdowns;
   }
   return out;
+}
+
+/** The level two named places share, to split by it ("Georgia" and "Alabama": state). */
+function placeSplit(places: readonly string[]): PlanBreakdown | undefined {
+  if (places.length !== 2) return undefined;
+  const level = (p: string): PlanBreakdown | undefined => {
+    const n = p.toLowerCase().replace(/^(the )?(rpa |census )?/, '');
+    if (stateByNameOrAbbrev(p)) return 'state';
+    if (RPA_SUBREGIONS.some((r) => r.toLowerCase() === n)) return 'rpa_subregion';
+    if (RPA_REGIONS.some((r) => r.toLowerCase() === n)) return 'rpa_region';
+    return undefined;
+  };
+  const [a, b] = places.map(level);
+  return a !== undefined && a === b ? a : undefined;
 }
 
 /** The breakdown a named ranking or comparison tool shows. */
@@ -154,6 +206,7 @@ const GENERAL_ONLY = new Set<PlanBreakdown>([
   'rpa_subregion',
   'census_region',
   'land_use',
+  'year',
 ]);
 
 /**
@@ -163,8 +216,20 @@ const GENERAL_ONLY = new Set<PlanBreakdown>([
  * contract wants.
  */
 export function needsGeneralTool(tool: ToolName, slots: Slots): boolean {
-  if (tool === 'get_data_summary' || tool === 'query_by_county') return false;
+  if (tool === 'get_data_summary') return false;
+  const primary = primaryUse(slots);
+  if (tool === 'query_by_county') {
+    // The county profile has areas, urban expansion and net forest change; anything else about
+    // one county is a plan over it.
+    if (slots.measure || (slots.fromUse && slots.toUse)) return true;
+    if (!slots.change || slots.urbanization || primary === 'urban') return false;
+    return !(primary === 'forest' && (slots.change === 'net' || slots.change === 'change'));
+  }
+  // Agricultural land is crop and pasture together: one figure, which the area tool lacks.
+  if (tool === 'query_land_use_area' && slots.agriculture && slots.landUses.length === 0)
+    return true;
   if (slots.measure || slots.difference) return true;
+  if (slots.agriculture && slots.toUse && !slots.fromUse && slots.toUse !== 'urban') return true;
   if (slots.change === 'net' && slots.order === 'asc') return true;
   const splits = slots.breakdowns ?? [];
   if (splits.some((b) => GENERAL_ONLY.has(b))) return true;
@@ -173,7 +238,24 @@ export function needsGeneralTool(tool: ToolName, slots: Slots): boolean {
   if (splits.length > 0 && splits[0] !== named && (named || splits[0] !== 'state')) return true;
   const ranked = TOOL_BREAKDOWN[tool] !== undefined || splits.length > 0;
   if (slots.order === 'asc' && ranked) return true;
-  if (slots.fromUse && slots.toUse && (splits.includes('county') || splits.includes('state'))) {
+  // A flow between two named uses, ranked or compared: the named rankings measure one use.
+  if (slots.fromUse && slots.toUse && (splits.length > 0 || TOOL_BREAKDOWN[tool] !== undefined)) {
+    return true;
+  }
+  // A net change of a use with no change tool of its own (rangeland): the plan's net change.
+  if ((slots.change === 'net' || slots.change === 'change') && tool === 'query_time_series') {
+    return !slots.cues.includes('time');
+  }
+  // A gain (or a net change) of crop, pasture or rangeland ranked or compared: the named
+  // rankings have no such metric.
+  if (
+    (slots.change === 'gain' || slots.change === 'net') &&
+    TOOL_BREAKDOWN[tool] !== undefined &&
+    (primary === 'crop' ||
+      primary === 'pasture' ||
+      primary === 'rangeland' ||
+      primary === 'agriculture')
+  ) {
     return true;
   }
   return false;
@@ -192,6 +274,15 @@ export function planArgs(tool: ToolName, slots: Slots): ToolArgs {
   if (slots.fromUse && slots.toUse) {
     args.measure = 'flow';
     args.from = [slots.fromUse];
+    // "forest to crops or pasture": every use named after the source is a target.
+    const after = slots.landUses.slice(slots.landUses.indexOf(slots.toUse));
+    args.to = slots.landUses.includes(slots.toUse)
+      ? after.filter((u) => u !== slots.fromUse)
+      : [slots.toUse];
+  } else if (slots.agriculture && slots.toUse && !slots.fromUse) {
+    // "Agricultural land converted to urban": a flow out of the group.
+    args.measure = 'flow';
+    args.from = ['agricultural'];
     args.to = [slots.toUse];
   } else if (slots.urbanization && !slots.measure) {
     args.measure = slots.fromUse ? 'flow' : 'gain';
@@ -227,6 +318,10 @@ export function planArgs(tool: ToolName, slots: Slots): ToolArgs {
     breakdown.push('scenario');
   }
   if (breakdown.length > 0) args.breakdown = breakdown.slice(0, 2);
+  // Split by land use: every use (or the ones named), not a default one.
+  if (breakdown.includes('land_use') && args.uses?.length === 1 && slots.landUses.length === 0) {
+    delete args.uses;
+  }
   if (slots.scenarios.length > 0) args.scenarios = [...slots.scenarios];
 
   const point = args.measure === 'area' || args.measure === 'share';

@@ -51,7 +51,7 @@ const NOT_HELD: readonly [RegExp, string][] = [
     'land prices or values',
   ],
   [
-    /\b(timber (harvests?|volumes?|production)|harvest(ed|s)? volumes?|board feet|stumpage|logging|cubic feet|wood production)\b/,
+    /\b(timber (harvests?|volumes?|production)|harvest(ed|s)? volumes?|board feet|stumpage|logging|cubic feet|wood production|sawtimber|pulpwood)\b/,
     'timber harvests or volumes',
   ],
   [/\b(carbon|emissions?|sequest\w*|co2|greenhouse)\b/, 'carbon or emissions'],
@@ -63,7 +63,10 @@ const NOT_HELD: readonly [RegExp, string][] = [
     /\b(federal land|public land|national forests?|owners?|ownership|who owns)\b/,
     'ownership or federal land',
   ],
-  [/\b(water|droughts?|floods?|flooding|rainfall|precipitation)\b/, 'water, drought or floods'],
+  [
+    /\b(water|droughts?|floods?|flooding|rainfall|precipitation|wetlands?|marsh(es)?|swamps?)\b/,
+    'water, wetlands, drought or floods',
+  ],
   [/\b(species|wildlife|biodiversity|habitats?)\b/, 'wildlife or habitat'],
   [
     /\b(crop yields?|yields?|bushels|farm output|production of (corn|wheat|soy\w*))\b/,

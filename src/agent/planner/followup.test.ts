@@ -57,7 +57,7 @@ describe('follow-ups', () => {
     const [, second] = converse(['Cropland loss in Iowa by 2040', 'compare that across scenarios']);
     expect(asTool(second)).toMatchObject({
       tool: 'compare_scenarios',
-      args: { metric: 'ag_loss', states: ['IA'], year_range: '2020-2040' },
+      args: { metric: 'crop_loss', states: ['IA'], year_range: '2020-2040' },
     });
   });
 

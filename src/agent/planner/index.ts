@@ -7,7 +7,13 @@
  * (followup.ts); score the intents (intent.ts); fill the tool's arguments (args.ts).
  */
 import { buildArgs } from './args.ts';
-import { compositionCues, needsGeneralTool, planArgs, rewriteStateAdjectives } from './compose.ts';
+import {
+  compositionCues,
+  needsGeneralTool,
+  planArgs,
+  rewriteConversions,
+  rewriteStateAdjectives,
+} from './compose.ts';
 import { declineEmpty, declineFor, declineUnknown } from './decline.ts';
 import { extract } from './extract.ts';
 import { followUpPlan, isFollowUp, mergeSlots, namesSomething } from './followup.ts';
@@ -51,7 +57,8 @@ function toPlan(tool: ToolName, slots: Slots): Extract<Plan, { kind: 'tool' }> {
  * empty, asks to change data, or is about something the data does not cover.
  */
 export function planQuestion(question: string, context: PlannerContext = {}): Plan {
-  const text = typeof question === 'string' ? rewriteStateAdjectives(question.trim()) : '';
+  const text =
+    typeof question === 'string' ? rewriteConversions(rewriteStateAdjectives(question.trim())) : '';
   if (!/[\p{L}\p{N}]/u.test(text)) return declineEmpty();
   const ex = extract(text);
   Object.assign(ex.slots, compositionCues(text, ex.slots));

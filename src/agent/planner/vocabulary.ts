@@ -19,11 +19,11 @@ const expansion: UseTerm = { kind: 'urbanization', expansion: true };
 /**
  * Land use phrases. Flow words ("urbanization", "development") are kept apart from the urban
  * land use itself because they ask for a change (urban expansion), not an area.
- * "Farmland" follows the domain (Crop); "farms" and "agricultural land" are Crop + Pasture.
+ * "Farmland", "farms" and "agricultural land" are Crop + Pasture, as people use them; "cropland" is Crop.
  */
 export const USE_TERMS: ReadonlyArray<readonly [string, UseTerm]> = [
   ...['crop', 'crops', 'cropland', 'croplands', 'crop land', 'cultivated land', 'arable land']
-    .concat(['row crops', 'farmland', 'farmlands', 'farm land'])
+    .concat(['row crops'])
     .map((p) => [p, use('crop')] as const),
   ...['pasture', 'pastures', 'pastureland', 'pasture land', 'hay', 'hayland', 'grazing land']
     .concat(['grazing', 'pasturelands'])
@@ -46,7 +46,8 @@ export const USE_TERMS: ReadonlyArray<readonly [string, UseTerm]> = [
   ['urban expansion', expansion],
   ['urban land expansion', expansion],
   ...['agriculture', 'agricultural', 'agricultural land', 'agricultural lands', 'ag', 'ag land']
-    .concat(['farm', 'farms', 'farming', 'farm and ranch land'])
+    .concat(['farm', 'farms', 'farming', 'farm and ranch land', 'farmland', 'farmlands'])
+    .concat(['farm land'])
     .map((p) => [p, { kind: 'agriculture' }] as const),
   ...['land use', 'land uses', 'landuse', 'land cover', 'landscape', 'land use change'].map(
     (p) => [p, { kind: 'generic' }] as const,
@@ -67,6 +68,21 @@ export const EXTRA_SCENARIO_PHRASES: ReadonlyArray<readonly [string, ScenarioCod
   ['middle of the road', 'HM'],
   ['ensemble mean', 'OVERALL'],
   ['overall scenario', 'OVERALL'],
+  // Generic words become names when "scenario" or "pathway" follows them.
+  ['sustainability scenario', 'LM'],
+  ['sustainable scenario', 'LM'],
+  ['sustainability pathway', 'LM'],
+  ['fastest growth scenario', 'HH'],
+  ['high growth scenario', 'HH'],
+  ['slow growth scenario', 'HL'],
+  ['low growth scenario', 'HL'],
+  ['low growth', 'HL'],
+  ['slowest growth', 'HL'],
+  ['high high', 'HH'],
+  ['high moderate', 'HM'],
+  ['high low', 'HL'],
+  ['lower moderate', 'LM'],
+  ['low moderate', 'LM'],
 ];
 
 /**
