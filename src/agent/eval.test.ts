@@ -70,7 +70,7 @@ describe('the planner on harder inputs', () => {
       {
         id: 'm3',
         question: 'Which countys loose the most pastureland?',
-        expect: { tool: 'query_top_counties', args: { metric: 'ag_loss' } },
+        expect: { tool: 'query_top_counties', args: { metric: 'pasture_loss' } },
       },
     ]);
     expect(report.score, formatReport(report)).toBe(1);
