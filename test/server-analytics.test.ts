@@ -66,6 +66,9 @@ describe('GET /api/analytics/*', () => {
     expect(al.body.geography.states).toEqual(['AL']);
     const both = await get('/api/analytics/overview?states=AL,%20CA&period=2020-2030');
     expect(both.body.figures.urban_expansion_acres).toBe(750);
+    // year_range, the name the tools and the CLI use, means the same as the older period.
+    const named = await get('/api/analytics/overview?states=AL,%20CA&year_range=2020-2030');
+    expect(named.body.figures).toEqual(both.body.figures);
   });
 
   it('scenarios: one metric under each scenario', async () => {

@@ -30,11 +30,16 @@ const filters = {
     40,
     'Scenario: OVERALL (default, the ensemble mean), LM, HM, HL, HH, or a name/RCP/SSP',
   ),
-  period: z
+  year_range: z
     .string()
     .regex(/^\d{4}-\d{4}$/, 'must be years like 2020-2050')
     .optional()
     .describe('Years of a change, like "2020-2050" (default 2020-2070, clipped to the data)'),
+  period: z
+    .string()
+    .regex(/^\d{4}-\d{4}$/, 'must be years like 2020-2050')
+    .optional()
+    .describe('The older name of year_range (the name the tools and the CLI use); still accepted'),
   year: z.coerce
     .number()
     .int()
@@ -55,6 +60,7 @@ const landUse = (what: string) =>
 
 const overviewQuery = z.object({
   scenario: filters.scenario,
+  year_range: filters.year_range,
   period: filters.period,
   states: filters.states,
   county: filters.county,
@@ -62,6 +68,7 @@ const overviewQuery = z.object({
 const scenariosQuery = z.object({
   metric: z.enum(METRICS).default('urban_expansion').describe('What to compare'),
   scenarios: list('scenarios to compare (default all five)'),
+  year_range: filters.year_range,
   period: filters.period,
   year: filters.year,
   states: filters.states,
@@ -71,6 +78,7 @@ const transitionsQuery = z.object({
   from_use: landUse('Only land leaving this use'),
   to_use: landUse('Only land becoming this use'),
   scenario: filters.scenario,
+  year_range: filters.year_range,
   period: filters.period,
   year: filters.year,
   states: filters.states,
@@ -91,6 +99,7 @@ const mapQuery = z.object({
     .describe('A metric in acres, or `<use>_change_pct`: the percent change of a use’s area'),
   level: z.enum(MAP_LEVELS).default('county').describe('One value per county or per state'),
   scenario: filters.scenario,
+  year_range: filters.year_range,
   period: filters.period,
   year: filters.year,
   states: filters.states,
@@ -98,7 +107,11 @@ const mapQuery = z.object({
 const countyParams = z.object({
   fips: z.string().regex(/^\d{5}$/, 'must be a five-digit FIPS code, like 06037'),
 });
-const countyQuery = z.object({ scenario: filters.scenario, period: filters.period });
+const countyQuery = z.object({
+  scenario: filters.scenario,
+  year_range: filters.year_range,
+  period: filters.period,
+});
 
 /**
  * The dashboard's data: overview figures, scenario comparison, transitions, time series, map
@@ -125,7 +138,7 @@ export function analyticsRoutes(app: ZodApp, deps: ServerDeps): Promise<void> {
       const q = request.query;
       const args = {
         scenario: q.scenario,
-        year_range: q.period,
+        year_range: q.year_range ?? q.period,
         states: q.states,
         county: q.county,
       };
@@ -197,7 +210,7 @@ export function analyticsRoutes(app: ZodApp, deps: ServerDeps): Promise<void> {
         await analytics.scenarioComparison({
           metric: q.metric,
           scenarios: q.scenarios,
-          year_range: q.period,
+          year_range: q.year_range ?? q.period,
           year: q.year,
           states: q.states,
           county: q.county,
@@ -223,7 +236,7 @@ export function analyticsRoutes(app: ZodApp, deps: ServerDeps): Promise<void> {
         from_use: q.from_use,
         to_use: q.to_use,
         scenario: q.scenario,
-        year_range: q.period,
+        year_range: q.year_range ?? q.period,
         year: q.year,
         states: q.states,
         county: q.county,
@@ -282,7 +295,7 @@ export function analyticsRoutes(app: ZodApp, deps: ServerDeps): Promise<void> {
         metric: q.metric,
         level: q.level,
         scenario: q.scenario,
-        year_range: q.period,
+        year_range: q.year_range ?? q.period,
         year: q.year,
         states: q.states,
       });
@@ -321,7 +334,11 @@ export function analyticsRoutes(app: ZodApp, deps: ServerDeps): Promise<void> {
       }
       const q = request.query;
       return labelled(
-        await analytics.countyDetail({ county: fips, scenario: q.scenario, year_range: q.period }),
+        await analytics.countyDetail({
+          county: fips,
+          scenario: q.scenario,
+          year_range: q.year_range ?? q.period,
+        }),
       );
     },
   );
