@@ -65,7 +65,7 @@ describe('the HTTP edges, in process', () => {
     );
     const far = await app.inject('/api/analytics/map?colour=red');
     expect(expectError(far, 400, 'bad_request:validation').message).toContain(
-      'the parameters are metric, level, scenario, period, year, states',
+      'the parameters are metric, level, scenario, year_range, period, year, states',
     );
     // The right names still work.
     expect((await app.inject('/api/analytics/overview?states=TX')).statusCode).toBe(200);
