@@ -51,8 +51,8 @@ export default tseslint.config(
     },
   },
   {
-    // config.ts is the only reader of process.env; tests pass it on to the processes they spawn.
-    files: ['src/config.ts', 'bin/*.js', '*.config.ts', '*.config.js', 'test/**/*.ts'],
+    // src/config/index.ts is the only reader of process.env; tests pass it on to the processes they spawn.
+    files: ['src/config/index.ts', 'bin/*.js', '*.config.ts', '*.config.js', 'test/**/*.ts'],
     rules: { 'n/no-process-env': 'off' },
   },
   ...layerRules,

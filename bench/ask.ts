@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { loadQuestionSet } from '../src/agent/eval.ts';
 import { answerQuestion, createAgent, createOfflineAgent } from '../src/agent/index.ts';
 import { openAnalytics } from '../src/analytics/open.ts';
-import type { Config } from '../src/config.ts';
+import type { Config } from '../src/config/index.ts';
 
 export interface AskBenchmark {
   date: string;

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateSet, parseEvalSet } from '../src/agent/eval.ts';
 import { valueScoringDeps } from '../src/agent/eval-values.ts';
 import { openAnalytics, type AnalyticsService } from '../src/analytics/open.ts';
-import { loadConfig } from '../src/config.ts';
+import { loadConfig } from '../src/config/index.ts';
 import { writeDemoFile } from '../src/data/demo/write.ts';
 import { runLoad } from '../src/data/etl/load.ts';
 import { quietEffects, tempDir } from './helpers.ts';

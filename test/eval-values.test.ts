@@ -11,7 +11,7 @@ import {
   type ValueScoringDeps,
 } from '../src/agent/eval-values.ts';
 import type { AnalyticsService } from '../src/analytics/open.ts';
-import { loadConfig } from '../src/config.ts';
+import { loadConfig } from '../src/config/index.ts';
 import { openHandMade, tempDir } from './helpers.ts';
 
 /** Transitions with every dimension joined, as gold SQL is written against DATA.md. */

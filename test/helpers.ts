@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { openAnalytics, type AnalyticsService } from '../src/analytics/open.ts';
-import { loadConfig } from '../src/config.ts';
+import { loadConfig } from '../src/config/index.ts';
 import { openLandUseDatabase } from '../src/data/db.ts';
 import { runLoad } from '../src/data/etl/load.ts';
 

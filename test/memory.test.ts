@@ -33,7 +33,7 @@ import {
   type ThreadCheckpointer,
 } from '../src/agent/memory/index.ts';
 import { openAnalytics, type AnalyticsService } from '../src/analytics/open.ts';
-import { loadConfig } from '../src/config.ts';
+import { loadConfig } from '../src/config/index.ts';
 import { runLoad } from '../src/data/etl/load.ts';
 import { HAND_MADE, quietEffects, tempDir } from './helpers.ts';
 

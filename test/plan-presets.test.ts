@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Analytics, AnalyticsResult, Cell } from '../src/analytics/index.ts';
 import { openAnalytics, type AnalyticsService } from '../src/analytics/open.ts';
-import { loadConfig } from '../src/config.ts';
+import { loadConfig } from '../src/config/index.ts';
 import { openHandMade } from './helpers.ts';
 
 // The named queries as presets of the query plan: for each, a plan that gives the same numbers.

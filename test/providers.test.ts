@@ -22,7 +22,7 @@ import {
 import { buildSystemPrompt } from '../src/agent/prompt.ts';
 import { createTools } from '../src/agent/tools/index.ts';
 import { openAnalytics, type AnalyticsService } from '../src/analytics/open.ts';
-import { loadConfig } from '../src/config.ts';
+import { loadConfig } from '../src/config/index.ts';
 import { runLoad } from '../src/data/etl/load.ts';
 import { HAND_MADE, quietEffects, tempDir } from './helpers.ts';
 import { anthropicToolResults, startAnthropicServer } from './scripted/anthropic.ts';

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCheckpointer } from '../src/agent/index.ts';
 import { createAnalytics, type AnalyticsContext } from '../src/analytics/index.ts';
 import type { AnalyticsService } from '../src/analytics/open.ts';
-import { loadConfig } from '../src/config.ts';
+import { loadConfig } from '../src/config/index.ts';
 import { buildApp } from '../src/server/app.ts';
 import { openServerDeps } from '../src/server/deps.ts';
 import { openHandMade } from './helpers.ts';

@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { createCheckpointer } from '../src/agent/index.ts';
 import { removeStaleScratchDirs, SCRATCH_PREFIX } from '../src/analytics/export/index.ts';
-import { loadConfig } from '../src/config.ts';
+import { loadConfig } from '../src/config/index.ts';
 import type { ErrorBody } from '../src/server/errors.ts';
 import { startServer, type RunningServer } from '../src/server/index.ts';
 import { openHandMade, tempDir } from './helpers.ts';

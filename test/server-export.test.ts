@@ -16,7 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCheckpointer } from '../src/agent/index.ts';
 import { createAnalytics, type AnalyticsContext } from '../src/analytics/index.ts';
 import { exportStream, type ExportFile } from '../src/analytics/export/index.ts';
-import { loadConfig } from '../src/config.ts';
+import { loadConfig } from '../src/config/index.ts';
 import { buildApp } from '../src/server/app.ts';
 import { openServerDeps, type ServerDeps } from '../src/server/deps.ts';
 import { toHttpError } from '../src/server/errors.ts';

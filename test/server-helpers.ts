@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import { createCheckpointer } from '../src/agent/index.ts';
-import { loadConfig } from '../src/config.ts';
+import { loadConfig } from '../src/config/index.ts';
 import { buildApp, openServerDeps, type ServerDeps } from '../src/server/index.ts';
 import { openHandMade } from './helpers.ts';
 

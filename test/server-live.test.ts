@@ -9,7 +9,7 @@ import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createCheckpointer } from '../src/agent/index.ts';
-import { loadConfig } from '../src/config.ts';
+import { loadConfig } from '../src/config/index.ts';
 import { runLoad } from '../src/data/etl/load.ts';
 import { sql } from '../src/data/sql.ts';
 import { WARM_UP_PATHS, startServer, type RunningServer } from '../src/server/index.ts';

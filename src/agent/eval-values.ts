@@ -6,7 +6,7 @@
  */
 import { z } from 'zod';
 import type { AnalyticsService } from '../analytics/open.ts';
-import type { Config } from '../config.ts';
+import type { Config } from '../config/index.ts';
 import {
   answerNumbers,
   firstRankedItem,

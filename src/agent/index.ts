@@ -1,7 +1,7 @@
 /** The agent: planner, tools, models, graph and the answer use case, composed for entry points. */
 import type { BaseCheckpointSaver } from '@langchain/langgraph';
 import type { AnalyticsService } from '../analytics/open.ts';
-import type { Config } from '../config.ts';
+import type { Config } from '../config/index.ts';
 import { createAgentGraph, type AgentGraph } from './graph.ts';
 import { createChatModel, OfflineChatModel } from './models/index.ts';
 import { createTools } from './tools/index.ts';

@@ -1,4 +1,4 @@
-import type { Config } from '../config.ts';
+import type { Config } from '../config/index.ts';
 import { createMemoryCache, memoryCacheOptions, type ResultCache } from '../cache/index.ts';
 import { createSqlGuard, type SqlGuard } from '../data/guard.ts';
 import { ConnectionPool } from '../data/pool.ts';

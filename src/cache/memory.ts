@@ -1,5 +1,5 @@
 import { LRUCache } from 'lru-cache';
-import type { Config } from '../config.ts';
+import type { Config } from '../config/index.ts';
 import { approximateBytes } from './size.ts';
 import type { CacheStats, ResultCache } from './types.ts';
 

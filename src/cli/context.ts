@@ -1,4 +1,4 @@
-import { loadConfig, type Config } from '../config.ts';
+import { loadConfig, type Config } from '../config/index.ts';
 
 let cached: Config | undefined;
 

@@ -11,7 +11,7 @@ import {
   type ThreadSnapshot,
 } from '../agent/index.ts';
 import { cacheKey } from '../cache/index.ts';
-import type { Provider } from '../config.ts';
+import type { Provider } from '../config/index.ts';
 import { AppError } from '../domain/index.ts';
 import type { Caller } from './callers.ts';
 import type { ServerDeps } from './deps.ts';

@@ -7,7 +7,7 @@ import {
   type ThreadCheckpointer,
 } from '../agent/index.ts';
 import { openAnalytics, type AnalyticsService } from '../analytics/open.ts';
-import { ConfigError, type Config, type Provider } from '../config.ts';
+import { ConfigError, type Config, type Provider } from '../config/index.ts';
 import { AppError } from '../domain/index.ts';
 import { ownerCookieSecret } from './callers.ts';
 import { Limiter } from './limiter.ts';

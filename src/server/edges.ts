@@ -14,7 +14,7 @@ import {
   type FastifyRequest,
 } from 'fastify';
 import { z } from 'zod';
-import type { Config } from '../config.ts';
+import type { Config } from '../config/index.ts';
 import { edgeError, MALFORMED_REQUEST, toHttpError, type ErrorContext } from './errors.ts';
 
 /**

@@ -2,7 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { removeStaleScratchDirs } from '../analytics/export/index.ts';
 import type { AnalyticsService } from '../analytics/open.ts';
 import type { ThreadCheckpointer } from '../agent/index.ts';
-import type { Config } from '../config.ts';
+import type { Config } from '../config/index.ts';
 import { AppError } from '../domain/index.ts';
 import { buildApp } from './app.ts';
 import { isLoopback } from './edges.ts';

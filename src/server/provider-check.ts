@@ -1,5 +1,5 @@
 import { DEFAULT_BASE_URLS } from '../agent/models/index.ts';
-import type { Config } from '../config.ts';
+import type { Config } from '../config/index.ts';
 
 export interface ProviderCheck {
   provider: string;

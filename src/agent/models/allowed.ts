@@ -14,7 +14,7 @@
  * one provider's key to another's endpoint. openai-compatible, which has no default endpoint, is
  * therefore available only as LANDUSE_PROVIDER.
  */
-import type { Config, Provider } from '../../config.ts';
+import type { Config, Provider } from '../../config/index.ts';
 
 type AllowConfig = Pick<
   Config,

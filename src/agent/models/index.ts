@@ -6,7 +6,7 @@
 import { ChatAnthropic } from '@langchain/anthropic';
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
 import { ChatOpenAI } from '@langchain/openai';
-import { ConfigError, type Config } from '../../config.ts';
+import { ConfigError, type Config } from '../../config/index.ts';
 import { buildSystemPrompt } from '../prompt.ts';
 import { processCircuit, type CircuitBreaker } from './circuit.ts';
 import { OfflineChatModel } from './offline.ts';

@@ -1,6 +1,6 @@
 import { openAnalytics } from '../../analytics/open.ts';
 import { answerQuestion, createAgent, openThreadStore, type AskResult } from '../../agent/index.ts';
-import { PROVIDERS, type Config, type Provider } from '../../config.ts';
+import { PROVIDERS, type Config, type Provider } from '../../config/index.ts';
 import { createInterface } from 'node:readline';
 import { AppError, isAppError } from '../../domain/index.ts';
 import { cliConfig } from '../context.ts';

@@ -1,7 +1,7 @@
 import type { ServerResponse } from 'node:http';
 import { z } from 'zod';
 import type { AgentEvent } from '../../agent/index.ts';
-import { PROVIDERS } from '../../config.ts';
+import { PROVIDERS } from '../../config/index.ts';
 import { answer, checkQuestion } from '../answers.ts';
 import type { ServerDeps } from '../deps.ts';
 import { toHttpError } from '../errors.ts';

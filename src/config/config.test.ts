@@ -7,8 +7,8 @@ import {
   loadConfig,
   redactConfig,
   renderEnvExample,
-} from './config.ts';
-import { isAppError } from './domain/index.ts';
+} from './index.ts';
+import { isAppError } from '../domain/index.ts';
 
 /** The ConfigError loadConfig throws for this environment (fails the test when it does not throw). */
 function errorFor(env: Record<string, string | undefined>): ConfigError {
@@ -432,7 +432,7 @@ describe('secrets', () => {
 });
 
 describe('documentation', () => {
-  const envExample = readFileSync(new URL('../.env.example', import.meta.url), 'utf8');
+  const envExample = readFileSync(new URL('../../.env.example', import.meta.url), 'utf8');
 
   it('documents every field of the schema exactly once', () => {
     expect(CONFIG_DOCS.map((d) => d.field).sort()).toEqual(Object.keys(configSchema.shape).sort());

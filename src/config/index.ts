@@ -1,30 +1,26 @@
 /**
  * Configuration: the only reader of process.env. Every setting is one row of SETTINGS in
- * config-settings.ts (its variable, default, accepted values and zod schema); the Config type,
+ * settings.ts (its variable, default, accepted values and zod schema); the Config type,
  * the zod schema, the documentation (CONFIG_DOCS) and .env.example all come from that table.
  */
 import os from 'node:os';
 import { z } from 'zod';
-import { AppError, editDistance } from './domain/index.ts';
-import { SETTINGS, type Config, type Setting } from './config-settings.ts';
+import { AppError, editDistance } from '../domain/index.ts';
+import { SETTINGS, type Config, type Setting } from './settings.ts';
 
-export {
-  LOG_LEVELS,
-  PROVIDERS,
-  type Config,
-  type LogLevel,
-  type Provider,
-} from './config-settings.ts';
+export { LOG_LEVELS, PROVIDERS, type Config, type LogLevel, type Provider } from './settings.ts';
 
 type Field = keyof Config;
 const FIELDS = Object.keys(SETTINGS) as Field[];
+/** The table seen row by row, every optional column present. */
+const TABLE: Readonly<Record<Field, Setting<unknown>>> = SETTINGS;
 
 /**
  * The one schema over every setting, keyed by Config field, reading raw environment strings
  * (undefined for unset). loadConfig applies it field by field so that every error is reported.
  */
 export const configSchema = z.object(
-  Object.fromEntries(FIELDS.map((f) => [f, SETTINGS[f].schema])) as {
+  Object.fromEntries(FIELDS.map((f) => [f, TABLE[f].schema])) as unknown as {
     [K in Field]: z.ZodType<Config[K], string | undefined>;
   },
 );
@@ -46,7 +42,7 @@ export interface ConfigDoc {
 
 /** Every setting with its default and description: the source of .env.example. */
 export const CONFIG_DOCS: readonly ConfigDoc[] = FIELDS.map((field) => {
-  const s = SETTINGS[field];
+  const s = TABLE[field];
   return {
     key: s.env,
     default: s.default,
@@ -102,7 +98,7 @@ export function loadConfig(
   const values: Partial<Record<Field, unknown>> = {};
 
   for (const field of FIELDS) {
-    const setting = SETTINGS[field];
+    const setting = TABLE[field];
     const raw = env[setting.env];
     const blank = raw === undefined || raw.trim() === '';
     const value = blank && !(setting.refuseBlank && raw) ? undefined : raw;
@@ -195,7 +191,7 @@ function resolveMemoryLimit(limit: string, system: ConfigSystem): string {
 export function redactConfig(config: Config): Record<Field, unknown> {
   const out = { ...config } as Record<Field, unknown>;
   for (const field of FIELDS) {
-    if (!SETTINGS[field].secret) continue;
+    if (!TABLE[field].secret) continue;
     const v = out[field];
     if (Array.isArray(v)) out[field] = v.map(() => '[redacted]');
     else if (v !== undefined) out[field] = '[redacted]';
@@ -210,10 +206,10 @@ export function redactConfig(config: Config): Record<Field, unknown> {
 /** The text of .env.example, generated from CONFIG_DOCS. */
 export function renderEnvExample(): string {
   const lines = [
-    '# RPA Land Use Analytics settings: every variable src/config.ts reads, with its default.',
+    '# RPA Land Use Analytics settings: every variable src/config/index.ts reads, with its default.',
     '# Uncomment and change what you need; a blank value means the default.',
     '# Generated from CONFIG_DOCS; after changing settings, regenerate it with',
-    `#   npx tsx -e "import('./src/config.ts').then((m) => process.stdout.write(m.renderEnvExample()))" > .env.example`,
+    `#   npx tsx -e "import('./src/config/index.ts').then((m) => process.stdout.write(m.renderEnvExample()))" > .env.example`,
   ];
   let group = '';
   for (const doc of CONFIG_DOCS) {

@@ -1,5 +1,5 @@
 /**
- * The settings table behind src/config.ts (which alone reads process.env). Every setting is one row of SETTINGS (its
+ * The settings table behind src/config/index.ts (which alone reads process.env). Every setting is one row of SETTINGS (its
  * variable, default, accepted values and zod schema); the Config type, the zod schema, the
  * documentation (CONFIG_DOCS) and .env.example all come from that table.
  */
@@ -16,8 +16,8 @@ import {
   positiveInt,
   positiveSeconds,
   type Setting,
-} from './config-kinds.ts';
-export type { Setting } from './config-kinds.ts';
+} from './kinds.ts';
+export type { Setting } from './kinds.ts';
 
 export const PROVIDERS = ['offline', 'anthropic', 'openai', 'ollama', 'openai-compatible'] as const;
 export type Provider = (typeof PROVIDERS)[number];
@@ -25,123 +25,8 @@ export type Provider = (typeof PROVIDERS)[number];
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-/** The parsed configuration. Durations carry their unit in the name; sizes are in bytes. */
-export interface Config {
-  // Database
-  /** LANDUSE_DB_PATH: the DuckDB file (default data/landuse.duckdb). */
-  readonly dbPath: string;
-  /** LANDUSE_MEMORY_LIMIT: DuckDB memory_limit with a unit DuckDB accepts ("2GB", "512MiB");
-   *  a percentage in the environment is resolved here against the machine's memory. */
-  readonly memoryLimit: string;
-  /** LANDUSE_THREADS: DuckDB worker threads (default 2). */
-  readonly threads: number;
-  // Queries
-  /** LANDUSE_MAX_QUERY_ROWS: most rows any query returns (default 1000). */
-  readonly maxQueryRows: number;
-  /** LANDUSE_MAX_EXECUTION_TIME: a query is cancelled after this many seconds (default 30). */
-  readonly maxExecutionTimeSeconds: number;
-  /** LANDUSE_MAX_RESULT_BYTES: most bytes of rows one free-form SQL result returns (default 8 MiB). */
-  readonly maxResultBytes: number;
-  /** LANDUSE_SQL_TIMEOUT: free-form SQL is cancelled after this many seconds (default 10). */
-  readonly sqlTimeoutSeconds: number;
-  /** LANDUSE_DEFAULT_DISPLAY_LIMIT: rows shown in a table unless asked for more (default 50). */
-  readonly defaultDisplayLimit: number;
-  /** LANDUSE_POOL_SIZE: DuckDB connections in the pool (default 4). */
-  readonly poolSize: number;
-  /** LANDUSE_POOL_TIMEOUT: seconds to wait for a free connection (default 5). */
-  readonly poolTimeoutSeconds: number;
-  // Cache
-  /** LANDUSE_CACHE_TTL: seconds a cached result lives (default 3600). */
-  readonly cacheTtlSeconds: number;
-  /** LANDUSE_CACHE_MAX_BYTES: size bound of the in-process cache, in bytes (default 64 MiB). */
-  readonly cacheMaxBytes: number;
-  /** LANDUSE_REDIS_URL: shared L2 cache (redis:// or rediss://); unset means no Redis. */
-  readonly redisUrl: string | undefined;
-  // Agent
-  /** LANDUSE_PROVIDER: the model behind the agent (default offline: no key, no network). */
-  readonly provider: Provider;
-  /** LANDUSE_MODEL: the provider's model name; unset means the provider's default. */
-  readonly model: string | undefined;
-  /** LANDUSE_TEMPERATURE: sampling temperature, 0 to 2 (default 0.2). */
-  readonly temperature: number;
-  /** LANDUSE_MAX_TOKENS: most tokens in one model reply (default 4000). */
-  readonly maxTokens: number;
-  /** LANDUSE_BASE_URL: the provider's endpoint (http or https); unset means its default. */
-  readonly baseUrl: string | undefined;
-  /** LANDUSE_MAX_ITERATIONS: most model-tool round trips for one question (default 8). */
-  readonly maxIterations: number;
-  /** LANDUSE_RATE_LIMIT_CALLS: model calls allowed per window (default 50). */
-  readonly rateLimitCalls: number;
-  /** LANDUSE_RATE_LIMIT_WINDOW: the rate-limit window in seconds (default 60). */
-  readonly rateLimitWindowSeconds: number;
-  /** LANDUSE_ENABLE_MEMORY: keep conversation threads between questions (default true). */
-  readonly enableMemory: boolean;
-  /** LANDUSE_THREADS_DB_PATH: the SQLite file of conversation threads (default data/threads.sqlite). */
-  readonly threadsDbPath: string;
-  /** LANDUSE_MAX_THREADS: conversations kept; the least recently used beyond are deleted (default 50000). */
-  readonly maxThreads: number;
-  /** LANDUSE_MAX_THREADS_PER_OWNER: conversations kept per API key (or per address for anonymous callers) (default 200). */
-  readonly maxThreadsPerOwner: number;
-  /** LANDUSE_MAX_HISTORY_LENGTH: messages of a thread sent to the model (default 20). */
-  readonly maxHistoryLength: number;
-  /** LANDUSE_ENABLE_SQL_TOOL: give the agent the guarded free-form SQL tool (default false). */
-  readonly enableSqlTool: boolean;
-  /** LANDUSE_FALLBACK_TO_OFFLINE: use the offline planner when the provider fails (default true). */
-  readonly fallbackToOffline: boolean;
-  /** LANDUSE_ALLOWED_PROVIDERS: providers a request may name besides offline and LANDUSE_PROVIDER;
-   *  empty means anthropic and openai when their key is set. */
-  readonly allowedProviders: readonly Provider[];
-  /** LANDUSE_PROVIDER_CONNECT_TIMEOUT: seconds for a provider's reply to start (default 3). */
-  readonly providerConnectTimeoutSeconds: number;
-  /** LANDUSE_CIRCUIT_FAILURES: failed provider calls in a row that open its circuit (default 3). */
-  readonly circuitFailures: number;
-  /** LANDUSE_CIRCUIT_COOLDOWN: seconds an open circuit sends questions elsewhere (default 30). */
-  readonly circuitCooldownSeconds: number;
-  /** LANDUSE_AGENT_POOL_SIZE: agents the server runs at once (default 4). */
-  readonly agentPoolSize: number;
-  /** LANDUSE_AGENT_QUEUE_SIZE: questions that may wait for an agent; beyond, 503 (default 100). */
-  readonly agentQueueSize: number;
-  /** LANDUSE_AGENT_QUEUE_TIMEOUT: seconds a question waits for an agent before a 503 (default 10). */
-  readonly agentQueueTimeoutSeconds: number;
-  // Server
-  /** LANDUSE_HOST: the address the server listens on (default 127.0.0.1). */
-  readonly host: string;
-  /** LANDUSE_PORT: the server port, 0 for any free port (default 8000). */
-  readonly port: number;
-  /** LANDUSE_API_KEYS: keys accepted by the API; empty means the API needs no key. Secret. */
-  readonly apiKeys: readonly string[];
-  /** LANDUSE_ALLOWED_HOSTS: Host header names the server answers; empty = loopback names when
-   *  bound to a loopback address, any name otherwise. */
-  readonly allowedHosts: readonly string[];
-  /** LANDUSE_BODY_TIMEOUT: seconds a whole request (headers and body) may take to arrive (default 10). */
-  readonly bodyTimeoutSeconds: number;
-  /** LANDUSE_AUTH_FAILURE_LIMIT: failed key checks per minute per address before 429s (default 20). */
-  readonly authFailureLimit: number;
-  /** LANDUSE_COOKIE_SECRET: signs the anonymous owner cookie; unset means a key file beside the threads store. Secret. */
-  readonly cookieSecret: string | undefined;
-  /** LANDUSE_API_RATE_LIMIT: API requests per minute per key (or per IP without keys); 0 = off. */
-  readonly apiRateLimit: number;
-  /** LANDUSE_API_DAILY_QUOTA: API requests per day per key (or per IP); 0 = no quota. */
-  readonly apiDailyQuota: number;
-  /** LANDUSE_CORS_ORIGINS: origins allowed to call the API from a browser; empty = same origin. */
-  readonly corsOrigins: readonly string[];
-  /** LANDUSE_TRUST_PROXY: addresses of reverse proxies whose X-Forwarded-For/-Proto are believed; empty = none. */
-  readonly trustProxy: readonly string[];
-  /** LANDUSE_MAX_EXPORTS: exports streamed at once; more get a 503 (default 2). */
-  readonly maxExports: number;
-  /** LANDUSE_SHUTDOWN_TIMEOUT: seconds in-flight requests get to finish at shutdown (default 10). */
-  readonly shutdownTimeoutSeconds: number;
-  /** LANDUSE_LOG_LEVEL: pino log level (default info). */
-  readonly logLevel: LogLevel;
-  // Provider keys
-  /** ANTHROPIC_API_KEY: for provider anthropic. Secret. */
-  readonly anthropicApiKey: string | undefined;
-  /** OPENAI_API_KEY: for provider openai (and openai-compatible servers that want one). Secret. */
-  readonly openaiApiKey: string | undefined;
-}
-
-/** Every setting, keyed by its Config field. The mapped type keeps this table and Config in step. */
-export const SETTINGS: { readonly [K in keyof Config]-?: Setting<Config[K]> } = {
+/** Every setting, keyed by its Config field; the Config type below is inferred from it. */
+export const SETTINGS = {
   dbPath: {
     env: 'LANDUSE_DB_PATH',
     group: 'Database',
@@ -551,4 +436,13 @@ export const SETTINGS: { readonly [K in keyof Config]-?: Setting<Config[K]> } = 
     secret: true,
     schema: z.string().trim().regex(noSpaces).optional(),
   },
+} as const satisfies Record<string, Setting<unknown>>;
+
+/**
+ * The parsed configuration, inferred from the table: each field is what its setting's schema
+ * produces. Durations carry their unit in the name; sizes are in bytes; the settings' own
+ * descriptions (and .env.example) say what each one means.
+ */
+export type Config = {
+  readonly [K in keyof typeof SETTINGS]: z.output<(typeof SETTINGS)[K]['schema']>;
 };
