@@ -103,8 +103,7 @@ async function run(method: Method, n: number, dir: string): Promise<number> {
 
 /** The real thing: `landuse load` of a raw file, as the CLI runs it. */
 async function fullLoad(input: string, dir: string): Promise<Record<string, number>> {
-  const { runLoad } = await import('../src/data/etl/load.ts');
-  const { LOAD_MEMORY_LIMIT } = await import('../src/cli/commands/load.ts');
+  const { LOAD_MEMORY_LIMIT, runLoad } = await import('../src/data/etl/load.ts');
   const db = join(dir, 'bench-full.duckdb');
   try {
     const r = await runLoad(

@@ -1,10 +1,7 @@
 import { cliConfig } from '../context.ts';
-import { runLoad, type LoadResult } from '../../data/etl/load.ts';
+import { LOAD_MEMORY_LIMIT, runLoad, type LoadResult } from '../../data/etl/load.ts';
 import { formatAcres, formatBytes, formatNumber, table } from '../format.ts';
 import { progressBar } from '../progress.ts';
-
-/** DuckDB needs room for the parsed JSON document while loading (peak RSS ~1.7 GB at full size). */
-export const LOAD_MEMORY_LIMIT = '3GB';
 
 /** `landuse load`: build the database with a progress bar, then print the summary. */
 export async function loadCommand(opts: {

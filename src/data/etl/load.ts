@@ -10,6 +10,9 @@ import { checkInputFile, readRawFile } from './read.ts';
 import { summarizeDatabase, type DatabaseSummary } from './summary.ts';
 import { validateRawRows } from './validate.ts';
 
+/** DuckDB needs room for the parsed JSON document while loading (peak RSS ~1.7 GB at full size). */
+export const LOAD_MEMORY_LIMIT = '3GB';
+
 export interface LoadOptions {
   input: string;
   db: string;
