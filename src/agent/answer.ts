@@ -11,6 +11,7 @@ import type { AgentGraph } from './graph.ts';
 import type { ToolArtifact } from './models/offline.ts';
 import { isSqlTable } from './tools/index.ts';
 import { LOCAL_OWNER, threadKey } from './memory/owners.ts';
+import { currentTurn } from './memory/trim.ts';
 
 /** The answer to one question: the object `landuse ask --json` prints and the API returns. */
 export interface AskResult {
@@ -171,7 +172,7 @@ export async function answerQuestion(props: {
   }
   const totalMs = performance.now() - started;
   const messages = state.messages;
-  const turn = messages.slice(messages.findLastIndex((m) => HumanMessage.isInstance(m)) + 1);
+  const turn = currentTurn(messages).after;
   const artifacts = turn
     .filter((m) => ToolMessage.isInstance(m))
     .map((m) => (m as ToolMessage).artifact as ToolArtifact | undefined)

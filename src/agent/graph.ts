@@ -1,5 +1,5 @@
 import type { BaseChatModel } from '@langchain/core/language_models/chat_models';
-import { AIMessage, HumanMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
+import { AIMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import { tool, type StructuredToolInterface } from '@langchain/core/tools';
 import {
   END,
@@ -11,7 +11,7 @@ import {
 } from '@langchain/langgraph';
 import { ToolNode } from '@langchain/langgraph/prebuilt';
 import { AppError, isAppError } from '../domain/index.ts';
-import { compactThreadUpdate, needsCompaction, trimHistory } from './memory/index.ts';
+import { compactThreadUpdate, currentTurn, needsCompaction, trimHistory } from './memory/index.ts';
 import type { ToolArtifact } from './models/offline.ts';
 import type { AgentTool } from './tools/index.ts';
 
@@ -100,8 +100,7 @@ export function repairInvalidToolCalls(response: BaseMessage): BaseMessage[] {
 
 /** Model rounds since the question that started this turn. */
 function roundsThisTurn(messages: BaseMessage[]): number {
-  const start = messages.findLastIndex((m) => HumanMessage.isInstance(m));
-  return messages.slice(start + 1).filter((m) => AIMessage.isInstance(m)).length;
+  return currentTurn(messages).after.filter((m) => AIMessage.isInstance(m)).length;
 }
 
 /**

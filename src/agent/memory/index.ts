@@ -10,6 +10,7 @@ export { deleteThread, getThread, listThreads, seedThread, snapshotThread } from
 export type { ThreadMessage, ThreadSnapshot, ThreadSummary, ThreadView } from './threads.ts';
 export {
   compactThreadUpdate,
+  currentTurn,
   extractiveSummary,
   isSummaryMessage,
   needsCompaction,

@@ -214,3 +214,16 @@ export function textOf(m: BaseMessage): string {
     .map((c) => (c.type === 'text' && 'text' in c && typeof c.text === 'string' ? c.text : ''))
     .join('');
 }
+
+/**
+ * The current turn of a conversation: the index of its last question (-1 when there is none),
+ * the question, and the messages after it (tool calls, tool results, answers).
+ */
+export function currentTurn(messages: readonly BaseMessage[]): {
+  start: number;
+  question: BaseMessage | undefined;
+  after: BaseMessage[];
+} {
+  const start = messages.findLastIndex((m) => HumanMessage.isInstance(m));
+  return { start, question: messages[start], after: messages.slice(start + 1) };
+}

@@ -7,6 +7,7 @@ import { AIMessage, HumanMessage, ToolMessage, type BaseMessage } from '@langcha
 import type { ChatResult } from '@langchain/core/outputs';
 import type { AnalyticsResult } from '../../analytics/index.ts';
 import { isSqlTable, type SqlTable } from '../tools/index.ts';
+import { currentTurn } from '../memory/trim.ts';
 import { narrate } from '../narrate.ts';
 import { planQuestion, type Plan, type PlannerContext } from '../planner/index.ts';
 
@@ -48,9 +49,10 @@ export class OfflineChatModel extends BaseChatModel {
 }
 
 function respond(messages: BaseMessage[]): AIMessage {
-  const turnStart = messages.findLastIndex((m) => HumanMessage.isInstance(m));
-  const question = turnStart >= 0 ? textOf(messages[turnStart]!) : '';
-  const results = messages.slice(turnStart + 1).filter((m) => ToolMessage.isInstance(m));
+  const turn = currentTurn(messages);
+  const turnStart = turn.start;
+  const question = turn.question ? textOf(turn.question) : '';
+  const results = turn.after.filter((m) => ToolMessage.isInstance(m));
   if (results.length > 0) return compose(results);
   const plan = planQuestion(question, previousContext(messages, turnStart));
   if (plan.kind === 'decline') {

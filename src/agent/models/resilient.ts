@@ -17,7 +17,6 @@ import {
 import {
   AIMessage,
   AIMessageChunk,
-  HumanMessage,
   SystemMessage,
   type BaseMessage,
 } from '@langchain/core/messages';
@@ -27,6 +26,7 @@ import { AppError } from '../../domain/index.ts';
 import type { CircuitBreaker } from './circuit.ts';
 import type { Clock, RateLimiter } from './rate-limit.ts';
 import { describeFailure, isRetryable, retryDelayMs, statusOf, type RetryPolicy } from './retry.ts';
+import { currentTurn } from '../memory/trim.ts';
 
 type ChatRunnable = Runnable<BaseLanguageModelInput, AIMessageChunk, BaseChatModelCallOptions>;
 
@@ -235,8 +235,7 @@ function plainAnswer(message: AIMessageChunk): AIMessageChunk {
 
 /** True when the offline planner already took this turn over (it then also ends it). */
 function tookOverThisTurn(messages: BaseMessage[]): boolean {
-  const start = messages.findLastIndex((m) => HumanMessage.isInstance(m));
-  return messages
-    .slice(start + 1)
-    .some((m) => AIMessage.isInstance(m) && m.additional_kwargs[FALLBACK_KEY] !== undefined);
+  return currentTurn(messages).after.some(
+    (m) => AIMessage.isInstance(m) && m.additional_kwargs[FALLBACK_KEY] !== undefined,
+  );
 }
