@@ -8,7 +8,7 @@ import {
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../domain/index.ts';
 import type { AgentGraph } from './graph.ts';
-import type { ToolArtifact } from './models/offline.ts';
+import type { ToolArtifact } from './tools/index.ts';
 import { isSqlTable } from './tools/index.ts';
 import { LOCAL_OWNER, threadKey } from './memory/owners.ts';
 import { currentTurn } from './memory/trim.ts';

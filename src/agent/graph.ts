@@ -12,7 +12,7 @@ import {
 import { ToolNode } from '@langchain/langgraph/prebuilt';
 import { AppError, isAppError } from '../domain/index.ts';
 import { compactThreadUpdate, currentTurn, needsCompaction, trimHistory } from './memory/index.ts';
-import type { ToolArtifact } from './models/offline.ts';
+import type { ToolArtifact } from './tools/index.ts';
 import type { AgentTool } from './tools/index.ts';
 
 export interface AgentOptions {

@@ -5,20 +5,12 @@ import {
 } from '@langchain/core/language_models/chat_models';
 import { AIMessage, HumanMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import type { ChatResult } from '@langchain/core/outputs';
-import type { AnalyticsResult } from '../../analytics/index.ts';
-import { isSqlTable, type SqlTable } from '../tools/index.ts';
+import { isSqlTable, type ToolArtifact } from '../tools/index.ts';
+
+export type { ToolArtifact } from '../tools/index.ts';
 import { currentTurn } from '../memory/trim.ts';
 import { narrate } from '../narrate.ts';
 import { planQuestion, type Plan, type PlannerContext } from '../planner/index.ts';
-
-/** What a tool node leaves on its ToolMessage for the answer: the full result. */
-export interface ToolArtifact {
-  name: string;
-  args: Record<string, unknown>;
-  result: AnalyticsResult | SqlTable;
-  rows: number;
-  durationMs: number;
-}
 
 /**
  * The embedded offline planner as a LangChain chat model, so the same graph, memory and

@@ -4,23 +4,9 @@
  */
 import type { LandUseKey, ScenarioCode } from '../../domain/index.ts';
 
-/** The agent's analytics tools, by the names the LLM providers see too. */
-export const TOOL_NAMES = [
-  'query_land_use_area',
-  'query_land_use_transitions',
-  'query_urban_expansion',
-  'query_forest_change',
-  'query_agricultural_change',
-  'compare_scenarios',
-  'compare_states',
-  'query_time_series',
-  'query_by_county',
-  'query_top_counties',
-  'compare_climate_models',
-  'get_data_summary',
-  'query_land_use',
-] as const;
-export type ToolName = (typeof TOOL_NAMES)[number];
+import type { ToolName } from '../tools/types.ts';
+
+export { TOOL_NAMES, type ToolName } from '../tools/types.ts';
 
 /** What a ranking or comparison measures (urban_growth is the dev set's alias of urban_expansion). */
 export type MetricName =

@@ -1,6 +1,23 @@
 import type { z } from 'zod';
 import type { AnalyticsResult, Cell } from '../../analytics/index.ts';
-import type { ToolName } from './schemas.ts';
+
+/** The agent's analytics tools, by the names the LLM providers see too. */
+export const TOOL_NAMES = [
+  'query_land_use_area',
+  'query_land_use_transitions',
+  'query_urban_expansion',
+  'query_forest_change',
+  'query_agricultural_change',
+  'compare_scenarios',
+  'compare_states',
+  'query_time_series',
+  'query_by_county',
+  'query_top_counties',
+  'compare_climate_models',
+  'get_data_summary',
+  'query_land_use',
+] as const;
+export type ToolName = (typeof TOOL_NAMES)[number];
 
 /** What run_sql returns: the rows of a guarded query, with its shape and limit. */
 export interface SqlTable {
@@ -26,6 +43,9 @@ export interface ToolOutput {
   rows: number;
   durationMs: number;
 }
+
+/** What a tool node leaves on its ToolMessage for the answer: the output without the model's text. */
+export type ToolArtifact = Omit<ToolOutput, 'text'>;
 
 /** A tool as a plain object: its name, description and schema for a model, and its function. */
 export interface AgentTool {
