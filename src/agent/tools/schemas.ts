@@ -10,7 +10,7 @@ import { METRICS, queryPlanSchema } from '../../analytics/index.ts';
 import { LAND_USE_KEYS } from '../../domain/index.ts';
 
 // One list of tool names, shared with the planner that produces the calls.
-import { TOOL_NAMES, type ToolName } from './types.ts';
+import type { ToolName } from './types.ts';
 
 /** Metrics of the analytics API, with the aliases models and the planner use. */
 export const TOOL_METRICS = [...METRICS, 'urban_growth', 'land_area'] as const;

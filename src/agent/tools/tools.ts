@@ -14,15 +14,8 @@ import type { SqlGuard } from '../../data/guard.ts';
 import { AppError } from '../../domain/index.ts';
 import { badArg, landUseOfMetric, parseArgs, toMetric, toToolError } from './args.ts';
 import { compactSqlText, compactText } from './render.ts';
-import {
-  RUN_SQL_SCHEMA,
-  TOOL_DESCRIPTIONS,
-  TOOL_NAMES,
-  TOOL_SCHEMAS,
-  type ToolArgs,
-  type ToolName,
-} from './schemas.ts';
-import { isSqlTable, type AgentTool, type SqlTable } from './types.ts';
+import { RUN_SQL_SCHEMA, TOOL_DESCRIPTIONS, TOOL_SCHEMAS, type ToolArgs } from './schemas.ts';
+import { isSqlTable, TOOL_NAMES, type AgentTool, type SqlTable, type ToolName } from './types.ts';
 
 export interface CreateToolsProps {
   analytics: Analytics;
