@@ -97,52 +97,10 @@ export async function answerQuestion(props: {
         durability: 'exit',
       },
     );
-    // Model text arrives as tokens where the model streams them; a model that does not (the
-    // offline planner) is sent whole when its node finishes.
-    let streamed = false;
+    const translate = eventTranslator(emit);
     for await (const [mode, chunk] of stream as AsyncIterable<[string, unknown]>) {
-      if (mode === 'values') {
-        state = chunk as { messages: BaseMessage[] };
-        continue;
-      }
-      if (mode === 'messages') {
-        const [message, meta] = chunk as [BaseMessage, { langgraph_node?: string }];
-        // .text flattens content blocks (Anthropic streams text as blocks when tools are bound).
-        const text = meta.langgraph_node === 'model' ? message.text : '';
-        if (text) {
-          streamed = true;
-          emit({ type: 'token', text });
-        }
-        continue;
-      }
-      const update = chunk as Record<string, { messages?: BaseMessage[] } | undefined>;
-      for (const m of update.model?.messages ?? []) {
-        if (AIMessage.isInstance(m) && m.tool_calls?.length) {
-          for (const call of m.tool_calls)
-            emit({ type: 'tool_start', name: call.name, args: call.args });
-        } else if (!streamed && typeof m.content === 'string' && m.content) {
-          emit({ type: 'token', text: m.content });
-        }
-        streamed = false;
-      }
-      for (const m of update.tools?.messages ?? []) {
-        const artifact = (m as ToolMessage).artifact as ToolArtifact | undefined;
-        emit({
-          type: 'tool_end',
-          name: (m as ToolMessage).name ?? '',
-          args: artifact?.args ?? {},
-          rows: artifact?.rows ?? 0,
-          durationMs: artifact?.durationMs ?? 0,
-          ok: artifact !== undefined,
-        });
-        if (artifact) {
-          const { title, columns, rows } = artifact.result;
-          emit({ type: 'table', title, columns, rows });
-        }
-      }
-      for (const m of update.limit?.messages ?? []) {
-        if (typeof m.content === 'string') emit({ type: 'token', text: m.content });
-      }
+      if (mode === 'values') state = chunk as { messages: BaseMessage[] };
+      else translate(mode, chunk);
     }
     state ??= (await props.agent.getState(config)).values as { messages: BaseMessage[] };
   } catch (error) {
@@ -170,8 +128,74 @@ export async function answerQuestion(props: {
       timings: { totalMs: performance.now() - started, llmMs: 0, dbMs: 0, toolMs: 0 },
     };
   }
-  const totalMs = performance.now() - started;
-  const messages = state.messages;
+  return collectResult(state.messages, {
+    totalMs: performance.now() - started,
+    dataset: props.dataset,
+    provider: props.provider,
+    threadId,
+  });
+}
+
+/**
+ * Turns LangGraph's stream into AgentEvents: model text as tokens where the model streams it (a
+ * model that does not, the offline planner, is sent whole when its node finishes), tool starts
+ * from the model's calls, tool ends and tables from the tool node, the iteration limit's text.
+ */
+export function eventTranslator(
+  emit: (event: AgentEvent) => void,
+): (mode: string, chunk: unknown) => void {
+  let streamed = false;
+  return (mode, chunk) => {
+    if (mode === 'messages') {
+      const [message, meta] = chunk as [BaseMessage, { langgraph_node?: string }];
+      // .text flattens content blocks (Anthropic streams text as blocks when tools are bound).
+      const text = meta.langgraph_node === 'model' ? message.text : '';
+      if (text) {
+        streamed = true;
+        emit({ type: 'token', text });
+      }
+      return;
+    }
+    if (mode !== 'updates') return;
+    const update = chunk as Record<string, { messages?: BaseMessage[] } | undefined>;
+    for (const m of update.model?.messages ?? []) {
+      if (AIMessage.isInstance(m) && m.tool_calls?.length) {
+        for (const call of m.tool_calls)
+          emit({ type: 'tool_start', name: call.name, args: call.args });
+      } else if (!streamed && typeof m.content === 'string' && m.content) {
+        emit({ type: 'token', text: m.content });
+      }
+      streamed = false;
+    }
+    for (const m of update.tools?.messages ?? []) {
+      const artifact = (m as ToolMessage).artifact as ToolArtifact | undefined;
+      emit({
+        type: 'tool_end',
+        name: (m as ToolMessage).name ?? '',
+        args: artifact?.args ?? {},
+        rows: artifact?.rows ?? 0,
+        durationMs: artifact?.durationMs ?? 0,
+        ok: artifact !== undefined,
+      });
+      if (artifact) {
+        const { title, columns, rows } = artifact.result;
+        emit({ type: 'table', title, columns, rows });
+      }
+    }
+    for (const m of update.limit?.messages ?? []) {
+      if (typeof m.content === 'string') emit({ type: 'token', text: m.content });
+    }
+  };
+}
+
+/**
+ * The AskResult of a finished turn, gathered from the thread's messages: the final answer, the
+ * tables and figures of each tool call (from the ToolMessages' artifacts), tokens and timings.
+ */
+export function collectResult(
+  messages: BaseMessage[],
+  run: { totalMs: number; dataset: 'demo' | 'rpa'; provider: string; threadId: string },
+): AskResult {
   const turn = currentTurn(messages).after;
   const artifacts = turn
     .filter((m) => ToolMessage.isInstance(m))
@@ -205,12 +229,17 @@ export async function answerQuestion(props: {
     })),
     scenario: firstResult?.scenario ?? [],
     years: firstResult ? { start: firstResult.years.start, end: firstResult.years.end } : null,
-    dataset: props.dataset,
-    provider: props.provider,
-    threadId,
+    dataset: run.dataset,
+    provider: run.provider,
+    threadId: run.threadId,
     followUps: (final?.additional_kwargs.followUps as string[] | undefined) ?? [],
     usage,
-    timings: { totalMs, llmMs: Math.max(0, totalMs - toolMs), dbMs: toolMs, toolMs },
+    timings: {
+      totalMs: run.totalMs,
+      llmMs: Math.max(0, run.totalMs - toolMs),
+      dbMs: toolMs,
+      toolMs,
+    },
   };
 }
 
