@@ -109,6 +109,8 @@ const DIFFERENCE = [
   /\b(difference|gap)\b.*\bbetween\b/,
   /\bhow much (more|less)\b/,
   /\bby how (much|many)\b/,
+  /\bhow many (more|fewer|less)\b/,
+  /\b(gap|minus)\b/,
   /\b(exceed|exceeds|outpace|outpaces)\b/,
 ];
 
@@ -127,6 +129,18 @@ export function compositionCues(
     breakdowns.splice(breakdowns.indexOf('county'), 1, 'state');
   }
   // Sub-regions said alone are not also regions.
+  // "Which land use does new cropland come from": the uses on the other side of a flow.
+  const byUse = breakdowns.indexOf('land_use');
+  if (
+    byUse >= 0 &&
+    !slots.urbanization &&
+    (slots.toUse || /\bcomes? (mostly |mainly )?from\b/.test(t)) &&
+    !slots.fromUse
+  ) {
+    breakdowns[byUse] = 'from_use';
+  } else if (byUse >= 0 && slots.fromUse && !slots.toUse) {
+    breakdowns[byUse] = 'to_use';
+  }
   if (breakdowns.includes('rpa_subregion') && breakdowns.includes('rpa_region')) {
     breakdowns.splice(breakdowns.indexOf('rpa_region'), 1);
   }
@@ -163,7 +177,8 @@ export function compositionCues(
   const asksDifference = has(t, ...DIFFERENCE) && hasTopic(slots);
   if (asksDifference && slots.scenarios.length === 2) out.difference = true;
   // Two places side by side ("Georgia than Alabama", "the RPA South than the RPA North").
-  const split = asksDifference && !slots.county ? placeSplit(slots.places) : undefined;
+  const split =
+    asksDifference && !slots.county ? placeSplit(slots.places, slots.states) : undefined;
   if (split && slots.scenarios.length < 2) {
     out.difference = true;
     out.breakdowns = [split];
@@ -178,7 +193,13 @@ export function compositionCues(
 }
 
 /** The level two named places share, to split by it ("Georgia" and "Alabama": state). */
-function placeSplit(places: readonly string[]): PlanBreakdown | undefined {
+function placeSplit(
+  named: readonly string[],
+  states: readonly string[],
+): PlanBreakdown | undefined {
+  // "Illinois ... (IL minus IN)": the same two states named twice.
+  if (states.length === 2 && named.every((p) => stateByNameOrAbbrev(p))) return 'state';
+  const places = [...new Set(named.map((p) => p.toLowerCase()))];
   if (places.length !== 2) return undefined;
   const level = (p: string): PlanBreakdown | undefined => {
     const n = p.toLowerCase().replace(/^(the )?(rpa |census )?/, '');
@@ -222,6 +243,8 @@ export function needsGeneralTool(tool: ToolName, slots: Slots): boolean {
     // The county profile has areas, urban expansion and net forest change; anything else about
     // one county is a plan over it.
     if (slots.measure || (slots.fromUse && slots.toUse)) return true;
+    if ((slots.breakdowns?.length ?? 0) > 0 || slots.cues.includes('compare_scenarios'))
+      return true;
     if (!slots.change || slots.urbanization || primary === 'urban') return false;
     return !(primary === 'forest' && (slots.change === 'net' || slots.change === 'change'));
   }
@@ -229,7 +252,11 @@ export function needsGeneralTool(tool: ToolName, slots: Slots): boolean {
   if (tool === 'query_land_use_area' && slots.agriculture && slots.landUses.length === 0)
     return true;
   if (slots.measure || slots.difference) return true;
-  if (slots.agriculture && slots.toUse && !slots.fromUse && slots.toUse !== 'urban') return true;
+  if (slots.agriculture && slots.toUse && !slots.fromUse) {
+    // Farmland to urban is a flow out of the group; the dev set's "farmland conversion" ranking
+    // (no target named) stays with the named tool.
+    return true;
+  }
   if (slots.change === 'net' && slots.order === 'asc') return true;
   const splits = slots.breakdowns ?? [];
   if (splits.some((b) => GENERAL_ONLY.has(b))) return true;
@@ -323,6 +350,8 @@ export function planArgs(tool: ToolName, slots: Slots): ToolArgs {
     delete args.uses;
   }
   if (slots.scenarios.length > 0) args.scenarios = [...slots.scenarios];
+  // Ranking the scenarios compares the four pathways; the ensemble mean is not one of them.
+  else if (breakdown.includes('scenario')) args.scenarios = ['LM', 'HM', 'HL', 'HH'];
 
   const point = args.measure === 'area' || args.measure === 'share';
   const time = slots.time;

@@ -47,7 +47,7 @@ const OFF_TOPIC =
 const NOT_HELD: readonly [RegExp, string][] = [
   [/\b(wild ?fires?|forest fires?|fires?|burn(s|ed|t|ing)?|burn scars?)\b/, 'wildfire'],
   [
-    /\b(prices?|land values?|property values?|values? of (the )?land|rents?|dollars?|taxe?s?|market value)\b/,
+    /\b(sell(s|ing)? for|sold for|prices?|land values?|property values?|values? of (the )?land|rents?|dollars?|taxe?s?|market value)\b/,
     'land prices or values',
   ],
   [
@@ -56,11 +56,11 @@ const NOT_HELD: readonly [RegExp, string][] = [
   ],
   [/\b(carbon|emissions?|sequest\w*|co2|greenhouse)\b/, 'carbon or emissions'],
   [
-    /\b(population|residents|inhabitants|households?|housing units|jobs|employment)\b/,
+    /\b(population|residents|inhabitants|households?|housing units|jobs|employment|how many (new )?(houses|homes))\b/,
     'population, housing or jobs',
   ],
   [
-    /\b(federal land|public land|national forests?|owners?|ownership|who owns)\b/,
+    /\b(federal land|public land|national forests|national forest system|owners?|ownership|who owns)\b/,
     'ownership or federal land',
   ],
   [
