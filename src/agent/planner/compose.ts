@@ -87,6 +87,14 @@ const BREAKDOWN_CUES: readonly [PlanBreakdown, RegExp[]][] = [
     [/\b(which|what|each|every|by|per) count(y|ies)\b/, /\bwhere in\b/, /\bcounty by county\b/],
   ],
   ['state', [/\b(which|what|each|every|by|per) states?\b/, /\bstate by state\b/]],
+  [
+    'scenario',
+    [
+      /\b(which|what) ((rcp|ssp|rpa|climate|future|emissions?)[ -]?)*(scenarios?|pathways?|futures?|storylines?)\b/,
+      /\bunder which\b/,
+      /\brank (the )?(four |five |4 |5 )?(scenarios|pathways|futures)\b/,
+    ],
+  ],
 ];
 
 const SHARE = [
@@ -249,8 +257,7 @@ export function needsGeneralTool(tool: ToolName, slots: Slots): boolean {
     return !(primary === 'forest' && (slots.change === 'net' || slots.change === 'change'));
   }
   // Agricultural land is crop and pasture together: one figure, which the area tool lacks.
-  if (tool === 'query_land_use_area' && slots.agriculture && slots.landUses.length === 0)
-    return true;
+  if (tool === 'query_land_use_area' && slots.agriculture) return true;
   if (slots.measure || slots.difference) return true;
   if (slots.agriculture && slots.toUse && !slots.fromUse) {
     // Farmland to urban is a flow out of the group; the dev set's "farmland conversion" ranking
@@ -294,8 +301,12 @@ const USE_NAMES = { agriculture: 'agricultural' } as const;
 export function planArgs(tool: ToolName, slots: Slots): ToolArgs {
   const args: ToolArgs = {};
   const primary = primaryUse(slots);
+  // "Farmland (crop + pasture)": the crop and pasture named with the group are the group.
+  const ownUses = slots.agriculture
+    ? slots.landUses.filter((u) => u !== 'crop' && u !== 'pasture')
+    : slots.landUses;
   const uses = [
-    ...slots.landUses.filter((u) => u !== slots.fromUse && u !== slots.toUse),
+    ...ownUses.filter((u) => u !== slots.fromUse && u !== slots.toUse),
     ...(slots.agriculture ? ['agricultural'] : []),
   ];
   if (slots.fromUse && slots.toUse) {

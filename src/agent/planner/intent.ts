@@ -46,6 +46,10 @@ export function hasTopic(slots: Slots): boolean {
 /** The land use a question is about: the from-use of a flow, else the first named. */
 export function primaryUse(slots: Slots): LandUseKey | 'agriculture' | undefined {
   if (slots.fromUse) return slots.fromUse;
+  // "Farmland (crop and pasture)": the group, with its parts named.
+  if (slots.agriculture && slots.landUses.every((u) => u === 'crop' || u === 'pasture')) {
+    return 'agriculture';
+  }
   if (slots.landUses[0]) return slots.landUses[0];
   if (slots.agriculture) return 'agriculture';
   if (slots.urbanization || slots.toUse === 'urban') return 'urban';
