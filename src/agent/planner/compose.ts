@@ -47,7 +47,7 @@ const BREAKDOWN_CUES: readonly [PlanBreakdown, RegExp[]][] = [
   [
     'rpa_subregion',
     [
-      /\b(which|what|each|every|by|per|across|all) (rpa )?sub-?regions?\b/,
+      /\b(which|what|each|every|by|per|across|all|rank the|rank) (rpa )?sub-?regions?\b/,
       /\bsub-?region by sub-?region\b/,
     ],
   ],
@@ -61,7 +61,7 @@ const BREAKDOWN_CUES: readonly [PlanBreakdown, RegExp[]][] = [
   [
     'rpa_region',
     [
-      /\b(which|what|each|every|by|per|across|all|the four) (rpa )?regions?\b/,
+      /\b(which|what|each|every|by|per|across|all|the four|rank the|rank) (rpa )?regions?\b/,
       /\bregion by region\b/,
     ],
   ],
@@ -86,7 +86,7 @@ const BREAKDOWN_CUES: readonly [PlanBreakdown, RegExp[]][] = [
     'county',
     [/\b(which|what|each|every|by|per) count(y|ies)\b/, /\bwhere in\b/, /\bcounty by county\b/],
   ],
-  ['state', [/\b(which|what|each|every|by|per) states?\b/, /\bstate by state\b/]],
+  ['state', [/\b(which|what|each|every|by|per|rank the|rank) states?\b/, /\bstate by state\b/]],
   [
     'scenario',
     [
@@ -253,13 +253,15 @@ export function needsGeneralTool(tool: ToolName, slots: Slots): boolean {
     if (slots.measure || (slots.fromUse && slots.toUse)) return true;
     if ((slots.breakdowns?.length ?? 0) > 0 || slots.cues.includes('compare_scenarios'))
       return true;
+    // The profile's change figures cover the whole horizon: a change by a year is a plan.
+    if (slots.time && (slots.change || slots.urbanization)) return true;
     if (!slots.change || slots.urbanization || primary === 'urban') return false;
     return !(primary === 'forest' && (slots.change === 'net' || slots.change === 'change'));
   }
   // Agricultural land is crop and pasture together: one figure, which the area tool lacks.
   if (tool === 'query_land_use_area' && slots.agriculture) return true;
   if (slots.measure || slots.difference) return true;
-  if (slots.agriculture && slots.toUse && !slots.fromUse) {
+  if (slots.agriculture && (slots.toUse || slots.urbanization) && !slots.fromUse) {
     // Farmland to urban is a flow out of the group; the dev set's "farmland conversion" ranking
     // (no target named) stays with the named tool.
     return true;
@@ -283,7 +285,9 @@ export function needsGeneralTool(tool: ToolName, slots: Slots): boolean {
   // A gain (or a net change) of crop, pasture or rangeland ranked or compared: the named
   // rankings have no such metric.
   if (
-    (slots.change === 'gain' || slots.change === 'net') &&
+    (slots.change === 'gain' ||
+      slots.change === 'net' ||
+      (slots.change === 'loss' && primary === 'rangeland')) &&
     TOOL_BREAKDOWN[tool] !== undefined &&
     (primary === 'crop' ||
       primary === 'pasture' ||
@@ -317,11 +321,11 @@ export function planArgs(tool: ToolName, slots: Slots): ToolArgs {
     args.to = slots.landUses.includes(slots.toUse)
       ? after.filter((u) => u !== slots.fromUse)
       : [slots.toUse];
-  } else if (slots.agriculture && slots.toUse && !slots.fromUse) {
+  } else if (slots.agriculture && (slots.toUse || slots.urbanization) && !slots.fromUse) {
     // "Agricultural land converted to urban": a flow out of the group.
     args.measure = 'flow';
     args.from = ['agricultural'];
-    args.to = [slots.toUse];
+    args.to = [slots.toUse ?? 'urban'];
   } else if (slots.urbanization && !slots.measure) {
     args.measure = slots.fromUse ? 'flow' : 'gain';
     if (slots.fromUse) {
@@ -354,6 +358,11 @@ export function planArgs(tool: ToolName, slots: Slots): ToolArgs {
   if (breakdown.length === 0 && named) breakdown.push(named);
   if (slots.scenarios.length >= 2 && !breakdown.includes('scenario') && breakdown.length < 2) {
     breakdown.push('scenario');
+  }
+  // Areas are at years, not over periods: "forest area every decade" is a series of years.
+  if (args.measure === 'area' || args.measure === 'share') {
+    const p = breakdown.indexOf('period');
+    if (p >= 0) breakdown[p] = 'year';
   }
   if (breakdown.length > 0) args.breakdown = breakdown.slice(0, 2);
   // Split by land use: every use (or the ones named), not a default one.
