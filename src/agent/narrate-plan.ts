@@ -58,6 +58,20 @@ function valueText(r: AnalyticsResult, row: Row, short = false): string {
   return short ? pct : `${pct} (${acres(num(row.acres))})`;
 }
 
+/** A decline said as its size, then as the signed change: "1.2 million acres (a change of -1.2 ...)". */
+function declineText(r: AnalyticsResult, plan: QueryPlan, row: Row): string | undefined {
+  const v = num(r.columns.includes('percent') ? row.percent : row.acres);
+  if (
+    plan.sort !== 'asc' ||
+    v >= 0 ||
+    (plan.measure !== 'change' && plan.measure !== 'percent_change')
+  ) {
+    return undefined;
+  }
+  const size = r.columns.includes('percent') ? `${Math.abs(v).toFixed(1)}%` : acres(Math.abs(v));
+  return `a decline of ${size} (a change of ${valueText(r, row)})`;
+}
+
 /** "has the most forest lost", "has the largest share of its land in forest". */
 function ranked(plan: QueryPlan, what: string, first: number): string {
   const asc = plan.sort === 'asc';
@@ -167,7 +181,7 @@ export function narratePlan(r: AnalyticsResult): { lead: string; followUps: stri
   const next = rest.slice(0, 4).map((row) => `${label(r, row)} (${valueText(r, row, true)})`);
   return {
     lead:
-      `**${label(r, first)}** has ${ranked(plan, what, value(first))} in ${where} ${when}: ${valueText(r, first)}` +
+      `**${label(r, first)}** has ${ranked(plan, what, value(first))} in ${where} ${when}: ${declineText(r, plan, first) ?? valueText(r, first)}` +
       (next.length ? `, followed by ${list(next)}.` : '.'),
     followUps,
   };

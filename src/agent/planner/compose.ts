@@ -84,9 +84,21 @@ const BREAKDOWN_CUES: readonly [PlanBreakdown, RegExp[]][] = [
   ],
   [
     'county',
-    [/\b(which|what|each|every|by|per) count(y|ies)\b/, /\bwhere in\b/, /\bcounty by county\b/],
+    [
+      /\b(which|what|each|every|by|per) count(y|ies)\b/,
+      /\bwhere in\b/,
+      /\bcounty by county\b/,
+      /\b(top|bottom) \w+ (\w+ ){0,2}counties\b/,
+    ],
   ],
-  ['state', [/\b(which|what|each|every|by|per|rank the|rank) states?\b/, /\bstate by state\b/]],
+  [
+    'state',
+    [
+      /\b(which|what|each|every|by|per|rank the|rank) states?\b/,
+      /\bstate by state\b/,
+      /\b(top|bottom) \w+ (\w+ ){0,2}states\b/,
+    ],
+  ],
   [
     'scenario',
     [
@@ -274,6 +286,8 @@ export function needsGeneralTool(tool: ToolName, slots: Slots): boolean {
   if (splits.length > 0 && splits[0] !== named && (named || splits[0] !== 'state')) return true;
   const ranked = TOOL_BREAKDOWN[tool] !== undefined || splits.length > 0;
   if (slots.order === 'asc' && ranked) return true;
+  // A flow into several named uses ("forest to pasture or cropland"): the named tool takes one.
+  if (slots.fromUse && slots.toUse && slots.landUses.length > 2) return true;
   // A flow between two named uses, ranked or compared: the named rankings measure one use.
   if (slots.fromUse && slots.toUse && (splits.length > 0 || TOOL_BREAKDOWN[tool] !== undefined)) {
     return true;
