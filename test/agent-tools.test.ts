@@ -331,6 +331,23 @@ describe('agent tools on the hand-made database', () => {
     await expect(sqlTool.run({})).rejects.toMatchObject({ code: 'tool:bad_args' });
   });
 
+  it("run_sql keeps the explorer's byte bound and time limit", async () => {
+    const analytics = createAnalytics(ctx);
+    const bounded = createTools({
+      analytics,
+      ctx,
+      guard,
+      enableSql: true,
+      sqlBounds: { maxBytes: 2000, timeoutMs: 200 },
+    }).find((t) => t.name === 'run_sql')!;
+    const big = await bounded.run({ sql: "SELECT i, repeat('x', 500) AS s FROM range(100) t(i)" });
+    expect(isSqlTable(big.result) && big.result.truncated).toBe(true);
+    expect(big.rows).toBeLessThan(10);
+    await expect(
+      bounded.run({ sql: 'SELECT count(*) FROM range(100000000000) a' }),
+    ).rejects.toMatchObject({ code: 'query:timeout' });
+  });
+
   it('compact text is short, states scenario and years, and never shows the SQL', async () => {
     const calls: [ToolName, unknown][] = [
       ['query_land_use_area', { states: ['AL'], year: 2025 }],

@@ -50,6 +50,11 @@ export function createAgent(
       guard: service.guard,
       maxRows: config.maxQueryRows,
       enableSql: config.enableSqlTool,
+      // The model's SQL has the explorer's bounds: bytes and a shorter time.
+      sqlBounds: {
+        maxBytes: config.maxResultBytes,
+        timeoutMs: Math.min(config.sqlTimeoutSeconds, config.maxExecutionTimeSeconds) * 1000,
+      },
     }),
     maxIterations: config.maxIterations,
     maxHistoryLength: config.maxHistoryLength,

@@ -26,6 +26,8 @@ export interface CreateToolsProps {
   maxRows?: number;
   /** Adds run_sql (LANDUSE_ENABLE_SQL_TOOL; default false). */
   enableSql?: boolean;
+  /** run_sql's bounds: bytes of a result (LANDUSE_MAX_RESULT_BYTES) and its time (LANDUSE_SQL_TIMEOUT). */
+  sqlBounds?: { maxBytes: number; timeoutMs: number };
   /** Rows of a result the model sees (default 12). */
   textRows?: number;
   /** Clock for durationMs. */
@@ -54,7 +56,14 @@ export function createTools(props: CreateToolsProps): AgentTool[] {
     tools.push(
       makeTool('run_sql', RUN_SQL_SCHEMA, async (args: z.infer<typeof RUN_SQL_SCHEMA>) =>
         sqlTable(
-          await runGuardedSql({ ctx: props.ctx, guard, sql: args.sql, limit: args.limit, maxRows }),
+          await runGuardedSql({
+            ctx: props.ctx,
+            guard,
+            sql: args.sql,
+            limit: args.limit,
+            maxRows,
+            ...(props.sqlBounds ?? {}),
+          }),
         ),
       ),
     );
