@@ -53,11 +53,13 @@ export async function answer(
     useCache?: boolean;
     /** The caller already holds an agent slot (the chat stream takes one before it opens). */
     holdsAgent?: boolean;
+    /** checkQuestion's result, when the caller ran it already (the chat stream does). */
+    checked?: { agent: AgentGraph; provider: string };
   },
 ): Promise<{ result: AskResult; cached: boolean }> {
   const started = performance.now();
   const { owner, bucket } = q.caller;
-  const { agent, provider } = await checkQuestion(deps, q);
+  const { agent, provider } = options.checked ?? (await checkQuestion(deps, q));
   /** Counts a conversation as just used in the caller's bucket (evicting the bucket's least recently used). */
   const track = async (threadId: string) => {
     if (deps.config.enableMemory) {

@@ -11,7 +11,7 @@ import {
   type ZodTypeProvider,
 } from 'fastify-type-provider-zod';
 import { AppError } from '../domain/index.ts';
-import { apiKeyOf, digest, registerCallers } from './callers.ts';
+import { registerCallers } from './callers.ts';
 import type { ServerDeps } from './deps.ts';
 import { edgeServerOptions, errorContext, registerEdges } from './edges.ts';
 import { toHttpError } from './errors.ts';
@@ -150,12 +150,9 @@ export async function buildApp(
   // a daily quota per caller.
   await app.register(async (api) => {
     await registerCallers(api, config, deps.ownerSecret);
-    const keyGenerator = (request: FastifyRequest) => {
-      const key = apiKeyOf(request);
-      return key && config.apiKeys.length > 0
-        ? `key:${digest(key).toString('hex')}`
-        : `ip:${request.ip}`;
-    };
+    // Who registerCallers found: the key's owner (its digest), or the client's address.
+    const keyGenerator = (request: FastifyRequest) =>
+      config.apiKeys.length > 0 ? `key:${request.caller.owner}` : `ip:${request.ip}`;
     if (config.apiRateLimit > 0) {
       await api.register(rateLimit, {
         max: config.apiRateLimit,

@@ -101,7 +101,7 @@ export async function registerCallers(
 }
 
 /** The key a request carries: X-API-Key, or Authorization: Bearer KEY. */
-export function apiKeyOf(request: FastifyRequest): string | undefined {
+function apiKeyOf(request: FastifyRequest): string | undefined {
   const header = request.headers['x-api-key'];
   if (typeof header === 'string' && header) return header;
   const auth = request.headers.authorization;
@@ -110,7 +110,7 @@ export function apiKeyOf(request: FastifyRequest): string | undefined {
 }
 
 /** Fixed-length digests, so comparing keys takes the same time whatever they are. */
-export function digest(key: string): Buffer {
+function digest(key: string): Buffer {
   return createHash('sha256').update(key).digest();
 }
 

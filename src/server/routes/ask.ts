@@ -84,7 +84,7 @@ export function askRoutes(app: ZodApp, deps: ServerDeps, options: AskOptions = {
       // Refuse what can be refused, then wait for an agent, all before the stream opens: a bad
       // provider, someone else's thread or a full pool is a plain 400, 404 or 503 response.
       const question = { ...request.body, caller: request.caller };
-      await checkQuestion(deps, question);
+      const checked = await checkQuestion(deps, question);
       await deps.agents.acquire();
       const gone = abortOnClientGone(reply.raw);
       reply.hijack();
@@ -110,6 +110,7 @@ export function askRoutes(app: ZodApp, deps: ServerDeps, options: AskOptions = {
           {
             useCache: false,
             holdsAgent: true,
+            checked,
             signal: gone.signal,
             onEvent: (e: AgentEvent) => {
               const { type, ...data } = e;
