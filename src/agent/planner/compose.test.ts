@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rewriteStateAdjectives } from './compose.ts';
+import { rewriteStateAdjectives } from './rewrite.ts';
 import { planQuestion } from './index.ts';
 
 function call(question: string) {

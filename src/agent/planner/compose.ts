@@ -5,40 +5,9 @@
  * with the general tool (query_land_use). Each part is read on its own and the plan is assembled
  * from whatever was found, so combinations never seen before still make a plan.
  */
-import { RPA_REGIONS, RPA_SUBREGIONS, STATES, stateByNameOrAbbrev } from '../../domain/index.ts';
+import { RPA_REGIONS, RPA_SUBREGIONS, stateByNameOrAbbrev } from '../../domain/index.ts';
 import { hasTopic, primaryUse } from './intent.ts';
 import type { PlanBreakdown, Slots, ToolArgs, ToolName } from './types.ts';
-
-const STATE_NAMES = STATES.map((s) => s.name.toLowerCase()).sort((a, b) => b.length - a.length);
-const STATE_ALT = STATE_NAMES.map((n) => n.replace(/ /g, '\\s+')).join('|');
-
-/**
- * "Which Wisconsin county ...", "the Oregon counties that ..." name a state as an adjective of
- * "county": said as "which county in Wisconsin", so the state is a place and the county a
- * breakdown (not a county called Wisconsin or Oregon).
- */
-export function rewriteStateAdjectives(question: string): string {
-  const pattern = new RegExp(
-    `\\b(which|what|each|every|the|a|an|top|\\d+)\\s+((?:\\w+\\s+){0,2}?)(${STATE_ALT})\\s+(count(?:y|ies)|parish(?:es)?)\\b`,
-    'gi',
-  );
-  return question.replace(
-    pattern,
-    (_m, det: string, mid: string, state: string, unit: string) =>
-      `${det} ${mid}${unit} in ${state}`,
-  );
-}
-
-/**
- * Conversion verbs that name their target with "for" or without "into" ("rangeland plowed up for
- * crops", "pasture reverts to forest"): said as "converted to", which the flow reader knows.
- */
-export function rewriteConversions(question: string): string {
-  return question.replace(
-    /\b(plow(?:ed|s|ing)?|plough(?:ed|s|ing)?|clear(?:ed|s|ing)?|clear-?cut)(?: up)? for\b|\brevert(?:s|ed|ing)? (?:back )?to\b|\breturn(?:s|ed|ing)? to\b/gi,
-    'converted to',
-  );
-}
 
 const has = (text: string, ...patterns: RegExp[]) => patterns.some((p) => p.test(text));
 
@@ -138,7 +107,7 @@ const DIFFERENCE = [
 export function compositionCues(
   text: string,
   slots: Slots,
-): Pick<Slots, 'breakdowns' | 'measure' | 'order' | 'difference'> {
+): Pick<Slots, 'breakdowns' | 'measure' | 'order' | 'difference' | 'time'> {
   const t = text.toLowerCase();
   const breakdowns: PlanBreakdown[] = [];
   for (const [b, patterns] of BREAKDOWN_CUES) {
@@ -176,7 +145,7 @@ export function compositionCues(
     slots.time?.kind !== 'range'
   ) {
     breakdowns.push('year');
-    slots.time = { kind: 'range', start: Math.min(...years), end: Math.max(...years) };
+    out.time = { kind: 'range', start: Math.min(...years), end: Math.max(...years) };
   }
   if (breakdowns.length > 0) out.breakdowns = breakdowns;
   if (has(t, ...PERCENT_CHANGE)) out.measure = 'percent_change';

@@ -7,13 +7,8 @@
  * (followup.ts); score the intents (intent.ts); fill the tool's arguments (args.ts).
  */
 import { buildArgs } from './args.ts';
-import {
-  compositionCues,
-  needsGeneralTool,
-  planArgs,
-  rewriteConversions,
-  rewriteStateAdjectives,
-} from './compose.ts';
+import { compositionCues, needsGeneralTool, planArgs } from './compose.ts';
+import { rewriteConversions, rewriteStateAdjectives } from './rewrite.ts';
 import { declineEmpty, declineFor, declineUnknown } from './decline.ts';
 import { extract } from './extract.ts';
 import { followUpPlan, isFollowUp, mergeSlots, namesSomething } from './followup.ts';
