@@ -36,7 +36,7 @@ describe('the landuse command', () => {
   });
   afterAll(() => cleanup());
 
-  it.each([[], ['demo-data'], ['load'], ['info'], ['start'], ['bench'], ['bench', 'load']])(
+  it.each([[], ['demo-data'], ['load'], ['info'], ['start']])(
     'has --help for %j',
     async (...args) => {
       const r = await landuse([...args, '--help']);
@@ -44,6 +44,14 @@ describe('the landuse command', () => {
       expect(r.stdout).toMatch(/^Usage: landuse/);
     },
   );
+
+  it('leaves the benchmarks to their own entry point, `npm run bench`', async () => {
+    expect((await landuse(['bench', 'ask'])).code).toBe(2);
+    const bench = join(import.meta.dirname, '..', 'bench', 'main.ts');
+    const { stdout } = await run(process.execPath, ['--import', 'tsx', bench, 'ask', '--help']);
+    expect(stdout).toMatch(/^Usage: npm run bench -- ask/);
+    expect(stdout).toContain('--rounds <n>');
+  });
 
   it('exits 2 for bad usage', async () => {
     expect((await landuse(['load'])).code).toBe(2);

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  DEV_SET,
   evaluate,
   formatReport,
   formatSetReport,
@@ -24,8 +25,6 @@ import {
 import { checkAnswer } from './eval-values.ts';
 import { HELD_OUT_QUESTIONS } from './planner/fixtures.ts';
 import { planQuestion, type Plan } from './planner/index.ts';
-
-const DEV_SET = join(import.meta.dirname, '..', '..', 'eval', 'dev-questions.jsonl');
 
 describe('the planner on the question sets', () => {
   it('scores at least 90% on the dev set (target 95%)', () => {

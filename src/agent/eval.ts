@@ -5,6 +5,7 @@
  * it. Value-checked lines (`gold`) are scored by the answer's values (eval-values.ts).
  */
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../domain/index.ts';
 import {
@@ -17,6 +18,9 @@ import {
   type ValueScoringDeps,
 } from './eval-values.ts';
 import { planQuestion, TOOL_NAMES, type Plan } from './planner/index.ts';
+
+/** The development question set shipped with the project. */
+export const DEV_SET = join(import.meta.dirname, '..', '..', 'eval', 'dev-questions.jsonl');
 
 /** One line of a question set (eval/dev-questions.jsonl). */
 export const evalQuestionSchema = z.object({

@@ -157,68 +157,6 @@ export function buildProgram(): Command {
       await serveCommand(opts);
     });
 
-  const bench = program.command('bench').description('benchmarks; results go to bench/results/');
-  bench
-    .command('load')
-    .description('loading benchmark: prepared INSERTs, appender, Parquet COPY, native JSON')
-    .option(
-      '--records <list>',
-      'record counts to test, comma-separated',
-      list,
-      [10_000, 100_000, 1_000_000],
-    )
-    .option('--methods <list>', 'methods to run: insert,appender,parquet,json', (v) => v.split(','))
-    .option('--out <dir>', 'where to write load.json and load.md', 'bench/results')
-    .option('--no-full', 'skip timing `landuse load` of a full-size demo file')
-    .action(
-      async (opts: { records: number[]; methods?: string[]; out: string; full?: boolean }) => {
-        const { benchLoadCommand } = await import('./commands/bench-load.ts');
-        await benchLoadCommand(opts);
-      },
-    );
-
-  bench
-    .command('queries')
-    .description('every domain query: p50/p95 uncached and cached, and the overhead over DuckDB')
-    .option(
-      '--db <path>',
-      'database file (default: LANDUSE_DB_PATH; built from demo data if missing)',
-    )
-    .option('--iterations <n>', 'runs of each query', int, 50)
-    .option('--out <dir>', 'where to write queries.json and queries.md', 'bench/results')
-    .action(async (opts: { db?: string; iterations: number; out: string }) => {
-      const { benchQueriesCommand } = await import('./commands/bench-queries.ts');
-      await benchQueriesCommand(opts);
-    });
-
-  bench
-    .command('ask')
-    .description('the development questions end to end with the offline planner: p50/p95/p99')
-    .option(
-      '--db <path>',
-      'database file (default: LANDUSE_DB_PATH; built from demo data if missing)',
-    )
-    .option('--rounds <n>', 'times through the question set', int, 3)
-    .option('--out <dir>', 'where to write ask.json and ask.md', 'bench/results')
-    .action(async (opts: { db?: string; rounds: number; out: string }) => {
-      const { benchAskCommand } = await import('./commands/bench-ask.ts');
-      await benchAskCommand(opts);
-    });
-
-  bench
-    .command('server')
-    .description('autocannon against `landuse serve`: POST /api/ask at 50 connections, req/s, p99')
-    .option(
-      '--db <path>',
-      'database file (default: LANDUSE_DB_PATH; built from demo data if missing)',
-    )
-    .option('--seconds <n>', 'seconds per load', int, 10)
-    .option('--out <dir>', 'where to write server.json and server.md', 'bench/results')
-    .action(async (opts: { db?: string; seconds: number; out: string }) => {
-      const { benchServerCommand } = await import('./commands/bench-server.ts');
-      await benchServerCommand(opts);
-    });
-
   return program;
 }
 
@@ -236,10 +174,6 @@ function port(value: string): number {
     throw new InvalidArgumentError(`expected a port number from 0 to 65535, got "${value}".`);
   }
   return n;
-}
-
-function list(value: string): number[] {
-  return value.split(',').map((v) => int(v.trim().replace(/_/g, '')));
 }
 
 async function main(argv: string[]): Promise<number> {

@@ -1,11 +1,8 @@
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadQuestionSet } from '../eval.ts';
+import { DEV_SET, loadQuestionSet } from '../eval.ts';
 import { TOOL_SCHEMAS, toMetric, type ToolMetric } from '../tools/index.ts';
 import { HELD_OUT_QUESTIONS } from './fixtures.ts';
 import { planQuestion, type Plan, type PlannerContext } from './index.ts';
-
-const DEV_SET = join(import.meta.dirname, '..', '..', '..', 'eval', 'dev-questions.jsonl');
 
 /** Questions of every kind, beyond the two sets: each must plan a call its tool accepts. */
 const MORE = [

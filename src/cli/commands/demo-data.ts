@@ -1,6 +1,6 @@
 import { DEFAULT_SEED, writeDemoRawFile } from '../../data/demo/index.ts';
 import { formatBytes, formatNumber } from '../format.ts';
-import { progressBar } from '../progress.ts';
+import { progressBar } from '../../terminal/progress.ts';
 
 export interface DemoDataResult {
   out: string;

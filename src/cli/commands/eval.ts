@@ -1,6 +1,6 @@
-import { join } from 'node:path';
 import { openAnalytics } from '../../analytics/open.ts';
 import {
+  DEV_SET,
   evaluate,
   evaluateSet,
   formatReport,
@@ -10,10 +10,7 @@ import {
 import { valueScoringDeps } from '../../agent/eval-values.ts';
 import { AppError } from '../../domain/index.ts';
 import { cliConfig } from '../context.ts';
-import { progressBar } from '../progress.ts';
-
-/** The development question set shipped with the project. */
-export const DEV_SET = join(import.meta.dirname, '..', '..', '..', 'eval', 'dev-questions.jsonl');
+import { progressBar } from '../../terminal/progress.ts';
 
 /**
  * `landuse eval`: scores the offline planner on a question set. Tool-checked lines: the tool

@@ -1,7 +1,7 @@
 import { cliConfig } from '../context.ts';
 import { LOAD_MEMORY_LIMIT, runLoad, type LoadResult } from '../../data/etl/load.ts';
 import { formatAcres, formatBytes, formatNumber, table } from '../format.ts';
-import { progressBar } from '../progress.ts';
+import { progressBar } from '../../terminal/progress.ts';
 
 /** `landuse load`: build the database with a progress bar, then print the summary. */
 export async function loadCommand(opts: {

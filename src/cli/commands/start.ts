@@ -1,11 +1,8 @@
 import { existsSync } from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
 import { cliConfig } from '../context.ts';
-import { sidecarPath } from '../../data/dataset-meta.ts';
-import { demoDataCommand } from './demo-data.ts';
+import { ensureDemoDatabase } from '../../data/demo/index.ts';
+import { progressBar } from '../../terminal/progress.ts';
 import { infoCommand } from './info.ts';
-import { loadCommand } from './load.ts';
 import { serveCommand } from './serve.ts';
 
 /**
@@ -24,17 +21,17 @@ export async function startCommand(opts: { db?: string; port?: number }): Promis
   await serveCommand({ db, ...(opts.port !== undefined ? { port: opts.port } : {}) });
 }
 
-/** Builds the full-size demo database at `db` when there is none (generate + load, with progress). */
+/** Builds the full-size demo database at `db` when there is none, with a progress bar. */
 export async function ensureDatabase(db: string): Promise<void> {
-  if (!existsSync(db)) {
-    process.stderr.write(`No database at ${db}: building the demo database (about 15 s).\n`);
-    const raw = join(dirname(db), 'demo-raw.json');
-    try {
-      await demoDataCommand({ out: raw });
-      await loadCommand({ input: raw, db, quiet: true });
-    } finally {
-      await rm(raw, { force: true });
-      await rm(sidecarPath(raw), { force: true });
-    }
+  if (existsSync(db)) return;
+  process.stderr.write(`No database at ${db}: building the demo database (about 15 s).\n`);
+  const bar = progressBar('Building the demo database');
+  try {
+    await ensureDemoDatabase(db, {
+      threads: cliConfig().threads,
+      progress: (f, s) => bar.update(f, s),
+    });
+  } finally {
+    bar.stop();
   }
 }

@@ -24,3 +24,4 @@ export {
 } from './calibration.ts';
 export { createRng, deriveSeed, type Rng } from './rng.ts';
 export { writeDemoRawFile } from './publish.ts';
+export { ensureDemoDatabase } from './ensure.ts';
