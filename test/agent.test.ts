@@ -129,9 +129,13 @@ describe('the agent with the offline planner', () => {
       'tool_start:query_land_use_area',
       'tool_end:query_land_use_area',
       'table:true',
+      'table:true',
       'token:true',
     ]);
     expect(r.answer).toContain('2,100 acres');
+    // The rows, then the key figures: every figure the answer states is in a table.
+    expect(r.tables.map((t) => t.title.startsWith('Key figures'))).toEqual([false, true]);
+    expect(r.tables[1]!.rows).toContainEqual({ figure: 'total acres', value: 2100 });
   });
 
   it('leaves the conversation as it was when a question fails', async () => {

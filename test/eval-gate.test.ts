@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateSet, parseEvalSet } from '../src/agent/eval.ts';
+import { unstatedFigures } from '../src/agent/eval-match.ts';
 import { valueScoringDeps } from '../src/agent/eval-values.ts';
 import { openAnalytics, type AnalyticsService } from '../src/analytics/open.ts';
 import { loadConfig } from '../src/config/index.ts';
@@ -45,5 +46,23 @@ describe('the planner on the full-size demo database', () => {
     const report = await evaluateSet(set('heldout-questions.jsonl'), deps);
     expect(report.total).toBeGreaterThanOrEqual(200);
     expect(report.score).toBeGreaterThanOrEqual(0.9);
+  }, 300_000);
+
+  it('states in every narrative only figures its tables hold (the training sets)', async () => {
+    const deps = valueScoringDeps(service, loadConfig({ LANDUSE_DB_PATH: db }));
+    const questions = ['dev', 'train', 'train2'].flatMap((name) => {
+      const lines = set(`${name}-questions.jsonl`);
+      return [...lines.tool, ...lines.value].map((q) => q.question);
+    });
+    const unstated: string[] = [];
+    for (const question of questions) {
+      const answer = await deps.ask(question);
+      const missing = unstatedFigures(answer);
+      if (missing.length > 0) {
+        unstated.push(`${question}: ${missing.map((n) => n.value).join(', ')}`);
+      }
+    }
+    expect(questions.length).toBeGreaterThan(300);
+    expect(unstated).toEqual([]);
   }, 300_000);
 });

@@ -9,14 +9,14 @@ import { randomUUID } from 'node:crypto';
 import { AppError } from '../domain/index.ts';
 import type { AgentGraph } from './graph.ts';
 import type { ToolArtifact } from './tools/index.ts';
-import { isSqlTable } from './tools/index.ts';
+import { answerTables, isSqlTable, type AnswerTable } from './tools/index.ts';
 import { LOCAL_OWNER, threadKey } from './memory/owners.ts';
 import { currentTurn } from './memory/trim.ts';
 
 /** The answer to one question: the object `landuse ask --json` prints and the API returns. */
 export interface AskResult {
   answer: string;
-  tables: { title: string; columns: string[]; rows: Record<string, unknown>[] }[];
+  tables: AnswerTable[];
   toolCalls: { name: string; args: Record<string, unknown>; rows: number; durationMs: number }[];
   scenario: string[];
   years: { start: number; end: number } | null;
@@ -178,8 +178,7 @@ export function eventTranslator(
         ok: artifact !== undefined,
       });
       if (artifact) {
-        const { title, columns, rows } = artifact.result;
-        emit({ type: 'table', title, columns, rows });
+        for (const table of answerTables(artifact)) emit({ type: 'table', ...table });
       }
     }
     for (const m of update.limit?.messages ?? []) {
@@ -216,11 +215,7 @@ export function collectResult(
   const firstResult = first && !isSqlTable(first) ? first : undefined;
   return {
     answer: typeof final?.content === 'string' ? final.content : '',
-    tables: artifacts.map((a) => ({
-      title: a.result.title,
-      columns: a.result.columns,
-      rows: a.result.rows,
-    })),
+    tables: artifacts.flatMap(answerTables),
     toolCalls: artifacts.map((a) => ({
       name: a.name,
       args: a.args,

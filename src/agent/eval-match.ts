@@ -73,6 +73,39 @@ export function numberMatches(gold: number, written: WrittenNumber): boolean {
   return written.halfStep !== undefined && diff <= written.halfStep + eps;
 }
 
+/**
+ * The figures an answer's text states that none of its tables holds (sign aside: "a decline of
+ * 1.2 million acres" is the table's -1,200,000). Not figures: years ("2040", "the 2040s", "2100"), small
+ * whole numbers that count or rank ("the 5 models", "top 10"), and the demo-data note.
+ */
+export function unstatedFigures(answer: Pick<AskResult, 'answer' | 'tables'>): WrittenNumber[] {
+  const text = answer.answer
+    .split('\n')
+    .filter((line) => !/^_Demo data/.test(line))
+    .join('\n')
+    .replace(/\b(1[89]|2[01])\d\d(s)?\b/g, ' ');
+  const figures = [...text.matchAll(NUMBER)]
+    .filter((m) => m[3] !== undefined || m[4] || m[5] || m[6] || /,|^\d{4,}$/.test(m[2]!))
+    .flatMap((m) => numbersInText(m[0]));
+  const held = [
+    ...answer.tables.flatMap((t) => numbersInText(`${t.title} ${t.columns.join(' ')}`)),
+    ...answer.tables.flatMap((t) =>
+      t.rows.flatMap((row) =>
+        Object.values(row).flatMap((v) =>
+          typeof v === 'number'
+            ? [v]
+            : typeof v === 'string'
+              ? numbersInText(v).map((n) => n.value)
+              : [],
+        ),
+      ),
+    ),
+  ].map((v) => (typeof v === 'number' ? v : v.value));
+  return figures.filter(
+    (w) => !held.some((v) => numberMatches(Math.abs(v), { ...w, value: Math.abs(w.value) })),
+  );
+}
+
 /** Every number of an answer: those in its text and every numeric table cell. */
 export function answerNumbers(answer: Pick<AskResult, 'answer' | 'tables'>): WrittenNumber[] {
   const out = numbersInText(answer.answer);

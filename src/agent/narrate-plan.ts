@@ -75,16 +75,21 @@ function declineText(r: AnalyticsResult, plan: QueryPlan, row: Row): string | un
 /** "has the most forest lost", "has the largest share of its land in forest". */
 function ranked(plan: QueryPlan, what: string, first: number): string {
   const asc = plan.sort === 'asc';
-  const uses = usesText(plan.uses, 'all land');
+  // Ranking the land uses themselves: "the largest net decline of the land uses".
+  const uses = plan.breakdown?.includes('land_use')
+    ? 'of the land uses'
+    : `in ${usesText(plan.uses, 'all land')}`;
   // Smallest first with a negative value: the steepest decline, not the least of something.
   if (asc && first < 0 && (plan.measure === 'percent_change' || plan.measure === 'change')) {
-    return `the largest ${plan.measure === 'percent_change' ? 'percent ' : 'net '}decline in ${uses}`;
+    return `the largest ${plan.measure === 'percent_change' ? 'percent ' : 'net '}decline ${uses}`;
   }
   if (plan.measure === 'share') {
-    return `the ${asc ? 'smallest' : 'largest'} share of its land in ${uses}`;
+    return plan.breakdown?.includes('land_use')
+      ? `the ${asc ? 'smallest' : 'largest'} share of the land`
+      : `the ${asc ? 'smallest' : 'largest'} share of its land ${uses}`;
   }
   if (plan.measure === 'percent_change') {
-    return `the ${asc ? 'smallest' : 'largest'} percent change in ${uses}`;
+    return `the ${asc ? 'smallest' : 'largest'} percent change ${uses}`;
   }
   return `the ${asc ? 'least' : 'most'} ${what}`;
 }
@@ -140,11 +145,12 @@ export function narratePlan(r: AnalyticsResult): { lead: string; followUps: stri
   // Two scenarios or places side by side: both figures, the difference and the ratio.
   if (only !== undefined && only !== 'period' && only !== 'year' && rows.length === 2) {
     const [a, b] = [...rows].sort((x, y) => value(y) - value(x)) as [Row, Row];
-    const diff = value(a) - value(b);
+    const diff = num(r.figures.difference);
     const unitDiff = r.columns.includes('percent')
       ? `${diff.toFixed(1)} percentage points`
       : acres(diff);
-    const ratio = value(b) !== 0 ? ` (${(value(a) / value(b)).toFixed(2)} times as much)` : '';
+    const ratio =
+      typeof r.figures.ratio === 'number' ? ` (${r.figures.ratio.toFixed(2)} times as much)` : '';
     return {
       lead:
         `${cap(what)} ${when}: **${valueText(r, a)}** ${only === 'scenario' ? 'under' : 'in'} **${label(r, a)}** and ` +
@@ -157,8 +163,8 @@ export function narratePlan(r: AnalyticsResult): { lead: string; followUps: stri
   if (timeOrder && only === 'year') {
     // Areas at two or more years: where it starts, where it ends, and the change between.
     const [start, end] = [rows[0]!, rows.at(-1)!];
-    const change = value(end) - value(start);
-    const pct = value(start) !== 0 ? (change / value(start)) * 100 : 0;
+    const change = num(r.figures.change);
+    const pct = num(r.figures.change_pct);
     const amount = r.columns.includes('percent')
       ? `${Math.abs(change).toFixed(1)} percentage points`
       : acres(Math.abs(change));

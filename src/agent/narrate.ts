@@ -93,7 +93,10 @@ const NARRATORS: Record<string, Narrator> = {
       .map((x) => `${String(x.from_use)} to ${String(x.to_use)} (${acres(num(x.acres))})`);
     return {
       lead: top.length
-        ? `The largest change in ${where(r)} ${yearsLabel(r)} is ${top[0]!.replace(' (', ': **').replace(/\)$/, '**')}. Next: ${listOf(top.slice(1)) || 'none'}. In all, ${acres(fig(r, 'total_acres'))} change use in these transitions.`
+        ? `The largest change in ${where(r)} ${yearsLabel(r)} is ${top[0]!.replace(' (', ': **').replace(/\)$/, '**')}.` +
+          (top.length > 1
+            ? ` Next: ${listOf(top.slice(1))}. In all, ${acres(fig(r, 'total_acres'))} change use in these transitions.`
+            : '')
         : `No land changes between those uses in ${where(r)} ${yearsLabel(r)}.`,
       followUps: [
         'Where does new urban land come from?',

@@ -73,6 +73,33 @@ function what(r: ResolvedPlan): string {
 }
 
 /**
+ * The figures an answer states beyond the rows: two items side by side give the difference and
+ * the ratio (larger over smaller); areas at two or more years give the start, the end and the
+ * change between (in percent of the start).
+ */
+function derivedFigures(
+  r: ResolvedPlan,
+  rows: Record<string, Cell>[],
+  value: 'acres' | 'percent',
+): Record<string, number | null> {
+  const v = (row: Record<string, Cell>) => num(row[value]);
+  const [only, more] = r.breakdown;
+  if (only === undefined || more !== undefined) return {};
+  if (only === 'year' && r.sort === 'time' && rows.length >= 2) {
+    const [start, end] = [v(rows[0]!), v(rows.at(-1)!)];
+    return {
+      start_value: start,
+      end_value: end,
+      change: end - start,
+      change_pct: start !== 0 ? ((end - start) / start) * 100 : null,
+    };
+  }
+  if (only === 'period' || only === 'year' || rows.length !== 2) return {};
+  const [a, b] = [v(rows[0]!), v(rows[1]!)].sort((x, y) => y - x) as [number, number];
+  return { difference: a - b, ratio: b !== 0 ? a / b : null };
+}
+
+/**
  * Runs a query plan: resolves it, compiles it to one parameterized query, and returns the
  * AnalyticsResult every entry point shares, with the plan it ran (defaults filled in).
  */
@@ -140,6 +167,7 @@ export async function runPlan(ctx: AnalyticsContext, input: unknown): Promise<An
       value: rows.length === 1 ? (first?.[value] ?? null) : null,
       top: rows.length > 1 && first ? label(first) : null,
       top_value: rows.length > 1 ? (first?.[value] ?? null) : null,
+      ...derivedFigures(r, rows, value),
     },
     sql: q.sql,
     params: q.params,

@@ -9,7 +9,14 @@ export {
   type ToolMetric,
 } from './schemas.ts';
 export { createTools, type CreateToolsProps } from './tools.ts';
-export { compactSqlText, compactText, formatValue, textTable } from './render.ts';
+export {
+  answerTables,
+  compactSqlText,
+  compactText,
+  formatValue,
+  textTable,
+  type AnswerTable,
+} from './render.ts';
 export {
   isSqlTable,
   TOOL_NAMES,

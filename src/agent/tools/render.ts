@@ -4,7 +4,7 @@
  * Never the SQL.
  */
 import type { AnalyticsResult, Cell } from '../../analytics/index.ts';
-import type { SqlTable } from './types.ts';
+import { isSqlTable, type SqlTable, type ToolArtifact } from './types.ts';
 
 /** Longest text before rows are dropped (about 350 tokens). */
 const BUDGET = 1400;
@@ -100,4 +100,33 @@ export function compactSqlText(table: SqlTable, maxRows = 12): string {
     if (text.length <= BUDGET || rows <= 3) return text;
     rows = Math.max(3, rows - Math.ceil(rows / 4));
   }
+}
+
+/** One table of an answer, as the API, the chat stream and the CLI show it. */
+export interface AnswerTable {
+  title: string;
+  columns: string[];
+  rows: Record<string, unknown>[];
+}
+
+/** Figures that describe the query rather than state a quantity. */
+const BOOKKEEPING = new Set(['rows', 'measure', 'unit']);
+
+/**
+ * The tables of one tool call: its rows, then its key figures (totals, rates, differences,
+ * ratios, changes) as a `figure | value` table, so every number an answer states is in a table
+ * a user can read and export.
+ */
+export function answerTables(artifact: Pick<ToolArtifact, 'result'>): AnswerTable[] {
+  const { result } = artifact;
+  const main = { title: result.title, columns: result.columns, rows: result.rows };
+  if (isSqlTable(result)) return [main];
+  const figures = Object.entries(result.figures)
+    .filter(([k, v]) => v !== null && !BOOKKEEPING.has(k))
+    .map(([k, v]) => ({ figure: k.replace(/_/g, ' '), value: v }));
+  if (figures.length === 0) return [main];
+  return [
+    main,
+    { title: `Key figures: ${result.title}`, columns: ['figure', 'value'], rows: figures },
+  ];
 }
