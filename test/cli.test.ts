@@ -1,9 +1,10 @@
 import { execFile } from 'node:child_process';
-import { rm } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { exportParams } from '../src/analytics/export/index.ts';
 import { ASK_RESULT_KEYS, HAND_MADE, tempDir } from './helpers.ts';
 
 const run = promisify(execFile);
@@ -183,6 +184,56 @@ describe('the landuse command', () => {
     const declined = await landuse(['ask', 'What will bitcoin cost next year?', '--db', db]);
     expect(declined.code).toBe(0);
     expect(declined.stdout).toMatch(/land use/i);
+  });
+
+  it('exports the transitions with the parameters of GET /api/export', async () => {
+    const db = join(dir, 'export.duckdb');
+    expect((await landuse(['load', '--input', HAND_MADE, '--db', db])).code).toBe(0);
+    const out = join(dir, 'al.csv');
+    const r = await landuse([
+      'export',
+      '--format',
+      'csv',
+      '--states',
+      'Alabama',
+      '--year-range',
+      '2020-2030',
+      '--land-use',
+      'urban',
+      '--out',
+      out,
+      '--db',
+      db,
+    ]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`Wrote ${out}`);
+    const [header, ...lines] = (await readFile(out, 'utf8')).trim().split(/\r?\n/);
+    const cols = header!.split(',');
+    const rows = lines.map(
+      (l) => Object.fromEntries(l.split(',').map((v, i) => [cols[i], v])) as Record<string, string>,
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      expect([row.state_abbrev, row.period]).toEqual(['AL', '2020-2030']);
+      expect([row.from_land_use, row.to_land_use]).toContain('urban');
+    }
+    // Every parameter of the export's schema is an option here (the older aliases aside).
+    const help = (await landuse(['export', '--help'])).stdout;
+    for (const key of Object.keys(exportParams.shape)) {
+      if (key === 'periods' || key === 'land_uses') continue;
+      expect(help).toContain(`--${key.replaceAll('_', '-')} <`);
+    }
+    const bad = await landuse([
+      'export',
+      '--format',
+      'csv',
+      '--year-range',
+      '2025-2040',
+      '--db',
+      db,
+    ]);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('Choose periods from: 2012-2020');
   });
 
   it('says a database is missing, and how to make one', async () => {

@@ -30,7 +30,7 @@ const AL_LM_2020: [string, string, number][] = [
   ['forest', 'urban', 200],
   ['urban', 'urban', 700],
 ];
-const ALABAMA = { states: 'AL', scenarios: 'LM', periods: '2020-2030' };
+const ALABAMA = { states: 'AL', scenarios: 'LM', year_range: '2020-2030' };
 
 /** A small RFC 4180 parser: quoted fields, doubled quotes, CRLF records. */
 function parseCsv(text: string): string[][] {
@@ -267,7 +267,7 @@ describe('export', () => {
   });
 
   it('land use filter keeps rows moving from or to the named uses', async () => {
-    const file = await exportStream(service, { format: 'json', ...ALABAMA, land_uses: 'forest' });
+    const file = await exportStream(service, { format: 'json', ...ALABAMA, land_use: 'forest' });
     expect(file.filename).toBe('rpa-landuse_county_LM_2020-2030_AL_forest.json');
     const doc = JSON.parse(await textOf(file)) as { rows: Record<string, unknown>[] };
     expect(flows(doc.rows)).toEqual([
@@ -287,7 +287,7 @@ describe('export', () => {
       format: 'parquet',
       states: 'AL,CA,TX,FL,GA',
       scenarios: 'rcp8.5',
-      periods: '2012-2020,2020-2030',
+      year_range: '2012-2020,2020-2030',
     });
     expect(many.filename).toBe('rpa-landuse_county_HM-HL-HH_2012-2030_AL-CA-TX-and-2-more.parquet');
     // Nothing ran: the body is lazy, so no connection is held by an unread export.
@@ -300,7 +300,7 @@ describe('export', () => {
       format: 'csv',
       states: 'AL,Texas',
       scenarios: 'HH',
-      land_uses: 'urban',
+      land_use: 'urban',
     });
     const q = render(exportQuery(spec));
     expect(q.text).not.toMatch(/'(AL|TX)'/);
@@ -329,11 +329,18 @@ describe('export', () => {
     expect(scenario.code).toBe('bad_request:unknown_scenario');
     expect(scenario.message).toMatch(/LM.*HM.*HL.*HH/);
 
-    const period = await fails({ format: 'csv', periods: '2025-2035' });
+    const period = await fails({ format: 'csv', year_range: '2025-2035' });
     expect(period.code).toBe('bad_request:unknown_period');
-    expect(period.details?.choices).toEqual(['2012-2020', '2020-2030']);
+    expect(period.details).toEqual({ field: 'year_range', choices: ['2012-2020', '2020-2030'] });
+    // The older names, periods and land_uses, still work.
+    expect((await fails({ format: 'csv', periods: '2025-2035' })).code).toBe(
+      'bad_request:unknown_period',
+    );
+    expect((await fails({ format: 'csv', land_uses: 'swamp' })).code).toBe(
+      'bad_request:unknown_land_use',
+    );
 
-    const use = await fails({ format: 'csv', land_uses: 'swamp' });
+    const use = await fails({ format: 'csv', land_use: 'swamp' });
     expect(use.code).toBe('bad_request:unknown_land_use');
     expect(use.message).toContain('forest');
 

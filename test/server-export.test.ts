@@ -53,7 +53,9 @@ describe('GET /api/export', () => {
   afterAll(() => close());
 
   it('streams a CSV with its headers and the hand-worked rows', async () => {
-    const r = await app.inject('/api/export?format=csv&states=AL&scenarios=LM&periods=2020-2030');
+    const r = await app.inject(
+      '/api/export?format=csv&states=AL&scenarios=LM&year_range=2020-2030',
+    );
     expect(r.statusCode).toBe(200);
     expect(r.headers['content-type']).toMatch(/^text\/csv/);
     expect(r.headers['content-disposition']).toBe(
@@ -76,6 +78,7 @@ describe('GET /api/export', () => {
   });
 
   it('sums counties per state, and writes JSON and NDJSON', async () => {
+    // The older parameter names (periods, land_uses) are still accepted.
     const json = await app.inject(
       '/api/export?format=json&level=state&scenarios=HH&periods=2020-2030&land_uses=urban',
     );
@@ -92,7 +95,7 @@ describe('GET /api/export', () => {
         .reduce((s, x) => s + Number(x.acres), 0);
     expect([intoUrban('AL'), intoUrban('CA')]).toEqual([800, 200]);
     const nd = await app.inject(
-      '/api/export?format=ndjson&states=CA&scenarios=HH&periods=2020-2030',
+      '/api/export?format=ndjson&states=CA&scenarios=HH&year_range=2020-2030',
     );
     expect(nd.headers['content-type']).toMatch(/^application\/x-ndjson/);
     const records = nd.body
@@ -122,7 +125,7 @@ describe('GET /api/export', () => {
     const state = await app.inject('/api/export?format=csv&states=Narnia');
     expect(state.statusCode).toBe(400);
     expect(state.json<Body>().error.code).toBe('bad_request:unknown_state');
-    const period = await app.inject('/api/export?format=csv&periods=2025-2040');
+    const period = await app.inject('/api/export?format=csv&year_range=2025-2040');
     expect(period.statusCode).toBe(400);
     expect(period.json<Body>().error.message).toContain('2020-2030');
     expect(state.body).not.toMatch(/\n\s+at |\.ts:\d+/);

@@ -1,11 +1,11 @@
 import { isAppError } from '../domain/index.ts';
 
 /** Areas whose errors mean the input was refused: exit code 2. */
-const REFUSED = new Set(['usage', 'config', 'sql']);
+const REFUSED = new Set(['usage', 'config', 'sql', 'bad_request']);
 
 /**
  * The CLI's one place that turns an error into a message and an exit code: 2 for bad usage,
- * configuration or a rejected SQL statement, 1 for everything else. Stacks only with --debug.
+ * configuration, a bad parameter or a rejected SQL statement, 1 for everything else. Stacks only with --debug.
  */
 export function reportError(error: unknown, debug: boolean): number {
   if (isAppError(error)) {

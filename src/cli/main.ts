@@ -1,5 +1,6 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { reportError } from './errors.ts';
+import type { ExportOptions } from './commands/export.ts';
 
 /** The landuse command line: each action lazily imports its module and calls a use case. */
 export function buildProgram(): Command {
@@ -126,6 +127,25 @@ export function buildProgram(): Command {
     .action(async (query: string, opts: { json?: boolean; limit?: number; db?: string }) => {
       const { sqlCommand } = await import('./commands/sql.ts');
       await sqlCommand(query, opts);
+    });
+
+  program
+    .command('export')
+    .description('write the transitions as a file, with the filters of GET /api/export')
+    .requiredOption('--format <format>', 'csv, json, ndjson, xlsx or parquet')
+    .option('--states <list>', 'states (names or codes) or regions, comma-separated; omit for all')
+    .option(
+      '--scenarios <list>',
+      'OVERALL, LM, HM, HL, HH (or names), comma-separated; omit for all',
+    )
+    .option('--year-range <years>', 'years like 2020-2050, or periods like 2020-2030,2050-2060')
+    .option('--land-use <list>', 'rows moving from or to any of these uses, comma-separated')
+    .option('--level <level>', 'county (one row per county) or state (summed per state)')
+    .option('--out <file>', "where to write (default: the export's file name here; - for stdout)")
+    .option('--db <path>', 'database file (default: LANDUSE_DB_PATH or data/landuse.duckdb)')
+    .action(async (opts: ExportOptions) => {
+      const { exportCommand } = await import('./commands/export.ts');
+      await exportCommand(opts);
     });
 
   program

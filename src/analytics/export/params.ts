@@ -36,10 +36,14 @@ export const exportParams = z.object({
     .describe('File format: csv, json, ndjson, xlsx or parquet'),
   states: list('states (names or two-letter codes) or regions (RPA or Census)'),
   scenarios: list('scenarios: OVERALL, LM, HM, HL, HH, or names like "RCP8.5"'),
-  periods: list('periods like "2020-2030" (or spans of whole periods like "2020-2050")'),
-  land_uses: list(
+  year_range: list(
+    'years like "2020-2050" (whole periods), or periods like "2020-2030,2050-2060"',
+  ),
+  periods: list('the older name of year_range; still accepted'),
+  land_use: list(
     'land uses (crop, pasture, rangeland, forest, urban): rows moving from or to any of them',
   ),
+  land_uses: list('the older name of land_use; still accepted'),
   level: z
     .enum(EXPORT_LEVELS, { error: () => `must be one of ${EXPORT_LEVELS.join(', ')}` })
     .default('county')
@@ -72,13 +76,13 @@ export function resolveExport(
 ): ExportSpec {
   const p = parseExportParams(input);
   const scenarioTexts = split(p.scenarios);
-  const landUses = dedupe(split(p.land_uses).map(resolveLandUse), (u) => u.id);
+  const landUses = dedupe(split(p.land_use ?? p.land_uses).map(resolveLandUse), (u) => u.id);
   return {
     format: p.format,
     level: p.level,
     scenarios: resolveScenarios(scenarioTexts),
     allScenarios: scenarioTexts.length === 0,
-    periods: resolvePeriods(split(p.periods), ctx.periods),
+    periods: resolvePeriods(split(p.year_range ?? p.periods), ctx.periods),
     geography: resolveGeography({ states: split(p.states) }, ctx.counties),
     landUses: landUses.sort((a, b) => a.id - b.id),
   };
@@ -133,7 +137,7 @@ function resolvePeriods(
       throw new AppError(
         'bad_request:unknown_period',
         `Unknown period "${text}". Choose periods from: ${choices.join(', ')} (or a span of them, like "${choices[0] ?? '2020-2030'}").`,
-        { details: { field: 'periods', choices } },
+        { details: { field: 'year_range', choices } },
       );
     }
     for (const p of inData) if (p.start >= horizon.start && p.end <= horizon.end) chosen.add(p.id);
