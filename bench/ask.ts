@@ -10,7 +10,7 @@ import { answerQuestion, createAgent, createOfflineAgent } from '../src/agent/in
 import { openAnalytics } from '../src/analytics/open.ts';
 import type { Config } from '../src/config/index.ts';
 
-export interface AskBenchmark {
+interface AskBenchmark {
   date: string;
   machine: { cpus: number; cpuModel: string; node: string };
   questions: number;
@@ -93,7 +93,7 @@ export async function runAskBenchmark(
   };
 }
 
-export interface ProviderOverhead {
+interface ProviderOverhead {
   questions: number;
   modelDelayMs: number;
   modelCallsPerQuestion: number;
@@ -110,7 +110,7 @@ export interface ProviderOverhead {
  * takes `delayMs` to answer each call (a tool call, then the answer), and the real graph, tools
  * and DuckDB in between.
  */
-export async function runProviderOverhead(
+async function runProviderOverhead(
   config: Config,
   options: { db: string; questions: number; delayMs: number },
 ): Promise<ProviderOverhead> {

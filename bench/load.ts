@@ -22,9 +22,9 @@ const LABELS: Record<Method, string> = {
 };
 
 /** Row INSERTs run at a few thousand per second: past this they would take minutes, so skip. */
-export const INSERT_MAX_RECORDS = 100_000;
+const INSERT_MAX_RECORDS = 100_000;
 
-export interface MethodResult {
+interface MethodResult {
   method: Method;
   label: string;
   records: number;
@@ -34,7 +34,7 @@ export interface MethodResult {
   note?: string;
 }
 
-export interface FullLoadResult {
+interface FullLoadResult {
   file: string;
   fileMb: number;
   seconds: number;
@@ -45,7 +45,7 @@ export interface FullLoadResult {
   targets: { seconds: number; peakRssMb: number };
 }
 
-export interface LoadBenchmark {
+interface LoadBenchmark {
   date: string;
   machine: { cpus: number; cpuModel: string; memoryGb: number; node: string };
   methods: MethodResult[];

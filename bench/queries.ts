@@ -17,7 +17,7 @@ import { ConnectionPool } from '../src/data/pool.ts';
 import type { SqlQuery } from '../src/data/sql.ts';
 
 /** One representative call per domain query (what the dashboard and the agent ask most). */
-export const CASES: [QueryName, Record<string, unknown>][] = [
+const CASES: [QueryName, Record<string, unknown>][] = [
   ['landUseArea', { states: ['CA'], land_use: 'forest' }],
   ['transitions', { states: ['TX'], year_range: '2020-2050' }],
   ['urbanExpansion', {}],
@@ -32,7 +32,7 @@ export const CASES: [QueryName, Record<string, unknown>][] = [
   ['dataSummary', {}],
 ];
 
-export interface QueryBenchRow {
+interface QueryBenchRow {
   query: QueryName;
   args: Record<string, unknown>;
   statements: number;
@@ -45,7 +45,7 @@ export interface QueryBenchRow {
   overhead: number;
 }
 
-export interface QueryBenchmark {
+interface QueryBenchmark {
   date: string;
   machine: { cpus: number; cpuModel: string; node: string };
   database: string;

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { loadQuestionSet } from '../src/agent/eval.ts';
 import { STATES } from '../src/domain/index.ts';
 
-export interface LoadResult {
+interface LoadResult {
   name: string;
   description: string;
   connections: number;
@@ -28,7 +28,7 @@ export interface LoadResult {
   met: boolean;
 }
 
-export interface ServerBenchmark {
+interface ServerBenchmark {
   date: string;
   machine: { cpus: number; cpuModel: string; node: string };
   startupMs: number;
@@ -36,7 +36,7 @@ export interface ServerBenchmark {
 }
 
 /** Distinct questions: topics x states x horizons, so none repeats within a run. */
-export function uniqueQuestions(): string[] {
+function uniqueQuestions(): string[] {
   const topics = [
     (s: string, y: number) => `How much new urban land is there in ${s} by ${y}?`,
     (s: string, y: number) => `How much forest does ${s} lose by ${y}?`,
@@ -81,7 +81,7 @@ async function startServer(
   return { child, url, startupMs: performance.now() - started };
 }
 
-export function load(
+function load(
   url: string,
   options: {
     name: string;

@@ -141,7 +141,7 @@ export async function answerQuestion(props: {
  * model that does not, the offline planner, is sent whole when its node finishes), tool starts
  * from the model's calls, tool ends and tables from the tool node, the iteration limit's text.
  */
-export function eventTranslator(
+function eventTranslator(
   emit: (event: AgentEvent) => void,
 ): (mode: string, chunk: unknown) => void {
   let streamed = false;
@@ -191,7 +191,7 @@ export function eventTranslator(
  * The AskResult of a finished turn, gathered from the thread's messages: the final answer, the
  * tables and figures of each tool call (from the ToolMessages' artifacts), tokens and timings.
  */
-export function collectResult(
+function collectResult(
   messages: BaseMessage[],
   run: { totalMs: number; dataset: 'demo' | 'rpa'; provider: string; threadId: string },
 ): AskResult {

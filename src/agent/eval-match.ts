@@ -18,7 +18,7 @@ import {
 import type { AskResult } from './answer.ts';
 
 /** A number as the answer writes it. */
-export interface WrittenNumber {
+interface WrittenNumber {
   value: number;
   /**
    * For numbers written with a unit word ("20.7 million", "1.2B"): half a unit of the last
@@ -226,7 +226,7 @@ export function isRankedTable(t: AnswerTable): boolean {
 }
 
 /** The first **bold** item of a text, or undefined. */
-export function firstBold(text: string): string | undefined {
+function firstBold(text: string): string | undefined {
   return /\*\*(.+?)\*\*/s.exec(text)?.[1]?.trim();
 }
 

@@ -17,8 +17,8 @@ import {
 } from './eval-match.ts';
 import { answerQuestion, createAgent, type AskResult } from './index.ts';
 
-export const GOLD_CHECKS = ['value', 'values', 'top', 'decline'] as const;
-export type GoldCheck = (typeof GOLD_CHECKS)[number];
+const GOLD_CHECKS = ['value', 'values', 'top', 'decline'] as const;
+type GoldCheck = (typeof GOLD_CHECKS)[number];
 
 /** One value-checked line of a question set. */
 export const valueQuestionSchema = z.object({
@@ -36,7 +36,7 @@ export const valueQuestionSchema = z.object({
 export type ValueQuestion = z.infer<typeof valueQuestionSchema>;
 
 /** What a value-checked question expected. */
-export type ValueExpected =
+type ValueExpected =
   | { check: 'value'; value: number }
   | { check: 'values'; values: number[] }
   | { check: 'top'; item: string; value?: number }
@@ -87,7 +87,7 @@ const toNumber = (x: unknown): number | undefined => {
 };
 
 /** The expectation a gold result states, or an error message when it states none. */
-export function goldExpectation(
+function goldExpectation(
   check: GoldCheck,
   rows: readonly Record<string, unknown>[],
 ): ValueExpected | string {
@@ -272,7 +272,7 @@ export function valueScoringDeps(
 }
 
 /** What an expectation asks for, in a few words. */
-export function describeExpected(e: ValueExpected | undefined): string {
+function describeExpected(e: ValueExpected | undefined): string {
   if (!e) return '(gold SQL gave nothing to check)';
   switch (e.check) {
     case 'decline':

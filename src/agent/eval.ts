@@ -35,7 +35,7 @@ export const evalQuestionSchema = z.object({
 export type EvalQuestion = z.infer<typeof evalQuestionSchema>;
 
 /** A question the planner got wrong, with what it expected and what it got. */
-export interface EvalFailure {
+interface EvalFailure {
   id: string;
   question: string;
   expected: EvalQuestion['expect'];
@@ -105,7 +105,7 @@ export function parseQuestionSet(text: string, source = 'question set'): EvalQue
 }
 
 /** The lines of a question set by kind, each in file order. */
-export interface EvalSet {
+interface EvalSet {
   tool: EvalQuestion[];
   value: ValueQuestion[];
 }

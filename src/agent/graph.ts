@@ -15,7 +15,7 @@ import { compactThreadUpdate, currentTurn, needsCompaction, trimHistory } from '
 import type { ToolArtifact } from './tools/index.ts';
 import type { AgentTool } from './tools/index.ts';
 
-export interface AgentOptions {
+interface AgentOptions {
   model: BaseChatModel;
   tools: AgentTool[];
   /** Conversation memory per thread; in-memory when absent. */
@@ -35,7 +35,7 @@ export interface AgentOptions {
  * caller's (bad arguments, unknown names) go back to the model in words it can act on; anything
  * else becomes a generic failure, so no internals reach the model or the answer.
  */
-export function toLangChainTools(tools: AgentTool[]): StructuredToolInterface[] {
+function toLangChainTools(tools: AgentTool[]): StructuredToolInterface[] {
   return tools.map((t) =>
     tool(
       async (args: Record<string, unknown>) => {
@@ -68,7 +68,7 @@ export function toLangChainTools(tools: AgentTool[]): StructuredToolInterface[] 
  * A model that sent a tool call whose arguments are not valid JSON gets, instead of a silent end
  * of the turn, the call answered with an error it can act on; it tries again on the next round.
  */
-export function repairInvalidToolCalls(response: BaseMessage): BaseMessage[] {
+function repairInvalidToolCalls(response: BaseMessage): BaseMessage[] {
   if (!AIMessage.isInstance(response)) return [response];
   const invalid = response.invalid_tool_calls ?? [];
   if (invalid.length === 0 || (response.tool_calls?.length ?? 0) > 0) return [response];

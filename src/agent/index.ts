@@ -15,7 +15,6 @@ export {
   getThread,
   listThreads,
   LOCAL_OWNER,
-  OWNER_ID,
   ownerPrefix,
   seedThread,
   snapshotThread,

@@ -16,7 +16,7 @@ export interface AnalyticsContext {
   periods: readonly Horizon[];
 }
 
-export interface Rows {
+interface Rows {
   rows: Record<string, unknown>[];
   sql: string;
   params: unknown[];

@@ -5,10 +5,10 @@ import { userSqlError } from '../data/guard-errors.ts';
 import type { AnalyticsContext } from './context.ts';
 
 /** The byte bound when the caller names none (the default of LANDUSE_MAX_RESULT_BYTES). */
-export const DEFAULT_MAX_RESULT_BYTES = 8 * 2 ** 20;
+const DEFAULT_MAX_RESULT_BYTES = 8 * 2 ** 20;
 
 /** Longer text cells are cut to this many characters, with a marker giving the full length. */
-export const MAX_CELL_CHARS = 10_000;
+const MAX_CELL_CHARS = 10_000;
 
 export interface SqlResult {
   columns: string[];

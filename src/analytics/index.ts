@@ -34,25 +34,11 @@ import type { AnalyticsResult } from './result.ts';
 import { z } from 'zod';
 import { cacheKey } from '../cache/index.ts';
 
-export { createAnalyticsContext, runRows, type AnalyticsContext } from './context.ts';
+export { createAnalyticsContext, type AnalyticsContext } from './context.ts';
 export type { AnalyticsResult, Cell } from './result.ts';
-export { METRICS, METRIC_LABELS, type Metric } from './parts.ts';
-export {
-  BREAKDOWNS,
-  MEASURES,
-  queryPlanSchema,
-  resolvePlan,
-  resolveUseItem,
-  type Breakdown,
-  type Measure,
-  type QueryPlan,
-  type QueryPlanInput,
-  type ResolvedPlan,
-  type UseItem,
-} from './plan.ts';
-export { compilePlan, type CompiledPlan } from './compile.ts';
-export { runPlan } from './run-plan.ts';
-export { CHANGE_METRICS, MAP_LEVELS, MAP_METRICS, type MapMetric } from './queries/map.ts';
+export { METRICS, type Metric } from './parts.ts';
+export { queryPlanSchema, type QueryPlan, type QueryPlanInput } from './plan.ts';
+export { MAP_LEVELS, MAP_METRICS } from './queries/map.ts';
 
 /** Every domain query: its name, parameter schema and function. */
 export const QUERIES = {

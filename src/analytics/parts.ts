@@ -48,7 +48,7 @@ export const LAND_USE_IDS = {
   urban: id('urban'),
 } as const;
 
-export const FLOW_METRICS = [
+const FLOW_METRICS = [
   'urban_expansion',
   'forest_loss',
   'forest_gain',
@@ -57,7 +57,7 @@ export const FLOW_METRICS = [
   'crop_loss',
   'pasture_loss',
 ] as const;
-export const AREA_METRICS = [
+const AREA_METRICS = [
   'crop_area',
   'pasture_area',
   'rangeland_area',
@@ -66,7 +66,7 @@ export const AREA_METRICS = [
 ] as const;
 export const METRICS = [...FLOW_METRICS, ...AREA_METRICS] as const;
 export type Metric = (typeof METRICS)[number];
-export type FlowMetric = (typeof FLOW_METRICS)[number];
+type FlowMetric = (typeof FLOW_METRICS)[number];
 
 export const METRIC_LABELS: Readonly<Record<Metric, string>> = {
   urban_expansion: 'Urban expansion',
@@ -83,7 +83,7 @@ export const METRIC_LABELS: Readonly<Record<Metric, string>> = {
   urban_area: 'Urban area',
 };
 
-export function isFlowMetric(m: Metric): m is FlowMetric {
+function isFlowMetric(m: Metric): m is FlowMetric {
   return (FLOW_METRICS as readonly string[]).includes(m);
 }
 
@@ -113,7 +113,7 @@ const FLOW_CONDITIONS: Readonly<Record<Exclude<FlowMetric, 'forest_net'>, SqlFra
   pasture_loss: leaving([LAND_USE_IDS.pasture]),
 };
 
-export interface MetricSql {
+interface MetricSql {
   /** An aggregate over the rows in `where`: the metric's value in acres. */
   value: SqlFragment;
   /** The periods the metric needs (put in the WHERE clause). */

@@ -1,7 +1,6 @@
 import {
   AppError,
   LAND_USES,
-  PATHWAYS,
   PERIODS,
   PERIOD_BOUNDARIES,
   PROJECTION_START,
@@ -197,8 +196,6 @@ export function resolveScenarios(texts: readonly string[] | undefined): Scenario
   }
   return SCENARIOS.filter((s) => out.has(s.code));
 }
-
-export const PATHWAY_CODES = PATHWAYS.map((p) => p.code);
 
 /** A land use by key, code or alias. */
 export function resolveLandUse(text: string): LandUse {

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 
 /** What a cached result depends on. */
-export interface CacheKeyParts {
+interface CacheKeyParts {
   /** The SQL text as sent to DuckDB. */
   readonly sql: string;
   /** Its bound parameters, in order. */

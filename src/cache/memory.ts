@@ -4,7 +4,7 @@ import { approximateBytes } from './size.ts';
 import type { CacheStats, ResultCache } from './types.ts';
 
 /** Options of {@link createMemoryCache}. */
-export interface MemoryCacheOptions {
+interface MemoryCacheOptions {
   /** Bound on the approximate bytes held (values plus keys); a positive integer. */
   readonly maxBytes: number;
   /** Default time to live of an entry in milliseconds; positive. */

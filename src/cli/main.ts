@@ -3,7 +3,7 @@ import { reportError } from './errors.ts';
 import type { ExportOptions } from './commands/export.ts';
 
 /** The landuse command line: each action lazily imports its module and calls a use case. */
-export function buildProgram(): Command {
+function buildProgram(): Command {
   const program = new Command('landuse')
     .description('RPA Land Use Analytics: the USDA Forest Service 2020 RPA land use projections')
     .option('--debug', 'print stack traces for errors')

@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { AppError, editDistance } from '../domain/index.ts';
 import { SETTINGS, type Config, type Setting } from './settings.ts';
 
-export { LOG_LEVELS, PROVIDERS, type Config, type LogLevel, type Provider } from './settings.ts';
+export { PROVIDERS, type Config, type Provider } from './settings.ts';
 
 type Field = keyof Config;
 const FIELDS = Object.keys(SETTINGS) as Field[];
@@ -26,7 +26,7 @@ export const configSchema = z.object(
 );
 
 /** One documented setting, in the order .env.example lists them. */
-export interface ConfigDoc {
+interface ConfigDoc {
   /** The environment variable. */
   readonly key: string;
   /** The default as written in the environment; '' means unset. */
@@ -57,7 +57,7 @@ export const CONFIG_DOCS: readonly ConfigDoc[] = FIELDS.map((field) => {
 const KNOWN_KEYS = new Set(CONFIG_DOCS.map((d) => d.key));
 
 /** One problem with the configuration. */
-export interface ConfigIssue {
+interface ConfigIssue {
   /** The environment variable. */
   readonly key: string;
   readonly message: string;
@@ -80,7 +80,7 @@ export class ConfigError extends AppError {
 }
 
 /** The host facts loadConfig may need; tests pass fixed values. */
-export interface ConfigSystem {
+interface ConfigSystem {
   /** Total memory in bytes, to resolve a percentage LANDUSE_MEMORY_LIMIT (default os.totalmem()). */
   readonly totalMemoryBytes?: number;
 }

@@ -22,7 +22,7 @@ export interface Setting<T> {
   readonly schema: z.ZodType<T, string | undefined>;
 }
 
-export type Kind<T> = Pick<Setting<T>, 'accepts' | 'default' | 'schema'>;
+type Kind<T> = Pick<Setting<T>, 'accepts' | 'default' | 'schema'>;
 
 export const digits = z
   .string()
@@ -36,10 +36,10 @@ export const decimal = z
   .transform(Number);
 
 /** The longest any timeout may be: past an hour a "timeout" is a mistake in units. */
-export const MAX_TIMEOUT_SECONDS = 3600;
+const MAX_TIMEOUT_SECONDS = 3600;
 
 /** The largest count a setting takes unless its row names a smaller maximum. */
-export const MAX_COUNT = 1_000_000;
+const MAX_COUNT = 1_000_000;
 
 /**
  * A whole number from 1 to `max`. Every count has a maximum: a typo such as

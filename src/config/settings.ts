@@ -22,8 +22,7 @@ export type { Setting } from './kinds.ts';
 export const PROVIDERS = ['offline', 'anthropic', 'openai', 'ollama', 'openai-compatible'] as const;
 export type Provider = (typeof PROVIDERS)[number];
 
-export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
-export type LogLevel = (typeof LOG_LEVELS)[number];
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Every setting, keyed by its Config field; the Config type below is inferred from it. */
 export const SETTINGS = {

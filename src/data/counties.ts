@@ -52,11 +52,6 @@ export function conterminousCounties(): readonly County[] {
   return cached;
 }
 
-/** Counties keyed by FIPS code. */
-export function countiesByFips(): ReadonlyMap<string, County> {
-  return new Map(conterminousCounties().map((c) => [c.fips, c]));
-}
-
 function nameOf(properties: unknown): string | undefined {
   if (typeof properties !== 'object' || properties === null || !('name' in properties)) return;
   return typeof properties.name === 'string' ? properties.name : undefined;

@@ -16,7 +16,7 @@ const sidecarSchema = z.object({
   counties: z.number().optional(),
   createdAt: z.string().optional(),
 });
-export type Sidecar = z.infer<typeof sidecarSchema>;
+type Sidecar = z.infer<typeof sidecarSchema>;
 
 export function sidecarPath(rawFile: string): string {
   return `${rawFile}.meta.json`;

@@ -3,7 +3,7 @@ import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb
 import { AppError } from '../domain/index.ts';
 import { SCHEMA_VERSION } from './schema.ts';
 
-export interface OpenOptions {
+interface OpenOptions {
   readOnly?: boolean;
   /** DuckDB memory limit, e.g. "2GB". */
   memoryLimit?: string;
@@ -86,7 +86,7 @@ async function schemaVersion(connection: DuckDBConnection): Promise<number | und
 }
 
 /** Runs a query with bound parameters and returns its rows as plain objects (JSON-friendly). */
-export async function rows(
+async function rows(
   connection: DuckDBConnection,
   sql: string,
   params: DuckDBValue[] = [],

@@ -17,7 +17,7 @@
 import type { TreeRejection } from './guard-tree.ts';
 
 /** The default bound on the total size of generated values in one statement (characters). */
-export const MAX_GENERATED_LENGTH = 100_000;
+const MAX_GENERATED_LENGTH = 100_000;
 
 /** A string argument that is not a literal (a column) is assumed this long in the estimate. */
 const ASSUMED_TEXT_LENGTH = 100;

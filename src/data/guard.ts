@@ -27,7 +27,7 @@ export interface SqlGuard {
   close(): void;
 }
 
-export interface SqlGuardOptions {
+interface SqlGuardOptions {
   /** Tables and views a query may read; defaults to EXPLORER_TABLES. */
   allowedTables?: readonly string[];
   /** Most characters (or list elements) generated values may add up to per row; see guard-size.ts. */

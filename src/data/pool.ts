@@ -12,7 +12,7 @@ import { checkSchemaVersion } from './db.ts';
 import { BoundedRows, readRows, type ResultBounds } from './rows.ts';
 import { render, type SqlFragment, type SqlQuery } from './sql.ts';
 
-export interface PoolOptions {
+interface PoolOptions {
   path: string;
   /** Most connections open at once (LANDUSE_POOL_SIZE). */
   size: number;
@@ -27,14 +27,14 @@ export interface PoolOptions {
   retryBaseMs?: number;
 }
 
-export interface QueryResult {
+interface QueryResult {
   columns: string[];
   /** Rows as objects; BIGINT/HUGEINT become numbers, DECIMAL numbers, dates ISO strings. */
   rows: Record<string, unknown>[];
   elapsedMs: number;
 }
 
-export interface BoundedResult extends QueryResult {
+interface BoundedResult extends QueryResult {
   /** Why reading stopped before the end: more rows than maxRows, or more bytes than maxBytes. */
   truncated: 'rows' | 'bytes' | undefined;
   /** Bytes of the rows returned, as JSON. */
@@ -43,7 +43,7 @@ export interface BoundedResult extends QueryResult {
   cutCells: number;
 }
 
-export interface PoolStats {
+interface PoolStats {
   size: number;
   open: number;
   inUse: number;

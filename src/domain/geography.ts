@@ -19,7 +19,7 @@ export const RPA_SUBREGIONS = [
 export type RpaSubregion = (typeof RPA_SUBREGIONS)[number];
 
 /** The RPA region each subregion belongs to. */
-export const RPA_SUBREGION_REGION: Readonly<Record<RpaSubregion, RpaRegion>> = {
+const RPA_SUBREGION_REGION: Readonly<Record<RpaSubregion, RpaRegion>> = {
   Northeast: 'North',
   'North Central': 'North',
   Southeast: 'South',

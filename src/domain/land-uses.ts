@@ -115,9 +115,6 @@ export const LAND_USES: readonly LandUse[] = [
   },
 ];
 
-/** Urban is absorbing in the RPA model: land never leaves Urban. */
-export const ABSORBING_LAND_USE: LandUseCode = 'ur';
-
 const byCode = new Map(LAND_USES.map((u) => [u.code, u]));
 const byKey = new Map(LAND_USES.map((u) => [u.key, u]));
 

@@ -239,7 +239,7 @@ export function findState(text: string): State | undefined {
 // Regions
 
 /** A region a word names, with the states in it. */
-export type RegionMatch =
+type RegionMatch =
   | { readonly kind: 'rpaRegion'; readonly name: RpaRegion; readonly states: State[] }
   | { readonly kind: 'rpaSubregion'; readonly name: RpaSubregion; readonly states: State[] }
   | { readonly kind: 'censusRegion'; readonly name: CensusRegion; readonly states: State[] };

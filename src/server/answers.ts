@@ -22,7 +22,7 @@ interface CachedAnswer {
   snapshot: ThreadSnapshot;
 }
 
-export interface Question {
+interface Question {
   question: string;
   threadId?: string | undefined;
   provider?: Provider | undefined;

@@ -24,9 +24,9 @@ import { homeRoutes } from './routes/home.ts';
 import { threadRoutes } from './routes/threads.ts';
 
 /** The largest request body accepted: a question or SQL statement is far smaller. */
-export const BODY_LIMIT_BYTES = 64 * 1024;
+const BODY_LIMIT_BYTES = 64 * 1024;
 
-export interface AppOptions {
+interface AppOptions {
   /**
    * Logging at LANDUSE_LOG_LEVEL: JSON lines (default, for log collectors), 'pretty' (one
    * readable line per event, for a person at a terminal), or false (tests).

@@ -29,7 +29,7 @@ declare module 'fastify' {
 }
 
 /** The cookie that carries an anonymous visitor's owner id, signed by the server. */
-export const OWNER_COOKIE = 'landuse_owner';
+const OWNER_COOKIE = 'landuse_owner';
 
 const ONE_YEAR_SECONDS = 365 * 24 * 3600;
 

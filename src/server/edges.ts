@@ -21,10 +21,10 @@ import { edgeError, MALFORMED_REQUEST, toHttpError, type ErrorContext } from './
  * Idle keep-alive connections are closed after this long. Longer than the usual proxy idle
  * timeouts (60 s), so a proxy never reuses a connection the server is closing.
  */
-export const KEEP_ALIVE_TIMEOUT_MS = 72_000;
+const KEEP_ALIVE_TIMEOUT_MS = 72_000;
 
 /** A path segment (a thread id, a FIPS code) longer than this is a 414; shorter, the schema decides. */
-export const MAX_PARAM_LENGTH = 500;
+const MAX_PARAM_LENGTH = 500;
 
 /** Host names that always mean this machine: a DNS-rebinding page cannot send them. */
 const LOOPBACK_NAMES = ['localhost', '127.0.0.1', '[::1]'];
@@ -173,7 +173,7 @@ function strictQuery(schema: unknown, url: string): z.ZodObject | undefined {
  * A JSON body as Fastify's own parser reads it (`__proto__`, and `constructor.prototype`, are
  * refused), but saying which key was refused instead of calling the body invalid JSON.
  */
-export function parseJsonBody(text: string): unknown {
+function parseJsonBody(text: string): unknown {
   if (text.length === 0) throw new errorCodes.FST_ERR_CTP_EMPTY_JSON_BODY();
   let forbidden: string | undefined;
   let value: unknown;
@@ -198,7 +198,7 @@ export function parseJsonBody(text: string): unknown {
 }
 
 /** `Example.org:8000` -> `example.org`, `[::1]:80` -> `[::1]`. */
-export function hostName(host: string): string {
+function hostName(host: string): string {
   const h = host.trim().toLowerCase();
   const name = h.startsWith('[') ? h.slice(0, h.indexOf(']') + 1) || h : (h.split(':')[0] ?? '');
   return name.replace(/\.$/, '');
@@ -215,9 +215,7 @@ export function isLoopback(host: string): boolean {
  * them); then LANDUSE_ALLOWED_HOSTS, or when it is unset, nothing more for a server bound to a
  * loopback address and any name for one bound elsewhere.
  */
-export function hostPolicy(
-  config: Pick<Config, 'host' | 'allowedHosts'>,
-): (name: string) => boolean {
+function hostPolicy(config: Pick<Config, 'host' | 'allowedHosts'>): (name: string) => boolean {
   const list = config.allowedHosts;
   if (list.includes('*') || (list.length === 0 && !isLoopback(config.host))) return () => true;
   const names = new Set([...LOOPBACK_NAMES, ...list]);

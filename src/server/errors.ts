@@ -12,7 +12,7 @@ export interface ErrorBody {
   };
 }
 
-export interface HttpError {
+interface HttpError {
   status: number;
   body: ErrorBody;
   headers: Record<string, string>;

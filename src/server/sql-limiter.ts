@@ -1,6 +1,6 @@
 import { Limiter, type LimiterStats } from './limiter.ts';
 
-export interface SqlLimiterOptions {
+interface SqlLimiterOptions {
   /** Free-form queries running at once over all clients; kept below the pool size. */
   size: number;
   /** Free-form queries one client may run at once. */

@@ -1,6 +1,6 @@
 import cliProgress from 'cli-progress';
 
-export interface Progress {
+interface Progress {
   update(fraction: number, stage: string): void;
   stop(): void;
 }

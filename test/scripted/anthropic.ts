@@ -8,7 +8,7 @@ import {
   type ScriptedServer,
 } from './server.ts';
 
-export const ANTHROPIC_USAGE = { input_tokens: 200, output_tokens: 40 };
+const ANTHROPIC_USAGE = { input_tokens: 200, output_tokens: 40 };
 
 const render: Render = (reply, request, res, n) => {
   const id = `msg_${n}`;

@@ -8,7 +8,7 @@ import {
   type ScriptedServer,
 } from './server.ts';
 
-export const OPENAI_USAGE = { prompt_tokens: 120, completion_tokens: 30, total_tokens: 150 };
+const OPENAI_USAGE = { prompt_tokens: 120, completion_tokens: 30, total_tokens: 150 };
 
 const render: Render = (reply, request, res, n) => {
   const id = `chatcmpl-${n}`;

@@ -11,9 +11,9 @@ import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
 /** Checkpoints kept per thread by default: enough for the last turn or two, and no more. */
-export const DEFAULT_KEEP_CHECKPOINTS = 10;
+const DEFAULT_KEEP_CHECKPOINTS = 10;
 
-export type CheckpointerOptions = (
+type CheckpointerOptions = (
   | {
       kind: 'sqlite';
       /** The SQLite file, e.g. data/threads.sqlite; its folder is created when missing. */
@@ -32,7 +32,7 @@ export type CheckpointerOptions = (
 };
 
 /** How many writes pass between two sweeps for the thread bound. */
-export function sweepInterval(maxThreads: number): number {
+function sweepInterval(maxThreads: number): number {
   return Number.isFinite(maxThreads)
     ? Math.max(1, Math.min(1000, Math.floor(maxThreads / 10)))
     : Infinity;
@@ -88,7 +88,7 @@ export function createCheckpointer(options: CheckpointerOptions): ThreadCheckpoi
  * (down to the bound, in one transaction): deleting in batches keeps a flood of new threads
  * at about one small write each instead of a delete per new thread.
  */
-export function bucketSlack(maxPerBucket: number): number {
+function bucketSlack(maxPerBucket: number): number {
   return Math.max(1, Math.floor(maxPerBucket / 10));
 }
 

@@ -1,13 +1,8 @@
 /** Conversation memory: the checkpointer, bounded history and thread management. */
-export {
-  createCheckpointer,
-  DEFAULT_KEEP_CHECKPOINTS,
-  type CheckpointerOptions,
-  type ThreadCheckpointer,
-} from './checkpointer.ts';
-export { LOCAL_OWNER, OWNER_ID, ownerPrefix, threadIdOfKey, threadKey } from './owners.ts';
+export { createCheckpointer, type ThreadCheckpointer } from './checkpointer.ts';
+export { LOCAL_OWNER, ownerPrefix, threadIdOfKey, threadKey } from './owners.ts';
 export { deleteThread, getThread, listThreads, seedThread, snapshotThread } from './threads.ts';
-export type { ThreadMessage, ThreadSnapshot, ThreadSummary, ThreadView } from './threads.ts';
+export type { ThreadSnapshot, ThreadSummary, ThreadView } from './threads.ts';
 export {
   compactThreadUpdate,
   currentTurn,
@@ -15,9 +10,6 @@ export {
   isSummaryMessage,
   needsCompaction,
   SUMMARY_LIMITS,
-  SUMMARY_NAME,
   textOf,
   trimHistory,
-  type Summarize,
-  type TrimOptions,
 } from './trim.ts';

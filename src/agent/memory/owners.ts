@@ -9,7 +9,7 @@
 export const LOCAL_OWNER = 'local';
 
 /** Owner ids are short and closed: letters, digits, "_" and "-" (never ":"). */
-export const OWNER_ID = /^[A-Za-z0-9_-]{1,80}$/;
+const OWNER_ID = /^[A-Za-z0-9_-]{1,80}$/;
 
 /** The store's key of `threadId` for `owner`. */
 export function threadKey(owner: string, threadId: string): string {

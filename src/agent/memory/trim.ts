@@ -9,16 +9,16 @@ import {
 import { REMOVE_ALL_MESSAGES } from '@langchain/langgraph';
 
 /** The name that marks a thread's running summary (a SystemMessage at the start of the thread). */
-export const SUMMARY_NAME = 'conversation_summary';
+const SUMMARY_NAME = 'conversation_summary';
 
 /**
  * Folds the messages that leave the history into the running summary. `previous` is the text of
  * the summary so far, if any. Must be deterministic and return bounded text: the result is
  * stored in the thread.
  */
-export type Summarize = (dropped: BaseMessage[], previous: string | undefined) => string;
+type Summarize = (dropped: BaseMessage[], previous: string | undefined) => string;
 
-export interface TrimOptions {
+interface TrimOptions {
   /** Most messages sent to the model (LANDUSE_MAX_HISTORY_LENGTH), the summary included. */
   maxMessages: number;
   /** How older turns are folded in; an extractive summary by default. */

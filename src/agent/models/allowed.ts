@@ -21,7 +21,7 @@ type AllowConfig = Pick<
   'provider' | 'allowedProviders' | 'anthropicApiKey' | 'openaiApiKey' | 'baseUrl' | 'model'
 >;
 
-export type ProviderAvailability =
+type ProviderAvailability =
   | {
       ok: true;
       config: { provider: Provider; baseUrl: string | undefined; model: string | undefined };

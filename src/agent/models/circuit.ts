@@ -20,7 +20,7 @@ export interface CircuitStats {
   retryInMs?: number;
 }
 
-export interface CircuitOptions {
+interface CircuitOptions {
   /** Failed calls in a row that open the circuit (LANDUSE_CIRCUIT_FAILURES). */
   failures: number;
   /** Milliseconds the circuit stays open before a trial call (LANDUSE_CIRCUIT_COOLDOWN). */
@@ -29,7 +29,7 @@ export interface CircuitOptions {
 }
 
 /** One call's passage through the breaker; the first report counts, later ones are ignored. */
-export interface CircuitPermit {
+interface CircuitPermit {
   /** The half-open trial call. */
   readonly trial: boolean;
   success(): void;

@@ -15,18 +15,12 @@ import { ResilientChatModel, type ProviderEvent } from './resilient.ts';
 import { DEFAULT_RETRY, type RetryPolicy } from './retry.ts';
 import { timedFetch, type FetchLike } from './timed-fetch.ts';
 
-export { providerAvailability, type ProviderAvailability } from './allowed.ts';
-export {
-  CircuitBreaker,
-  type CircuitPermit,
-  type CircuitState,
-  type CircuitStats,
-} from './circuit.ts';
-export { OfflineChatModel, type ToolArtifact } from './offline.ts';
-export { ProviderTimeoutError, timedFetch } from './timed-fetch.ts';
-export { createRateLimiter, systemClock, type Clock, type RateLimiter } from './rate-limit.ts';
-export { fallbackNote, ResilientChatModel, type ProviderEvent } from './resilient.ts';
-export { DEFAULT_RETRY, isRetryable, retryDelayMs, type RetryPolicy } from './retry.ts';
+export { providerAvailability } from './allowed.ts';
+export type { CircuitStats } from './circuit.ts';
+export { OfflineChatModel } from './offline.ts';
+export { createRateLimiter, type Clock } from './rate-limit.ts';
+export { fallbackNote, type ProviderEvent } from './resilient.ts';
+export { isRetryable, retryDelayMs } from './retry.ts';
 
 /** The model each provider uses when LANDUSE_MODEL is unset. */
 export const DEFAULT_MODELS = {
@@ -58,7 +52,7 @@ type ModelConfig = Pick<
   | 'circuitCooldownSeconds'
 >;
 
-export interface ChatModelOptions {
+interface ChatModelOptions {
   /** Whether the database holds demo data (the prompt then asks the model to say so). */
   dataset?: 'demo' | 'rpa';
   /** Milliseconds one provider request may take before it counts as a timeout (default 20 s). */

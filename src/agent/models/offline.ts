@@ -6,8 +6,6 @@ import {
 import { AIMessage, HumanMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import type { ChatResult } from '@langchain/core/outputs';
 import { isSqlTable, type ToolArtifact } from '../tools/index.ts';
-
-export type { ToolArtifact } from '../tools/index.ts';
 import { currentTurn } from '../memory/trim.ts';
 import { narrate } from '../narrate.ts';
 import { planQuestion, type Plan, type PlannerContext } from '../planner/index.ts';

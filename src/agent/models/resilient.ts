@@ -35,7 +35,7 @@ export type ProviderEvent =
   | { type: 'retry'; provider: string; attempt: number; delayMs: number; reason: string }
   | { type: 'fallback'; provider: string; reason: string };
 
-export interface ResilientOptions {
+interface ResilientOptions {
   /** The provider's name as people know it: "anthropic", "openai", ... */
   provider: string;
   /** The provider's chat model, unbound. */

@@ -15,7 +15,7 @@ const isLabel = (key: string) =>
   /^(year|rank|fips|fips_code|at_year|start_year|end_year)$|(^|_)id$/.test(key);
 
 /** "1,234,568" for acres and counts; "12.3%" for percents; years as they are. */
-export function formatValue(v: Cell | undefined, key: string, unit = ''): string {
+function formatValue(v: Cell | undefined, key: string, unit = ''): string {
   if (v === null || v === undefined) return '-';
   if (typeof v === 'string') return v;
   if (!Number.isFinite(v)) return String(v);
@@ -38,7 +38,7 @@ function clip(s: string, width: number): string {
 }
 
 /** An aligned text table: numbers right, text left, "… N more rows" when cut. */
-export function textTable(
+function textTable(
   columns: readonly string[],
   rows: readonly Record<string, Cell>[],
   units: Readonly<Record<string, string>>,

@@ -17,7 +17,7 @@ import { compactSqlText, compactText } from './render.ts';
 import { RUN_SQL_SCHEMA, TOOL_DESCRIPTIONS, TOOL_SCHEMAS, type ToolArgs } from './schemas.ts';
 import { isSqlTable, TOOL_NAMES, type AgentTool, type SqlTable, type ToolName } from './types.ts';
 
-export interface CreateToolsProps {
+interface CreateToolsProps {
   analytics: Analytics;
   ctx: AnalyticsContext;
   /** Required when `enableSql` is true. */

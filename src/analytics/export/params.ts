@@ -36,9 +36,7 @@ export const exportParams = z.object({
     .describe('File format: csv, json, ndjson, xlsx or parquet'),
   states: list('states (names or two-letter codes) or regions (RPA or Census)'),
   scenarios: list('scenarios: OVERALL, LM, HM, HL, HH, or names like "RCP8.5"'),
-  year_range: list(
-    'years like "2020-2050" (whole periods), or periods like "2020-2030,2050-2060"',
-  ),
+  year_range: list('years like "2020-2050" (whole periods), or periods like "2020-2030,2050-2060"'),
   periods: list('the older name of year_range; still accepted'),
   land_use: list(
     'land uses (crop, pasture, rangeland, forest, urban): rows moving from or to any of them',
@@ -49,8 +47,7 @@ export const exportParams = z.object({
     .default('county')
     .describe('county (one row per county) or state (counties summed per state)'),
 });
-export type ExportParamsInput = z.input<typeof exportParams>;
-export type ExportParams = z.output<typeof exportParams>;
+type ExportParams = z.output<typeof exportParams>;
 
 /** What an export holds, every filter resolved to the domain's values (defaults filled in). */
 export interface ExportSpec {
@@ -89,7 +86,7 @@ export function resolveExport(
 }
 
 /** Validates the raw parameters; a bad format is its own error code with the formats listed. */
-export function parseExportParams(input: unknown): ExportParams {
+function parseExportParams(input: unknown): ExportParams {
   const r = exportParams.safeParse(input ?? {});
   if (r.success) return r.data;
   const issue = r.error.issues[0]!;

@@ -17,7 +17,7 @@ export function makeScratchDir(tmpDir: string = os.tmpdir()): Promise<string> {
 }
 
 /** True when a process with this id exists (also one of another user: EPERM). */
-export function isProcessAlive(pid: number): boolean {
+function isProcessAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -23,7 +23,7 @@ export interface ExportFile {
   spec: ExportSpec;
 }
 
-export const CONTENT_TYPES: Readonly<Record<ExportFormat, string>> = {
+const CONTENT_TYPES: Readonly<Record<ExportFormat, string>> = {
   csv: 'text/csv; charset=utf-8; header=present',
   json: 'application/json; charset=utf-8',
   ndjson: 'application/x-ndjson; charset=utf-8',
@@ -31,7 +31,7 @@ export const CONTENT_TYPES: Readonly<Record<ExportFormat, string>> = {
   parquet: 'application/vnd.apache.parquet',
 };
 
-export const EXPORT_SOURCE =
+const EXPORT_SOURCE =
   'USDA Forest Service, 2020 RPA Assessment county land use projections (Mihiar, Lewis & Coulston 2023, RDS-2023-0026)';
 
 /**

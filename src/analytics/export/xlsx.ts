@@ -5,7 +5,7 @@ import type { ExportColumn } from './query.ts';
 import type { ExportRow } from './rows.ts';
 
 /** Excel's limit is 1,048,576 rows a sheet, the header included; more rows go on "Data 2", ... */
-export const XLSX_MAX_ROWS = 1_048_575;
+const XLSX_MAX_ROWS = 1_048_575;
 
 /**
  * An xlsx workbook written with exceljs's streaming writer: a "Data" sheet (more when the rows

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AppError, CLIMATE_MODELS, SCENARIOS, STATES, type Scenario } from '../../domain/index.ts';
+import { AppError, CLIMATE_MODELS, SCENARIOS, type Scenario } from '../../domain/index.ts';
 import { sql, type SqlFragment } from '../../data/sql.ts';
 import { num, params, parse, pct, result, yearsLabel } from '../common.ts';
 import { runRows, type AnalyticsContext } from '../context.ts';
@@ -244,6 +244,3 @@ export async function climateModelSpread(
 function placeName(r: { state: string; state_name?: string; county?: string }): string {
   return r.county ? `${r.county}, ${r.state}` : (r.state_name ?? r.state);
 }
-
-/** Two-letter codes of every state, for tools that list choices. */
-export const STATE_CODES = STATES.map((s) => s.abbrev);

@@ -15,18 +15,18 @@ import { resolveGeography, resolveHorizon, resolveScenario, resolveYear } from '
 import type { AnalyticsResult } from '../result.ts';
 
 /** Percent change of a use's area over the horizon: `urban_change_pct`, `forest_change_pct`... */
-export const CHANGE_METRICS = [
+const CHANGE_METRICS = [
   'crop_change_pct',
   'pasture_change_pct',
   'rangeland_change_pct',
   'forest_change_pct',
   'urban_change_pct',
 ] as const;
-export type ChangeMetric = (typeof CHANGE_METRICS)[number];
+type ChangeMetric = (typeof CHANGE_METRICS)[number];
 
 /** What a map can colour places by: every metric in acres, and each use's percent change. */
 export const MAP_METRICS = [...METRICS, ...CHANGE_METRICS] as const;
-export type MapMetric = (typeof MAP_METRICS)[number];
+type MapMetric = (typeof MAP_METRICS)[number];
 
 export const MAP_LEVELS = ['county', 'state'] as const;
 

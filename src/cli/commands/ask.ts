@@ -64,7 +64,7 @@ export async function askCommand(
 }
 
 /** Markdown for the terminal: bold as bold, italics dimmed, then each table aligned. */
-export function presentAnswer(r: AskResult, displayLimit: number): string {
+function presentAnswer(r: AskResult, displayLimit: number): string {
   const text = renderMarkdown(r.answer, process.stdout.isTTY);
   const tables = r.tables.map((t) => {
     const rows = t.rows

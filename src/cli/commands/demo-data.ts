@@ -2,7 +2,7 @@ import { DEFAULT_SEED, writeDemoRawFile } from '../../data/demo/index.ts';
 import { formatBytes, formatNumber } from '../format.ts';
 import { progressBar } from '../../terminal/progress.ts';
 
-export interface DemoDataResult {
+interface DemoDataResult {
   out: string;
   counties: number;
   values: number;

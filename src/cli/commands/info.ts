@@ -15,7 +15,7 @@ export async function infoCommand(opts: { db?: string; json?: boolean }): Promis
   );
 }
 
-export function presentInfo(info: DatabaseInfo): string {
+function presentInfo(info: DatabaseInfo): string {
   const lines = [
     table(
       [],

@@ -42,7 +42,7 @@ export async function loadCommand(opts: {
   }
 }
 
-export function presentLoad(r: LoadResult): string {
+function presentLoad(r: LoadResult): string {
   const rows = Object.entries(r.tables).map(([name, n]) => [name, n]);
   return [
     `Loaded ${r.input} (${formatBytes(r.inputBytes)}) into ${r.db}`,

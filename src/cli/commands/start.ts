@@ -22,7 +22,7 @@ export async function startCommand(opts: { db?: string; port?: number }): Promis
 }
 
 /** Builds the full-size demo database at `db` when there is none, with a progress bar. */
-export async function ensureDatabase(db: string): Promise<void> {
+async function ensureDatabase(db: string): Promise<void> {
   if (existsSync(db)) return;
   process.stderr.write(`No database at ${db}: building the demo database (about 15 s).\n`);
   const bar = progressBar('Building the demo database');

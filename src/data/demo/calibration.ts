@@ -14,7 +14,7 @@ import type { DemoDataset } from './model.ts';
  */
 
 /** Figures of one run or one combined scenario, 2020-2070, in acres. */
-export interface DemoFigures {
+interface DemoFigures {
   /** Area tracked (all five uses) in 2020. */
   totalAcres: number;
   /** Area of each use in 2020. */

@@ -9,16 +9,16 @@ const UR = 4;
 const USES = 5;
 
 /** National area tracked in 2012, in hundreds of acres (1.67 billion acres, as the RPA). */
-export const NATIONAL_TRACKED = 16_700_000;
+const NATIONAL_TRACKED = 16_700_000;
 
 /**
  * us-atlas's 1:10m geometry drops a few tiny independent cities (Falls Church, VA comes out with
  * zero area); every county gets at least this many acres so it still has land to report.
  */
-export const MIN_COUNTY_ACRES = 1_000;
+const MIN_COUNTY_ACRES = 1_000;
 
 /** The county's area for the model: its geometry's area, floored at MIN_COUNTY_ACRES. */
-export function countyAcres(county: County): number {
+function countyAcres(county: County): number {
   return Math.max(MIN_COUNTY_ACRES, county.areaAcres);
 }
 
@@ -26,7 +26,7 @@ export function countyAcres(county: County): number {
  * Land-use profile groups: the RPA subregions, with Texas and Oklahoma split from the rest of the
  * South Central because their western halves are rangeland, not forest.
  */
-export type ProfileKey = RpaSubregion | 'Southern Plains';
+type ProfileKey = RpaSubregion | 'Southern Plains';
 
 interface Profile {
   /** Share of the county's area that is private land the RPA tracks (federal land is not). */

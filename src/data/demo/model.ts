@@ -63,7 +63,7 @@ export function generateDemo(options: DemoOptions = {}): DemoDataset {
  * Indexes of `wanted` counties out of `total`, evenly spaced in FIPS order. FIPS order is state
  * order, so an even stride reaches every state that has at least a stride's worth of counties.
  */
-export function selectCounties(total: number, wanted: number | undefined): number[] {
+function selectCounties(total: number, wanted: number | undefined): number[] {
   if (wanted === undefined) return Array.from({ length: total }, (_, i) => i);
   if (!Number.isInteger(wanted) || wanted < 1 || wanted > total) {
     throw new Error(`counties must be an integer from 1 to ${total}, got ${wanted}`);

@@ -104,7 +104,7 @@ export interface PeriodTarget {
 }
 
 /** The targets of one run: its pathway, climate model and six period targets. */
-export interface RunPlan {
+interface RunPlan {
   readonly run: string;
   readonly pathway: PathwayCode;
   readonly model: string;

@@ -6,7 +6,7 @@ import { LAND_USE_CODES } from '../../domain/index.ts';
 import { generateDemo, type DemoDataset, type DemoOptions } from './model.ts';
 
 /** Options of writeDemoFile: the generator's, or a dataset generated already. */
-export interface WriteDemoOptions extends DemoOptions {
+interface WriteDemoOptions extends DemoOptions {
   /** Write this dataset instead of generating one (seed and counties are then ignored). */
   dataset?: DemoDataset;
 }

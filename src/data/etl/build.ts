@@ -4,7 +4,7 @@ import { DDL, SCHEMA_VERSION, VIEWS } from '../schema.ts';
 import { insertValues } from './lookups.ts';
 
 /** The raw file holds hundreds of acres; the database stores acres. */
-export const ACRES_PER_FILE_UNIT = 100;
+const ACRES_PER_FILE_UNIT = 100;
 
 /** Creates the schema and fills the dims from the vocabulary and the counties in raw_rows. */
 export async function buildDimensions(connection: DuckDBConnection): Promise<void> {

@@ -13,7 +13,7 @@ import { validateRawRows } from './validate.ts';
 /** DuckDB needs room for the parsed JSON document while loading (peak RSS ~1.7 GB at full size). */
 export const LOAD_MEMORY_LIMIT = '3GB';
 
-export interface LoadOptions {
+interface LoadOptions {
   input: string;
   db: string;
   /** Overrides the dataset kind; otherwise the input's sidecar says (demo), or 'rpa'. */
@@ -24,7 +24,7 @@ export interface LoadOptions {
   signal?: AbortSignal;
 }
 
-export interface LoadEffects {
+interface LoadEffects {
   /** Called with the overall fraction done (0..1) and the current stage's label. */
   progress(fraction: number, stage: string): void;
   now(): number;

@@ -5,8 +5,8 @@ import { AppError, LAND_USE_CODES, PERIODS, RUN_NAMES, STATES } from '../../doma
  * Tolerances for totals and conservation, in the file's unit (hundreds of acres): an absolute
  * 0.05 (5 acres) plus a relative 1e-4. Rounding in a well-formed file stays far below.
  */
-export const TOLERANCE_ABS = 0.05;
-export const TOLERANCE_REL = 1e-4;
+const TOLERANCE_ABS = 0.05;
+const TOLERANCE_REL = 1e-4;
 const off = (a: string, b: string) =>
   `abs(${a} - ${b}) > ${TOLERANCE_ABS} + ${TOLERANCE_REL} * abs(${b})`;
 

@@ -9,9 +9,9 @@ import { askResultSchema, errors, threadIdSchema } from '../schemas.ts';
 import type { ZodApp } from '../types.ts';
 
 /** The longest question accepted, in characters. */
-export const MAX_QUESTION_CHARS = 2000;
+const MAX_QUESTION_CHARS = 2000;
 
-export const askBody = z.object({
+const askBody = z.object({
   question: z
     .string()
     .trim()
@@ -27,7 +27,7 @@ export const askBody = z.object({
     .describe('The model behind the agent; default LANDUSE_PROVIDER (offline)'),
 });
 
-export interface AskOptions {
+interface AskOptions {
   /** Milliseconds between SSE heartbeats while the agent works (default 5000). */
   heartbeatMs?: number;
 }

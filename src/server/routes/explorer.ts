@@ -16,7 +16,7 @@ const TAGS = ['Explorer'];
  * caller's bucket (callers.ts): its API key, or its address when the API has no keys (an
  * anonymous visitor can drop its cookie, never its address).
  */
-export function sqlClientOf(request: FastifyRequest): string {
+function sqlClientOf(request: FastifyRequest): string {
   return request.caller.bucket;
 }
 
@@ -37,12 +37,12 @@ const sqlBody = z.object({
     .describe('Most rows to return (default and ceiling: LANDUSE_MAX_QUERY_ROWS)'),
 });
 
-export interface SchemaColumn {
+interface SchemaColumn {
   name: string;
   type: string;
   nullable: boolean;
 }
-export interface SchemaTable {
+interface SchemaTable {
   name: string;
   kind: 'table' | 'view';
   description: string;
@@ -50,7 +50,7 @@ export interface SchemaTable {
   rowCount: number | null;
   columns: SchemaColumn[];
 }
-export interface SchemaInfo {
+interface SchemaInfo {
   tables: SchemaTable[];
   examples: { title: string; sql: string }[];
 }

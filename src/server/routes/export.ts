@@ -5,14 +5,14 @@ import type { ServerDeps } from '../deps.ts';
 import type { ZodApp } from '../types.ts';
 
 /** What the route calls to make a file; tests pass a slow or failing one. */
-export interface ExportEffects {
+interface ExportEffects {
   exportStream: typeof exportStream;
   /** A download whose client takes no data for this long is cut off (default 60 s). */
   idleTimeoutMs?: number;
 }
 
 /** How long a stalled download may hold its export slot and database connection. */
-export const EXPORT_IDLE_TIMEOUT_MS = 60_000;
+const EXPORT_IDLE_TIMEOUT_MS = 60_000;
 
 /**
  * GET /api/export: the filtered data as a download, streamed with flat memory. Filters are
