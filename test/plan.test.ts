@@ -354,6 +354,52 @@ describe('query plans on the hand-made database', () => {
     expect(share.rows[0]).toEqual({ acres: 1000, base_acres: 5200, percent: 19.23 });
   });
 
+  it('shares of a total: each place over the whole US, or over a named whole', async () => {
+    const nation = await one({
+      measure: 'gain',
+      uses: ['urban'],
+      years: { start: 2012, end: 2030 },
+    });
+    const al = await run({
+      measure: 'gain',
+      uses: ['urban'],
+      states: ['AL'],
+      years: { start: 2012, end: 2030 },
+      unit: 'share_of_total',
+    });
+    const alAcres = await one({
+      measure: 'gain',
+      uses: ['urban'],
+      states: ['AL'],
+      years: { start: 2012, end: 2030 },
+    });
+    expect(al.rows[0]).toMatchObject({ acres: alAcres, base_acres: nation });
+    expect(al.rows[0]!.percent).toBeCloseTo((100 * Number(alAcres)) / Number(nation), 1);
+    expect(al.units.percent).toBe('percent of the total of the conterminous US');
+    // By state, largest share first; the shares of the two states add up to 100.
+    const byState = await run({
+      measure: 'gain',
+      uses: ['urban'],
+      breakdown: ['state'],
+      years: { start: 2012, end: 2030 },
+      unit: 'share_of_total',
+    });
+    expect(byState.rows.reduce((s, x) => s + Number(x.percent), 0)).toBeCloseTo(100, 1);
+    // A whole that is the place itself is 100 %.
+    const whole = await run({
+      measure: 'area',
+      uses: ['urban'],
+      states: ['CA'],
+      within: ['CA'],
+      year: 2020,
+      unit: 'share_of_total',
+    });
+    expect(whole.rows[0]!.percent).toBe(100);
+    await expect(run({ measure: 'area', uses: ['forest'], within: ['CA'] })).rejects.toThrow(
+      /within/,
+    );
+  });
+
   it('values are bound, and the result carries the plan it ran', async () => {
     const r = await run({ measure: 'gain', uses: ['urban'], states: ['TX'], scenarios: ['HH'] });
     expect(r.sql).not.toContain("'TX'");

@@ -174,8 +174,10 @@ describe('the chat stream over a listening server', () => {
     const events = (await allEvents(res)).filter((e) => e.event !== 'heartbeat');
 
     const types = events.map((e) => e.event);
-    expect(types.slice(0, 3)).toEqual(['tool_start', 'tool_end', 'table']);
-    const tokens = types.slice(3, -1);
+    // The rows, then the key figures behind the answer's numbers.
+    expect(types.slice(0, 4)).toEqual(['tool_start', 'tool_end', 'table', 'table']);
+    expect(String(events[3]!.data.title)).toMatch(/^Key figures/);
+    const tokens = types.slice(4, -1);
     expect(tokens.length).toBeGreaterThan(0);
     expect(new Set(tokens)).toEqual(new Set(['token']));
     expect(types.at(-1)).toBe('final');
@@ -215,8 +217,11 @@ describe('the chat stream over a listening server', () => {
             { state: 'CA', value: 150 },
           ],
         },
+        { columns: ['figure', 'value'] },
       ],
     });
+    const figures = (final.tables as { rows: unknown[] }[])[1]!.rows;
+    expect(figures).toContainEqual({ figure: 'top value', value: 600 });
     expect(Object.keys(final).sort()).toEqual(ASK_RESULT_KEYS);
     expect(final.threadId).toMatch(/^[0-9a-f-]{36}$/);
     // The streamed answer's thread is kept, as after /api/ask, for its owner only.

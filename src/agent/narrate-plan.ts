@@ -54,8 +54,12 @@ function measured(plan: QueryPlan): string {
 function valueText(r: AnalyticsResult, row: Row, short = false): string {
   if (!r.columns.includes('percent')) return acres(num(row.acres));
   const p = num(row.percent);
-  const pct = `${p > 0 && r.plan?.measure !== 'share' ? '+' : ''}${p.toFixed(1)}%`;
-  return short ? pct : `${pct} (${acres(num(row.acres))})`;
+  const ofTotal = r.plan?.unit === 'share_of_total';
+  const pct = `${p > 0 && r.plan?.measure !== 'share' && !ofTotal ? '+' : ''}${p.toFixed(1)}%`;
+  if (short) return pct;
+  return ofTotal
+    ? `${pct} (${acres(num(row.acres)).replace(/ acres$/, '')} of ${acres(num(row.base_acres))})`
+    : `${pct} (${acres(num(row.acres))})`;
 }
 
 /** A decline said as its size, then as the signed change: "1.2 million acres (a change of -1.2 ...)". */
@@ -123,7 +127,9 @@ export function narratePlan(r: AnalyticsResult): { lead: string; followUps: stri
   const plan = r.plan;
   const rows = r.rows;
   if (!plan) return { lead: r.title, followUps: [] };
-  const what = measured(plan);
+  const whole =
+    plan.unit === 'share_of_total' ? r.units.percent?.replace(/^percent of the total of /, '') : '';
+  const what = whole ? `${measured(plan)} as a share of the total of ${whole}` : measured(plan);
   const where = r.geography.label;
   const when =
     r.years.kind === 'point' ? `in ${r.years.start}` : `over ${r.years.start}-${r.years.end}`;
@@ -131,6 +137,13 @@ export function narratePlan(r: AnalyticsResult): { lead: string; followUps: stri
   const followUps = ['Compare this across scenarios', 'Show it by state', 'And by 2050?'];
   if (rows.length === 0) {
     return { lead: `No land matches that in ${where} ${when}.`, followUps };
+  }
+  if (whole && breakdown.length === 0) {
+    const part = measured(plan).replace(/^the /, '');
+    return {
+      lead: `The share of ${whole}'s ${part} that is in ${where} ${when}: **${valueText(r, rows[0]!)}**.`,
+      followUps,
+    };
   }
   if (breakdown.length === 0 || rows.length === 1) {
     const row = rows[0]!;
@@ -145,16 +158,32 @@ export function narratePlan(r: AnalyticsResult): { lead: string; followUps: stri
   // Two scenarios or places side by side: both figures, the difference and the ratio.
   if (only !== undefined && only !== 'period' && only !== 'year' && rows.length === 2) {
     const [a, b] = [...rows].sort((x, y) => value(y) - value(x)) as [Row, Row];
+    const placeSplit = ['state', 'county', 'rpa_region', 'rpa_subregion', 'census_region'].includes(
+      only,
+    );
+    const prep = only === 'scenario' ? 'under' : placeSplit ? 'in' : 'for';
     const diff = num(r.figures.difference);
     const unitDiff = r.columns.includes('percent')
       ? `${diff.toFixed(1)} percentage points`
       : acres(diff);
+    const more =
+      typeof r.figures.percent_more === 'number' && !r.columns.includes('percent')
+        ? `, ${r.figures.percent_more.toFixed(1)}% more`
+        : '';
     const ratio =
-      typeof r.figures.ratio === 'number' ? ` (${r.figures.ratio.toFixed(2)} times as much)` : '';
+      typeof r.figures.ratio === 'number'
+        ? ` (${r.figures.ratio.toFixed(2)} times as much${more})`
+        : '';
+    // Named the other way round ("HM minus LM" where LM is larger): that signed figure too.
+    const [first, second] = plan.scenarios ?? [];
+    const signed =
+      typeof r.figures.first_minus_second === 'number' && first !== label(r, a)
+        ? ` ${first} minus ${second}: ${r.columns.includes('percent') ? `${r.figures.first_minus_second.toFixed(1)} percentage points` : acres(r.figures.first_minus_second)}.`
+        : '';
     return {
       lead:
-        `${cap(what)} ${when}: **${valueText(r, a)}** ${only === 'scenario' ? 'under' : 'in'} **${label(r, a)}** and ` +
-        `${valueText(r, b)} ${only === 'scenario' ? 'under' : 'in'} ${label(r, b)}, so ${label(r, a)} has **${unitDiff} more**${ratio}.`,
+        `${cap(what)}${placeSplit ? '' : ` in ${where}`} ${when}: **${valueText(r, a)}** ${prep} **${label(r, a)}** and ` +
+        `${valueText(r, b)} ${prep} ${label(r, b)}, so ${label(r, a)} has **${unitDiff} more**${ratio}.${signed}`,
       followUps,
     };
   }

@@ -14,6 +14,7 @@ import {
   PROJECTION_START,
   SCENARIOS,
   findLandUseCategory,
+  scenarioByCode,
   landUsesInCategory,
   type LandUseCategory,
   type Scenario,
@@ -124,9 +125,15 @@ export const queryPlanSchema = z.object({
     .optional()
     .describe('How many rows (county breakdown: 10)'),
   unit: z
-    .enum(['acres', 'percent'])
+    .enum(['acres', 'percent', 'share_of_total'])
     .optional()
-    .describe('percent: area as a share of all land, a change as a percent of the start area'),
+    .describe(
+      'percent: area as a share of all land, a change as a percent of the start area; ' +
+        'share_of_total: each row in percent of the same measure over `within` (default the whole US)',
+    ),
+  within: params.states.describe(
+    'share_of_total: the whole a share is of, as states or a region (default the conterminous US)',
+  ),
 });
 export type QueryPlan = z.infer<typeof queryPlanSchema>;
 export type QueryPlanInput = z.input<typeof queryPlanSchema>;
@@ -143,7 +150,9 @@ export interface ResolvedPlan {
   measure: Measure;
   /** The measure in acres that the value is built on (share reads area, percent_change change). */
   base: 'area' | 'change' | 'gain' | 'loss' | 'flow';
-  unit: 'acres' | 'percent';
+  unit: 'acres' | 'percent' | 'share_of_total';
+  /** share_of_total: the geography whose total each row is a share of. */
+  within: Geography | undefined;
   /** Uses measured: one group, or one item per row with a land_use breakdown. Empty for flows. */
   items: UseItem[];
   from: number[];
@@ -220,11 +229,18 @@ export function resolvePlan(ctx: AnalyticsContext, plan: QueryPlan): ResolvedPla
   const base = measure === 'share' ? 'area' : measure === 'percent_change' ? 'change' : measure;
   const unit =
     measure === 'share' || measure === 'percent_change' ? 'percent' : (plan.unit ?? 'acres');
-  if ((measure === 'share' || measure === 'percent_change') && plan.unit === 'acres') {
+  if (
+    (measure === 'share' || measure === 'percent_change') &&
+    plan.unit &&
+    plan.unit !== 'percent'
+  ) {
     throw bad(
-      `${measure} is a percent; use ${measure === 'share' ? 'area' : 'change'} for acres.`,
+      `${measure} is a percent; use ${measure === 'share' ? 'area' : 'change'} for ${plan.unit}.`,
       'unit',
     );
+  }
+  if (plan.within && unit !== 'share_of_total') {
+    throw bad('`within` is the whole of a share_of_total; set unit to share_of_total.', 'within');
   }
 
   const breakdown = [...new Set((plan.breakdown ?? []).filter((b) => b !== 'none'))] as Breakdown[];
@@ -318,9 +334,15 @@ export function resolvePlan(ctx: AnalyticsContext, plan: QueryPlan): ResolvedPla
       'OVERALL for a climate model is the mean over the pathways (RCP-SSP runs) of that model.',
     );
   }
-  scenarios = SCENARIOS.filter((s) => scenarios.includes(s));
+  // In the order named (a difference reads first minus second); names that cover several
+  // pathways ("RCP8.5") keep the canonical order among themselves.
+  const named = (plan.scenarios ?? []).map((t) => scenarioByCode(t)?.code);
+  const rank = (s: Scenario) => (named.includes(s.code) ? named.indexOf(s.code) : named.length);
+  scenarios = SCENARIOS.filter((s) => scenarios.includes(s)).sort((a, b) => rank(a) - rank(b));
 
   const geo = resolvePlanGeography(ctx, plan);
+  const within =
+    unit === 'share_of_total' ? resolveGeography({ states: plan.within }, ctx.counties) : undefined;
   const timed = breakdown.includes('period') || breakdown.includes('year');
   const sort = plan.sort ?? (timed ? 'time' : 'desc');
   const limit = plan.limit ?? (breakdown.includes('county') ? 10 : undefined);
@@ -338,11 +360,13 @@ export function resolvePlan(ctx: AnalyticsContext, plan: QueryPlan): ResolvedPla
     ...(sort === 'time' ? {} : { sort }),
     ...(limit ? { limit } : {}),
     unit,
+    ...(within && within.states.length > 0 ? { within: within.states } : {}),
   };
   return {
     measure,
     base,
     unit,
+    within,
     items,
     from,
     to,

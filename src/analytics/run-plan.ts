@@ -96,7 +96,61 @@ function derivedFigures(
   }
   if (only === 'period' || only === 'year' || rows.length !== 2) return {};
   const [a, b] = [v(rows[0]!), v(rows[1]!)].sort((x, y) => y - x) as [number, number];
-  return { difference: a - b, ratio: b !== 0 ? a / b : null };
+  // A ratio of two declines (or of a gain and a decline) means nothing: only of two amounts.
+  const amounts = a > 0 && b > 0;
+  const out: Record<string, number | null> = {
+    difference: a - b,
+    ratio: amounts ? a / b : null,
+    percent_more: amounts ? ((a - b) / b) * 100 : null,
+  };
+  // Two scenarios as named ("HM minus LM"): the first named less the second, signed.
+  if (only === 'scenario' && r.scenarios.length === 2) {
+    const value = (code: string) => v(rows.find((row) => row.scenario === code) ?? {});
+    out.first_minus_second = value(r.scenarios[0]!.code) - value(r.scenarios[1]!.code);
+  }
+  return out;
+}
+
+/** Breakdowns that split the land, not the measure: a share of the total sums over them. */
+const PLACES: readonly Breakdown[] = [
+  'rpa_region',
+  'rpa_subregion',
+  'census_region',
+  'state',
+  'county',
+];
+
+/**
+ * Each row as a share of the whole: the same measure over `within` (the whole US unless named),
+ * split only by the breakdowns that are not places, so "Florida's share of the nation's urban
+ * land" divides Florida's acres by the nation's, scenario by scenario or year by year.
+ */
+async function sharesOfTotal(
+  ctx: AnalyticsContext,
+  r: ResolvedPlan,
+  rows: Record<string, Cell>[],
+): Promise<Record<string, Cell>[]> {
+  const split = r.breakdown.filter((b) => !PLACES.includes(b));
+  const whole: ResolvedPlan = {
+    ...r,
+    unit: 'acres',
+    geo: r.within ?? r.geo,
+    breakdown: split,
+    sort: 'time',
+    limit: undefined,
+  };
+  const q = await runRows(ctx, compilePlan(whole).fragment);
+  // The same key for a raw row of the whole and a result row: the split's cells, in order.
+  const key = (cells: (b: Breakdown) => Record<string, Cell>) =>
+    JSON.stringify(split.map((b) => COLUMNS[b].map((c) => cells(b)[c] ?? null)));
+  const totals = new Map(q.rows.map((row) => [key((b) => keyCells(b, row)), num(row.acres)]));
+  const shares = rows.map((row) => {
+    const base = totals.get(key(() => row)) ?? 0;
+    return { ...row, percent: base !== 0 ? (100 * num(row.acres)) / base : null, base_acres: base };
+  });
+  if (r.sort === 'time') return shares;
+  const sign = r.sort === 'asc' ? 1 : -1;
+  return shares.sort((a, b) => sign * (num(a.percent) - num(b.percent)));
 }
 
 /**
@@ -107,7 +161,7 @@ export async function runPlan(ctx: AnalyticsContext, input: unknown): Promise<An
   const r = resolvePlan(ctx, parse(queryPlanSchema, input));
   const compiled = compilePlan(r);
   const q = await runRows(ctx, compiled.fragment);
-  const rows = q.rows.map((row) => {
+  let rows = q.rows.map((row) => {
     const out: Record<string, Cell> = {};
     for (const b of r.breakdown) Object.assign(out, keyCells(b, row));
     out.acres = num(row.acres);
@@ -117,11 +171,12 @@ export async function runPlan(ctx: AnalyticsContext, input: unknown): Promise<An
     }
     return out;
   });
+  if (r.unit === 'share_of_total') rows = await sharesOfTotal(ctx, r, rows);
   const columns = [
     ...new Set(r.breakdown.flatMap((b) => COLUMNS[b])),
-    ...(r.unit === 'percent' ? ['percent', 'acres', 'base_acres'] : ['acres']),
+    ...(r.unit === 'acres' ? ['acres'] : ['percent', 'acres', 'base_acres']),
   ];
-  const value = r.unit === 'percent' ? 'percent' : 'acres';
+  const value = r.unit === 'acres' ? 'acres' : 'percent';
   const point = r.base === 'area' && r.year !== undefined;
   const years: AnalyticsResult['years'] = point
     ? { start: r.year!, end: r.year!, kind: 'point' }
@@ -143,9 +198,10 @@ export async function runPlan(ctx: AnalyticsContext, input: unknown): Promise<An
     }
   }
   const first = rows[0];
+  const whole = r.within ? ` as a share of ${r.within.label}` : '';
   const by = r.breakdown.length > 0 ? ` by ${r.breakdown.join(' and ').replaceAll('_', ' ')}` : '';
   return result(ctx, {
-    title: `${LABELS[r.measure]} (${what(r)}) in ${r.geo.label}, ${yearsLabel(years)} (${r.scenarios.map((s) => s.code).join(', ')})${by}`,
+    title: `${LABELS[r.measure]} (${what(r)}) in ${r.geo.label}${whole}, ${yearsLabel(years)} (${r.scenarios.map((s) => s.code).join(', ')})${by}`,
     columns,
     rows,
     units: {
@@ -155,6 +211,9 @@ export async function runPlan(ctx: AnalyticsContext, input: unknown): Promise<An
             percent: r.base === 'area' ? 'percent of all land' : 'percent of the area at the start',
             base_acres: 'acres',
           }
+        : {}),
+      ...(r.unit === 'share_of_total'
+        ? { percent: `percent of the total of ${r.within!.label}`, base_acres: 'acres' }
         : {}),
     },
     scenarios: r.scenarios,

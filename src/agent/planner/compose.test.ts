@@ -66,6 +66,35 @@ describe('composing a query plan from the parts of a question', () => {
       'Which states see the biggest net decline in cropland?',
       { measure: 'change', uses: ['crop'], breakdown: ['state'], sort: 'asc' },
     ],
+    [
+      "What is Georgia's share of the national forest loss?",
+      { measure: 'loss', uses: ['forest'], states: ['GA'], unit: 'share_of_total' },
+    ],
+    [
+      "What share of the Pacific Northwest subregion's new urban land is in Oregon?",
+      {
+        measure: 'gain',
+        states: ['Oregon'],
+        within: ['Pacific Northwest'],
+        unit: 'share_of_total',
+      },
+    ],
+    [
+      'Does Iowa lose more cropland or pasture?',
+      { measure: 'loss', uses: ['crop', 'pasture'], breakdown: ['land_use'] },
+    ],
+    [
+      'Which state has the most negative percent change in pasture?',
+      { measure: 'percent_change', breakdown: ['state'], sort: 'asc' },
+    ],
+    [
+      'Which state gains the most cropland (land converted into crops)?',
+      { measure: 'gain', uses: ['crop'], breakdown: ['state'] },
+    ],
+    [
+      'Which land use takes the most of the pasture Kansas loses?',
+      { measure: 'loss', uses: ['pasture'], breakdown: ['to_use'] },
+    ],
   ])('"%s" is a plan for the general tool', (question, args) => {
     expect(call(question)).toMatchObject({ tool: 'query_land_use', args });
   });

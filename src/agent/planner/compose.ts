@@ -17,6 +17,7 @@ const BREAKDOWN_CUES: readonly [PlanBreakdown, RegExp[]][] = [
     'rpa_subregion',
     [
       /\b(which|what|each|every|by|per|across|all|rank the|rank) (rpa )?sub-?regions?\b/,
+      /\b(top|bottom|smallest|largest|biggest|first|last) \w+ (rpa )?sub-?regions\b/,
       /\bsub-?region by sub-?region\b/,
     ],
   ],
@@ -31,6 +32,7 @@ const BREAKDOWN_CUES: readonly [PlanBreakdown, RegExp[]][] = [
     'rpa_region',
     [
       /\b(which|what|each|every|by|per|across|all|the four|rank the|rank) (rpa )?regions?\b/,
+      /\b(top|bottom|smallest|largest|biggest|first|last) \w+ (rpa )?regions\b/,
       /\bregion by region\b/,
     ],
   ],
@@ -54,18 +56,18 @@ const BREAKDOWN_CUES: readonly [PlanBreakdown, RegExp[]][] = [
   [
     'county',
     [
-      /\b(which|what|each|every|by|per) count(y|ies)\b/,
+      /\b(which|what|each|every|by|per) (single |one |individual )?count(y|ies)\b/,
       /\bwhere in\b/,
       /\bcounty by county\b/,
-      /\b(top|bottom) \w+ (\w+ ){0,2}counties\b/,
+      /\b(top|bottom|smallest|largest|biggest) \w+ (\w+ ){0,2}counties\b/,
     ],
   ],
   [
     'state',
     [
-      /\b(which|what|each|every|by|per|rank the|rank) states?\b/,
+      /\b(which|what|each|every|by|per|rank the|rank) (single |one |individual )?states?\b/,
       /\bstate by state\b/,
-      /\b(top|bottom) \w+ (\w+ ){0,2}states\b/,
+      /\b(top|bottom|smallest|largest|biggest) \w+ (\w+ ){0,2}states\b/,
     ],
   ],
   [
@@ -73,6 +75,7 @@ const BREAKDOWN_CUES: readonly [PlanBreakdown, RegExp[]][] = [
     [
       /\b(which|what) ((rcp|ssp|rpa|climate|future|emissions?)[ -]?)*(scenarios?|pathways?|futures?|storylines?)\b/,
       /\bunder which\b/,
+      /\b(under )?(each|every|all) (of )?(the )?(four |five |4 |5 )?((rcp|ssp|rpa)[ -]?)*(scenarios?|pathways?|futures?)\b/,
       /\brank (the )?(four |five |4 |5 )?(scenarios|pathways|futures)\b/,
     ],
   ],
@@ -85,6 +88,12 @@ const SHARE = [
   /\b(share|proportion|fraction|percent(age)?) of (the |all |its |their |total )?(land|area|acres|acreage)\b/,
   /\bwhat (share|percent(age)?|fraction|proportion)\b/,
   /\b(largest|biggest|highest|smallest|lowest) (share|proportion|fraction|percent(age)?)\b/,
+];
+/** A share of a wider place's total: the nation's unless a region is named as the whole. */
+const SHARE_OF_TOTAL = [
+  /\b(share|fraction|proportion|percent(age)?|portion) of (the )?(nation'?s|national|country'?s|total|(us|u\.s\.|nation|country)'s|all (of )?(the )?(nation'?s|country'?s))( |$)/,
+  /\b(national|nation'?s|country'?s|us) total\b/,
+  /\b(share|fraction|proportion|percent(age)?|portion) of (the )?[\w -]+? (region|subregion)'s\b/,
 ];
 const PERCENT_CHANGE = [
   /(\bpercent(age)?|%|\brelative|\bproportional(ly)?)\s+(\w+\s+)?(change|growth|increase|decrease|decline|loss|gain|drop|rise)\b/,
@@ -101,7 +110,23 @@ const DIFFERENCE = [
   /\bhow many (more|fewer|less)\b/,
   /\b(gap|minus)\b/,
   /\b(exceed|exceeds|outpace|outpaces)\b/,
+  /\b(how many|what) percent(age)?( points?)? (more|less|higher|lower|bigger|smaller|greater|larger)\b/,
+  /\bby what percent(age)? is\b/,
+  /\bratio\b/,
 ];
+
+/** Two things set side by side: "A vs B", "forest or cropland ... more", "both figures". */
+const COMPARE = [
+  /\bvs\.?( |$)/,
+  /\bversus\b/,
+  /\bwhich is (bigger|larger|greater|more|higher|smaller|lower)\b/,
+  /\b(bigger|larger|greater|more|higher|lower|smaller)\b.*\bor\b/,
+  /\bdoes \w+ or \w+\b/,
+  /\bboth (numbers|figures|values)\b/,
+  /\bgive both\b/,
+];
+/** Uses named together as one amount: "rangeland and pasture combined", "crop plus pasture". */
+const COMBINED = /\b(combined|together|plus|in total|all together)\b|\+/;
 
 /** The parts of a question only the general tool can express, read from its words. */
 export function compositionCues(
@@ -129,6 +154,14 @@ export function compositionCues(
     breakdowns[byUse] = 'from_use';
   } else if (byUse >= 0 && slots.fromUse && !slots.toUse) {
     breakdowns[byUse] = 'to_use';
+  } else if (
+    byUse >= 0 &&
+    slots.change === 'loss' &&
+    !slots.toUse &&
+    /\b(goes|go|going|went|takes?|taking|gets?|becomes?|turns? into)\b/.test(t)
+  ) {
+    // "Where does Virginia's lost forest go? Which use takes the most": the uses it goes to.
+    breakdowns[byUse] = 'to_use';
   }
   if (breakdowns.includes('rpa_subregion') && breakdowns.includes('rpa_region')) {
     breakdowns.splice(breakdowns.indexOf('rpa_region'), 1);
@@ -148,14 +181,21 @@ export function compositionCues(
     out.time = { kind: 'range', start: Math.min(...years), end: Math.max(...years) };
   }
   if (breakdowns.length > 0) out.breakdowns = breakdowns;
-  if (has(t, ...PERCENT_CHANGE)) out.measure = 'percent_change';
+  if (
+    has(t, ...SHARE_OF_TOTAL) &&
+    !/\bof (its|their) (land|area)\b/.test(t) &&
+    !/\b(comes?|coming|came) (mostly |mainly )?from\b/.test(t)
+  ) {
+    out.measure = 'share_of_total';
+  } else if (has(t, ...PERCENT_CHANGE)) out.measure = 'percent_change';
   else if (has(t, ...SHARE) && !slots.change) out.measure = 'share';
   // A decline ranked by a signed measure ("shrinks the most by percent", "net decline"): the most
   // negative first; "least" turns either around.
   const signed = out.measure === 'percent_change' || slots.change === 'net';
   const declining =
     signed && /\b(shrink\w*|declin\w*|decreas\w*|los(e|es|ing|t|s)|drop\w*|fall\w*)\b/.test(t);
-  if (declining) out.order = slots.cues.includes('least') ? 'desc' : 'asc';
+  if (/\bmost negative\b/.test(t)) out.order = 'asc';
+  else if (declining) out.order = slots.cues.includes('least') ? 'desc' : 'asc';
   else if (slots.cues.includes('least')) out.order = 'asc';
   // "Which decade sees the most ...", "when is ... fastest": rank the periods, largest first.
   else if (breakdowns.includes('period') && /\b(which|what|when|in which)\b/.test(t)) {
@@ -165,12 +205,20 @@ export function compositionCues(
   // alone asks what the scenarios are).
   const asksDifference = has(t, ...DIFFERENCE) && hasTopic(slots);
   if (asksDifference && slots.scenarios.length === 2) out.difference = true;
+  const compares = asksDifference || (has(t, ...COMPARE) && hasTopic(slots));
   // Two places side by side ("Georgia than Alabama", "the RPA South than the RPA North").
-  const split =
-    asksDifference && !slots.county ? placeSplit(slots.places, slots.states) : undefined;
+  const split = compares && !slots.county ? placeSplit(slots.places, slots.states) : undefined;
   if (split && slots.scenarios.length < 2) {
     out.difference = true;
     out.breakdowns = [split];
+  }
+  // Two uses side by side ("forest loss vs cropland loss", "does forest or cropland lose more"):
+  // one row each, not one group.
+  const twoUses =
+    slots.landUses.length === 2 && !slots.fromUse && !slots.toUse && !slots.agriculture;
+  if (compares && twoUses && !split && !COMBINED.test(t) && !out.breakdowns?.length) {
+    out.difference = true;
+    out.breakdowns = ['land_use'];
   }
   // "Which land uses lose the most to urbanization": the sources of new urban land, which the
   // urban expansion tool shows.
@@ -199,6 +247,23 @@ function placeSplit(
   };
   const [a, b] = places.map(level);
   return a !== undefined && a === b ? a : undefined;
+}
+
+/** Of two named places, the one that holds the other: a region and a state in it. */
+function wholeOf(places: readonly string[]): { whole: string; part: string } | undefined {
+  const unique = [...new Map(places.map((p) => [p.toLowerCase(), p])).values()];
+  if (unique.length !== 2) return undefined;
+  const region = (p: string) => {
+    const n = p
+      .toLowerCase()
+      .replace(/^(the )?(rpa |census )?/, '')
+      .replace(/ (sub)?region$/, '');
+    return [...RPA_SUBREGIONS, ...RPA_REGIONS].find((r) => r.toLowerCase() === n);
+  };
+  const [a, b] = unique as [string, string];
+  if (region(a) && stateByNameOrAbbrev(b)) return { whole: region(a)!, part: b };
+  if (region(b) && stateByNameOrAbbrev(a)) return { whole: region(b)!, part: a };
+  return undefined;
 }
 
 /** The breakdown a named ranking or comparison tool shows. */
@@ -316,8 +381,9 @@ export function planArgs(tool: ToolName, slots: Slots): ToolArgs {
       args.to = ['urban'];
     } else args.uses = ['urban'];
   } else {
+    const own = slots.measure === 'share_of_total' ? undefined : slots.measure;
     args.measure =
-      slots.measure ??
+      own ??
       (slots.change === 'loss'
         ? 'loss'
         : slots.change === 'gain'
@@ -330,7 +396,19 @@ export function planArgs(tool: ToolName, slots: Slots): ToolArgs {
     if (list.length > 0) args.uses = [...new Set(list)];
     else if (args.measure !== 'area' && args.measure !== 'share') args.uses = ['urban'];
   }
-  if (slots.county) {
+  if (slots.measure === 'share_of_total') {
+    args.unit = 'share_of_total';
+    // "Colorado's share of the Rocky Mountain region's ...": the state is the part, the region
+    // the whole; one place alone is a part of the nation.
+    const whole = wholeOf(slots.places);
+    if (whole) {
+      args.within = [whole.whole];
+      args.states = [whole.part];
+    }
+  }
+  if (args.states) {
+    // Set above: the part of a share of a named whole.
+  } else if (slots.county) {
     args.counties = [
       slots.county.state ? `${slots.county.name}, ${slots.county.state}` : slots.county.name,
     ];

@@ -83,7 +83,8 @@ function fromTo(s: Sentence, uses: Match<UseTerm>[]): FromTo {
     const fromWord = before !== undefined && words[before.start - 1] === 'from';
     if (!flows && before?.end !== i && !fromWord) continue;
     out.toUse = keyOf(target.value);
-    if (before) out.fromUse = keyOf(before.value);
+    // "cropland (acres converted into crops)": the use named again, not a flow from itself.
+    if (before && keyOf(before.value) !== out.toUse) out.fromUse = keyOf(before.value);
     return out;
   }
   const from = words.findIndex((w, i) => w === 'from' && useAt(i + 1));
@@ -159,7 +160,17 @@ export function extract(question: string): Extraction {
   const uses = scanPhrases(s, 4, (text) => lookupUse(text));
   const { time, outside: outsideYear } = extractTime(question);
   const flow = fromTo(s, uses);
-  const change = changeOf(free);
+  let change = changeOf(free);
+  // "gains the most cropland (acres converted into crops)": a conversion into a use is its gain.
+  if (
+    change === 'net' &&
+    flow.toUse &&
+    !flow.fromUse &&
+    CHANGE_PATTERNS.gain.test(free) &&
+    !CHANGE_PATTERNS.net.test(free)
+  ) {
+    change = 'gain';
+  }
 
   const landUses: LandUseKey[] = [];
   for (const u of uses) {

@@ -53,7 +53,8 @@ export interface ToolArgs {
   breakdown?: string[];
   years?: { start?: number; end?: number };
   sort?: 'asc' | 'desc';
-  unit?: 'acres' | 'percent';
+  unit?: 'acres' | 'percent' | 'share_of_total';
+  within?: string[];
 }
 
 /** When a question's years fall: a point, an end ("by 2050"), a start ("since 2012") or a span. */
@@ -108,8 +109,11 @@ export interface Slots {
   cues: Cue[];
   /** How the question splits its answer: "which county", "decade by decade", "by region". */
   breakdowns?: PlanBreakdown[];
-  /** A measure the named tools lack: a share of the land, a percent change. */
-  measure?: 'share' | 'percent_change';
+  /**
+   * A measure the named tools lack: a share of the land, a percent change, or a share of the
+   * total of a wider place ("Florida's share of the nation's urban land").
+   */
+  measure?: 'share' | 'percent_change' | 'share_of_total';
   /** "least", "smallest", "lowest": smallest first; "which decade ... most": largest first. */
   order?: 'asc' | 'desc';
   /** "how much more under HH than LM": the difference between two scenarios. */

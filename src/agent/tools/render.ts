@@ -110,7 +110,7 @@ export interface AnswerTable {
 }
 
 /** Figures that describe the query rather than state a quantity. */
-const BOOKKEEPING = new Set(['rows', 'measure', 'unit']);
+const BOOKKEEPING = new Set(['rows', 'measure', 'unit', 'metric']);
 
 /**
  * The tables of one tool call: its rows, then its key figures (totals, rates, differences,
