@@ -20,8 +20,8 @@ import { askRoutes } from './routes/ask.ts';
 import { exportRoutes } from './routes/export.ts';
 import { explorerRoutes } from './routes/explorer.ts';
 import { healthRoutes } from './routes/health.ts';
-import { homeRoutes } from './routes/home.ts';
 import { threadRoutes } from './routes/threads.ts';
+import { webRoutes } from './routes/web.ts';
 
 /** The largest request body accepted: a question or SQL statement is far smaller. */
 const BODY_LIMIT_BYTES = 64 * 1024;
@@ -143,7 +143,7 @@ export async function buildApp(
   // Operational routes: no key, no rate limit (probes and scrapers must always get through).
   await app.register(async (ops) => {
     await healthRoutes(ops.withTypeProvider<ZodTypeProvider>(), deps);
-    await homeRoutes(ops.withTypeProvider<ZodTypeProvider>(), deps);
+    await webRoutes(ops.withTypeProvider<ZodTypeProvider>(), deps);
   });
 
   // The API: who calls (an API key, or an anonymous owner cookie), a per-minute rate limit and

@@ -1,0 +1,148 @@
+import { createHash } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { extname, join, relative, sep } from 'node:path';
+import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { ServerDeps } from '../deps.ts';
+import type { ZodApp } from '../types.ts';
+
+/** Where `vite build` writes the web app (web/vite.config.ts). */
+export const WEB_DIST = join(import.meta.dirname, '..', '..', '..', 'web', 'dist');
+
+/** Paths the web app never answers: the API and the operational routes keep their own 404s. */
+const NOT_WEB = /^\/(api|docs|metrics|health|ready)(\/|$|\?)/;
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.ico': 'image/x-icon',
+  '.txt': 'text/plain; charset=utf-8',
+  '.webmanifest': 'application/manifest+json',
+};
+
+/** Kinds worth compressing (images other than SVG already are). */
+const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.json', '.svg', '.txt', '.webmanifest']);
+
+/**
+ * The page's own policy: helmet's default plus what the app needs (blob: workers and images
+ * for CodeMirror and downloads), without `upgrade-insecure-requests`, which would send a
+ * plain-HTTP server's own scripts to https.
+ */
+const APP_CSP = [
+  "default-src 'self'",
+  "base-uri 'self'",
+  "script-src 'self'",
+  "style-src 'self' 'unsafe-inline'",
+  "img-src 'self' data: blob:",
+  "font-src 'self' data:",
+  "connect-src 'self'",
+  "worker-src 'self' blob:",
+  "object-src 'none'",
+  "frame-ancestors 'self'",
+  "form-action 'self'",
+].join(';');
+
+interface StaticFile {
+  body: Buffer;
+  gzip?: Buffer;
+  brotli?: Buffer;
+  type: string;
+  etag: string;
+  /** Content-hashed names (under assets/) never change: cached for a year. */
+  immutable: boolean;
+}
+
+/** Every file of the built app, read and compressed once at start (a few MB at most). */
+function loadDist(dir: string): Map<string, StaticFile> {
+  const files = new Map<string, StaticFile>();
+  const walk = (d: string) => {
+    for (const name of readdirSync(d)) {
+      if (name.startsWith('.')) continue;
+      const path = join(d, name);
+      if (statSync(path).isDirectory()) walk(path);
+      else {
+        const url = '/' + relative(dir, path).split(sep).join('/');
+        const ext = extname(name);
+        const body = readFileSync(path);
+        const compress = COMPRESSIBLE.has(ext) && body.length > 1024;
+        files.set(url, {
+          body,
+          ...(compress
+            ? {
+                gzip: gzipSync(body, { level: 9 }),
+                brotli: brotliCompressSync(body, {
+                  params: { [zlib.BROTLI_PARAM_QUALITY]: 11 },
+                }),
+              }
+            : {}),
+          type: TYPES[ext] ?? 'application/octet-stream',
+          etag: `"${createHash('sha1').update(body).digest('base64url').slice(0, 20)}"`,
+          immutable: url.startsWith('/assets/'),
+        });
+      }
+    }
+  };
+  if (existsSync(dir)) walk(dir);
+  return files;
+}
+
+function send(request: FastifyRequest, reply: FastifyReply, file: StaticFile): FastifyReply {
+  void reply
+    .type(file.type)
+    .header('etag', file.etag)
+    .header('vary', 'accept-encoding')
+    .header(
+      'cache-control',
+      file.immutable ? 'public, max-age=31536000, immutable' : 'no-cache, must-revalidate',
+    );
+  if (file.type.startsWith('text/html')) void reply.header('content-security-policy', APP_CSP);
+  if (request.headers['if-none-match'] === file.etag) return reply.code(304).send();
+  const accept = String(request.headers['accept-encoding'] ?? '');
+  // Already compressed here: @fastify/compress leaves a body with a content-encoding alone.
+  if (file.brotli && /\bbr\b/.test(accept))
+    return reply.header('content-encoding', 'br').send(file.brotli);
+  if (file.gzip && /\bgzip\b/.test(accept))
+    return reply.header('content-encoding', 'gzip').send(file.gzip);
+  return reply.send(file.body);
+}
+
+const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>RPA Land Use Analytics</title></head>
+<body><h1>RPA Land Use Analytics</h1><p>The web app is not built. Run <code>npm run build:web</code> (or <code>npm start</code>, which builds it) and reload.
+The API works meanwhile: <a href="/docs">/docs</a>.</p></body></html>`;
+
+/**
+ * The web app (web/, built by Vite into web/dist) at `/`: hashed assets cached for a year,
+ * index.html revalidated every time, and every other GET that is not an API or operational path
+ * answered with index.html so client routes (/analytics?..., /explorer) load the app.
+ */
+export function webRoutes(app: ZodApp, _deps: ServerDeps, dist: string = WEB_DIST): Promise<void> {
+  const files = loadDist(dist);
+  const index = files.get('/index.html');
+  const page = (request: FastifyRequest, reply: FastifyReply) => {
+    if (index) return send(request, reply, index);
+    return reply
+      .type('text/html; charset=utf-8')
+      .header('cache-control', 'no-cache')
+      .send(NOT_BUILT);
+  };
+  app.get('/', { schema: { hide: true } }, page);
+  app.get('/*', { schema: { hide: true } }, (request, reply) => {
+    let path: string;
+    try {
+      path = decodeURIComponent(request.url.split('?')[0] ?? '/');
+    } catch {
+      return reply.callNotFound();
+    }
+    if (NOT_WEB.test(path)) return reply.callNotFound();
+    const file = files.get(path);
+    if (file) return send(request, reply, file);
+    // A missing asset is a 404, not the page: a stale tab asking for an old chunk must see it.
+    if (path.startsWith('/assets/') || extname(path) !== '') return reply.callNotFound();
+    return page(request, reply);
+  });
+  return Promise.resolve();
+}
