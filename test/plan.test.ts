@@ -400,6 +400,20 @@ describe('query plans on the hand-made database', () => {
     );
   });
 
+  it('"the 48 states" is every state but the District of Columbia', async () => {
+    const r = await run({
+      measure: 'area',
+      uses: ['urban'],
+      states: ['the 48 states'],
+      year: 2020,
+    });
+    expect(r.geography.label).toBe('the 48 states (DC left out)');
+    expect(r.geography.states).toHaveLength(48);
+    expect(r.geography.states).not.toContain('DC');
+    // The fixture holds no DC county: the same acres as the whole US.
+    expect(r.rows[0]!.acres).toBe(await one({ measure: 'area', uses: ['urban'], year: 2020 }));
+  });
+
   it('values are bound, and the result carries the plan it ran', async () => {
     const r = await run({ measure: 'gain', uses: ['urban'], states: ['TX'], scenarios: ['HH'] });
     expect(r.sql).not.toContain("'TX'");

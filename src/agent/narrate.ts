@@ -152,7 +152,8 @@ const NARRATORS: Record<string, Narrator> = {
     // "Which climate model projects the most ...": the highest first, then the range.
     lead:
       `**${String(r.figures.highest_model)}** projects the most: ${acres(Number(r.figures.max))}; the lowest is ${String(r.figures.lowest_model)} ` +
-      `(${acres(Number(r.figures.min))}), and the mean across the ${r.rows.length} climate-model runs is ${acres(Number(r.figures.mean))}.`,
+      `(${acres(Number(r.figures.min))}), a spread of ${acres(Number(r.figures.spread))} between the highest and the lowest; ` +
+      `the mean across the ${r.rows.length} climate-model runs is ${acres(Number(r.figures.mean))}.`,
     followUps: [
       'Which scenario is highest?',
       'Show the same for forest loss',

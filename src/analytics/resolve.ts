@@ -78,6 +78,13 @@ export function resolveGeography(
     if (/^(us|usa|united states|conterminous us|nation(al)?|national|all|the us)$/i.test(name)) {
       return NATION;
     }
+    // "The 48 states": the conterminous US without the District of Columbia.
+    if (/^(the )?((lower|contiguous) )?48( contiguous)? states$/i.test(name)) {
+      region = true;
+      for (const st of STATES) if (st.abbrev !== 'DC') states.set(st.abbrev, st.abbrev);
+      labels.push('the 48 states (DC left out)');
+      continue;
+    }
     const state = findState(name);
     if (state) {
       states.set(state.abbrev, state.abbrev);

@@ -95,6 +95,18 @@ describe('composing a query plan from the parts of a question', () => {
       'Which land use takes the most of the pasture Kansas loses?',
       { measure: 'loss', uses: ['pasture'], breakdown: ['to_use'] },
     ],
+    [
+      'Which gains more urban land, Travis County, TX or Bexar County, TX?',
+      { measure: 'gain', counties: ['Travis, TX', 'Bexar, TX'], breakdown: ['county'] },
+    ],
+    [
+      'Leaving out DC, which state gains the least urban land?',
+      { measure: 'gain', states: ['the 48 states'], breakdown: ['state'], sort: 'asc' },
+    ],
+    [
+      'Among the New England states, which has the largest share of its land in forest?',
+      { measure: 'share', uses: ['forest'], breakdown: ['state'] },
+    ],
   ])('"%s" is a plan for the general tool', (question, args) => {
     expect(call(question)).toMatchObject({ tool: 'query_land_use', args });
   });
@@ -104,6 +116,10 @@ describe('composing a query plan from the parts of a question', () => {
     ["What's the difference between SSP1 and SSP5 scenarios?", 'compare_scenarios'],
     ['Which land uses lose the most to urbanization in Ohio?', 'query_urban_expansion'],
     ['Which counties in Florida develop most?', 'query_top_counties'],
+    [
+      'What is the gap between the highest and lowest climate model for forest loss?',
+      'compare_climate_models',
+    ],
   ])('"%s" keeps its named tool', (question, tool) => {
     expect(call(question).tool).toBe(tool);
   });

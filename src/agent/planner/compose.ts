@@ -57,6 +57,7 @@ const BREAKDOWN_CUES: readonly [PlanBreakdown, RegExp[]][] = [
     'county',
     [
       /\b(which|what|each|every|by|per) (single |one |individual )?count(y|ies)\b/,
+      /\bamong (the )?[\w -]*\bcounties\b.*\bwhich\b/,
       /\bwhere in\b/,
       /\bcounty by county\b/,
       /\b(top|bottom|smallest|largest|biggest) \w+ (\w+ ){0,2}counties\b/,
@@ -66,6 +67,7 @@ const BREAKDOWN_CUES: readonly [PlanBreakdown, RegExp[]][] = [
     'state',
     [
       /\b(which|what|each|every|by|per|rank the|rank) (single |one |individual )?states?\b/,
+      /\bamong (the )?[\w -]*\bstates\b.*\bwhich\b/,
       /\bstate by state\b/,
       /\b(top|bottom|smallest|largest|biggest) \w+ (\w+ ){0,2}states\b/,
     ],
@@ -85,7 +87,7 @@ const SHARE = [
   /\b(share|shares|proportion|percent(age)?) of (each|every|all|the) land uses?\b/,
   /\b(forest|crop|cropland|pasture|rangeland|urban|agricultural|farmland) (land )?share\b/,
   /\b(highest|largest|biggest|lowest|smallest) share\b/,
-  /\b(share|proportion|fraction|percent(age)?) of (the |all |its |their |total )?(land|area|acres|acreage)\b/,
+  /\b(share|proportion|fraction|percent(age)?) of (the |all |its |their |total )?(\w+ )?(land|area|acres|acreage)\b/,
   /\bwhat (share|percent(age)?|fraction|proportion)\b/,
   /\b(largest|biggest|highest|smallest|lowest) (share|proportion|fraction|percent(age)?)\b/,
 ];
@@ -128,11 +130,23 @@ const COMPARE = [
 /** Uses named together as one amount: "rangeland and pasture combined", "crop plus pasture". */
 const COMBINED = /\b(combined|together|plus|in total|all together)\b|\+/;
 
+/** "Not counting DC", "(leave out DC)", "the 48 contiguous states": the states without DC. */
+export function leavesOutDc(text: string): boolean {
+  const t = text.toLowerCase();
+  return (
+    /\b(not counting|excluding|exclude|leave out|leaving out|without|except|other than|apart from)( the)? (dc|d\.c\.|district of columbia|washington,? dc)\b/.test(
+      t,
+    ) ||
+    /\b(dc|d\.c\.) (doesn'?t|does not|won'?t) count\b/.test(t) ||
+    /\b48 (contiguous |lower )?states\b/.test(t)
+  );
+}
+
 /** The parts of a question only the general tool can express, read from its words. */
 export function compositionCues(
   text: string,
   slots: Slots,
-): Pick<Slots, 'breakdowns' | 'measure' | 'order' | 'difference' | 'time'> {
+): Pick<Slots, 'breakdowns' | 'measure' | 'order' | 'difference' | 'time' | 'withoutDc'> {
   const t = text.toLowerCase();
   const breakdowns: PlanBreakdown[] = [];
   for (const [b, patterns] of BREAKDOWN_CUES) {
@@ -167,6 +181,7 @@ export function compositionCues(
     breakdowns.splice(breakdowns.indexOf('rpa_region'), 1);
   }
   const out: ReturnType<typeof compositionCues> = {};
+  if (leavesOutDc(t)) out.withoutDc = true;
   // An area at two years ("in 2012 and in 2070", "in 2070 than in 2020"): the series between,
   // which the answer reads as start, end and the change.
   const years = [...new Set((t.match(/\b(?:19|20)\d\d\b/g) ?? []).map(Number))];
@@ -187,14 +202,26 @@ export function compositionCues(
     !/\b(comes?|coming|came) (mostly |mainly )?from\b/.test(t)
   ) {
     out.measure = 'share_of_total';
-  } else if (has(t, ...PERCENT_CHANGE)) out.measure = 'percent_change';
-  else if (has(t, ...SHARE) && !slots.change) out.measure = 'share';
+  } else if (
+    has(t, ...PERCENT_CHANGE) &&
+    // "the share of its tracked land in urban use, in percent" is a share, not a change.
+    !/\b(share|fraction|proportion) of (the |its |their )?(\w+ )?(land|area)\b/.test(t)
+  ) {
+    out.measure = 'percent_change';
+  } else if (has(t, ...SHARE) && !slots.change) out.measure = 'share';
   // A decline ranked by a signed measure ("shrinks the most by percent", "net decline"): the most
   // negative first; "least" turns either around.
   const signed = out.measure === 'percent_change' || slots.change === 'net';
   const declining =
     signed && /\b(shrink\w*|declin\w*|decreas\w*|los(e|es|ing|t|s)|drop\w*|fall\w*)\b/.test(t);
-  if (/\bmost negative\b/.test(t)) out.order = 'asc';
+  // "The gap between the highest and lowest climate model": the spread the model comparison
+  // gives, not a ranking smallest first.
+  const spread =
+    /\b(gap|spread|range|vary|varies|differ|differs)\b.*\b(climate[- ]models?|gcms?)\b/.test(t) ||
+    /\b(highest|max(imum)?) (and|minus|-) (the )?(lowest|min(imum)?)\b/.test(t);
+  if (spread) {
+    // Neither order nor difference: the named comparison has both ends and the spread.
+  } else if (/\bmost negative\b/.test(t)) out.order = 'asc';
   else if (declining) out.order = slots.cues.includes('least') ? 'desc' : 'asc';
   else if (slots.cues.includes('least')) out.order = 'asc';
   // "Which decade sees the most ...", "when is ... fastest": rank the periods, largest first.
@@ -203,7 +230,7 @@ export function compositionCues(
   }
   // A difference of amounts needs something to measure ("the difference between SSP1 and SSP5"
   // alone asks what the scenarios are).
-  const asksDifference = has(t, ...DIFFERENCE) && hasTopic(slots);
+  const asksDifference = has(t, ...DIFFERENCE) && hasTopic(slots) && !spread;
   if (asksDifference && slots.scenarios.length === 2) out.difference = true;
   const compares = asksDifference || (has(t, ...COMPARE) && hasTopic(slots));
   // Two places side by side ("Georgia than Alabama", "the RPA South than the RPA North").
@@ -211,6 +238,11 @@ export function compositionCues(
   if (split && slots.scenarios.length < 2) {
     out.difference = true;
     out.breakdowns = [split];
+  }
+  // Two counties side by side: one row each.
+  if (slots.county && slots.otherCounty && (compares || asksDifference || /\b(and|or)\b/.test(t))) {
+    out.difference = true;
+    out.breakdowns = ['county'];
   }
   // Two uses side by side ("forest loss vs cropland loss", "does forest or cropland lose more"):
   // one row each, not one group.
@@ -293,6 +325,7 @@ const GENERAL_ONLY = new Set<PlanBreakdown>([
 export function needsGeneralTool(tool: ToolName, slots: Slots): boolean {
   if (tool === 'get_data_summary') return false;
   const primary = primaryUse(slots);
+  if (slots.otherCounty) return true;
   if (tool === 'query_by_county') {
     // The county profile has areas, urban expansion and net forest change; anything else about
     // one county is a plan over it.
@@ -306,7 +339,7 @@ export function needsGeneralTool(tool: ToolName, slots: Slots): boolean {
   }
   // Agricultural land is crop and pasture together: one figure, which the area tool lacks.
   if (tool === 'query_land_use_area' && slots.agriculture) return true;
-  if (slots.measure || slots.difference) return true;
+  if (slots.measure || slots.difference || slots.withoutDc) return true;
   if (slots.agriculture && (slots.toUse || slots.urbanization) && !slots.fromUse) {
     // Farmland to urban is a flow out of the group; the dev set's "farmland conversion" ranking
     // (no target named) stays with the named tool.
@@ -408,10 +441,12 @@ export function planArgs(tool: ToolName, slots: Slots): ToolArgs {
   }
   if (args.states) {
     // Set above: the part of a share of a named whole.
+  } else if (slots.withoutDc && slots.states.length === 0 && !slots.county) {
+    args.states = ['the 48 states'];
   } else if (slots.county) {
-    args.counties = [
-      slots.county.state ? `${slots.county.name}, ${slots.county.state}` : slots.county.name,
-    ];
+    const name = (c: { name: string; state?: string }) =>
+      c.state ? `${c.name}, ${c.state}` : c.name;
+    args.counties = [name(slots.county), ...(slots.otherCounty ? [name(slots.otherCounty)] : [])];
   } else if (slots.states.length > 0) args.states = [...slots.states];
 
   const breakdown = [...(slots.breakdowns ?? [])];

@@ -149,6 +149,8 @@ export function extract(question: string): Extraction {
   const s = tokenize(question);
   const scenarios = extractScenarios(s);
   const county = extractCounty(s);
+  // "Wake County, NC ... than Mecklenburg County": a second county, to set beside the first.
+  const other = county ? extractCounty(s) : undefined;
   const outside = extractOutside(s);
   const { states, places } = extractPlaces(s);
   // Change words are read without scenario and place names ("high growth", "New Jersey") but
@@ -208,6 +210,14 @@ export function extract(question: string): Extraction {
   };
   if (county)
     slots.county = countyState ? { name: county.name, state: countyState } : { name: county.name };
+  if (other && county) {
+    const otherState = other.state ?? county.state ?? other.likelyState ?? countyState;
+    slots.otherCounty = otherState ? { name: other.name, state: otherState } : { name: other.name };
+    if (!county.state && other.state && !states[0] && slots.county) {
+      // "dallas county vs tarrant county TX": the state named once is both counties'.
+      slots.county = { name: county.name, state: other.state };
+    }
+  }
   if (urbanization) slots.urbanization = urbanization;
   if (flow.fromUse) slots.fromUse = flow.fromUse;
   if (flow.toUse) slots.toUse = flow.toUse;

@@ -7,7 +7,7 @@
  * (followup.ts); score the intents (intent.ts); fill the tool's arguments (args.ts).
  */
 import { buildArgs } from './args.ts';
-import { compositionCues, needsGeneralTool, planArgs } from './compose.ts';
+import { compositionCues, leavesOutDc, needsGeneralTool, planArgs } from './compose.ts';
 import { rewriteConversions, rewriteStateAdjectives } from './rewrite.ts';
 import { declineEmpty, declineFor, declineUnknown } from './decline.ts';
 import { extract } from './extract.ts';
@@ -56,6 +56,13 @@ export function planQuestion(question: string, context: PlannerContext = {}): Pl
     typeof question === 'string' ? rewriteConversions(rewriteStateAdjectives(question.trim())) : '';
   if (!/[\p{L}\p{N}]/u.test(text)) return declineEmpty();
   const ex = extract(text);
+  if (leavesOutDc(text)) {
+    // DC named only to be left out is not a place of the question.
+    ex.slots.states = ex.slots.states.filter((s) => s !== 'DC');
+    ex.slots.places = ex.slots.places.filter(
+      (p) => !/^(dc|d\.c\.|district of columbia|washington,? dc)$/i.test(p),
+    );
+  }
   Object.assign(ex.slots, compositionCues(text, ex.slots));
   const refusal = declineFor(text, ex);
   if (refusal) return refusal;

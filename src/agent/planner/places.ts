@@ -109,7 +109,8 @@ export function extractCounty(s: Sentence): CountySlot | undefined {
       const t = s.tokens[first - 1]!;
       const word = normalizeText(t.raw);
       if (NOT_COUNTY_NAME.has(word) || /^\d/.test(word)) break;
-      if (!lowerCase && !s.shouting && !/^\p{Lu}/u.test(t.raw)) break;
+      // Lower case in a question with capitals: only a famous county's name ("dallas county").
+      if (!lowerCase && !s.shouting && !/^\p{Lu}/u.test(t.raw) && !famousCounty(word)) break;
       first--;
     }
     if (first === i) continue;

@@ -91,6 +91,8 @@ export interface Slots {
   /** The places as named ("Texas", "Pacific Northwest"), one per mention. */
   places: string[];
   county?: { name: string; state?: string };
+  /** A second county named beside the first ("Wake County vs Mecklenburg County"). */
+  otherCounty?: { name: string; state?: string };
   /** Land uses named as such (not as a flow word like "urbanization"), in order. */
   landUses: LandUseKey[];
   /** "agricultural land", "farmland", "farms": Crop + Pasture. */
@@ -118,6 +120,8 @@ export interface Slots {
   order?: 'asc' | 'desc';
   /** "how much more under HH than LM": the difference between two scenarios. */
   difference?: boolean;
+  /** "not counting DC": the states without the District of Columbia. */
+  withoutDc?: boolean;
   /** Arguments the planner chose for the question because a tool needs one (a default metric). */
   assumed: string[];
 }

@@ -232,6 +232,7 @@ export async function climateModelSpread(
       mean,
       min: bottom.value,
       max: top.value,
+      spread: top.value - bottom.value,
       spread_pct: pct(top.value - bottom.value, mean),
       highest_model: `${top.climate_model} (${top.nickname}, ${top.scenario})`,
       lowest_model: `${bottom.climate_model} (${bottom.nickname}, ${bottom.scenario})`,
