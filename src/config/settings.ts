@@ -24,6 +24,15 @@ export type Provider = (typeof PROVIDERS)[number];
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** A share from 0 to 1 (0.05 is 5 %). */
+function fraction(def: number) {
+  return {
+    accepts: 'a number from 0 to 1 (0.05 is 5 %)',
+    default: String(def),
+    schema: decimal.pipe(z.number().min(0).max(1)).default(def),
+  };
+}
+
 /** Every setting, keyed by its Config field; the Config type below is inferred from it. */
 export const SETTINGS = {
   dbPath: {
@@ -415,6 +424,109 @@ export const SETTINGS = {
     group: 'Server',
     description: 'Log level.',
     ...oneOf(LOG_LEVELS, 'info'),
+  },
+  metricsIntervalSeconds: {
+    env: 'LANDUSE_METRICS_INTERVAL',
+    group: 'Monitoring',
+    description:
+      'Seconds between two snapshots of the key figures (the performance history) and two evaluations of the alerts.',
+    ...positiveSeconds(5, 300),
+  },
+  metricsRetentionHours: {
+    env: 'LANDUSE_METRICS_RETENTION',
+    group: 'Monitoring',
+    description:
+      'Hours of performance history kept in LANDUSE_METRICS_HISTORY_PATH; older snapshots are deleted.',
+    accepts: 'a positive number of hours up to 8,760 (a year)',
+    default: '24',
+    schema: decimal.pipe(z.number().gt(0).max(8760)).default(24),
+  },
+  metricsHistoryPath: {
+    env: 'LANDUSE_METRICS_HISTORY_PATH',
+    group: 'Monitoring',
+    description:
+      'The SQLite file of the performance history (with LANDUSE_ENABLE_MEMORY); unset means metrics.sqlite beside LANDUSE_THREADS_DB_PATH.',
+    accepts: 'a file path',
+    default: '',
+    schema: z.string().trim().min(1).optional(),
+  },
+  alertWindowSeconds: {
+    env: 'LANDUSE_ALERT_WINDOW',
+    group: 'Monitoring',
+    description:
+      'Seconds of recent traffic the alerts judge (a sliding window, at least one LANDUSE_METRICS_INTERVAL).',
+    ...positiveSeconds(300, 86_400),
+  },
+  alertP95Seconds: {
+    env: 'LANDUSE_ALERT_RESPONSE_TIME',
+    group: 'Monitoring',
+    description:
+      'The response-time alert fires when the 95th percentile of API request durations in the window is over this many seconds.',
+    ...positiveSeconds(5),
+  },
+  alertMemoryBytes: {
+    env: 'LANDUSE_ALERT_MEMORY',
+    group: 'Monitoring',
+    description: "The memory alert fires when the process's resident memory is over this size.",
+    accepts: 'a positive number of bytes, or a size such as 1GB or 768MiB',
+    default: '1GB',
+    schema: z
+      .string()
+      .refine((t) => parseBytes(t) !== undefined)
+      .transform((t) => parseBytes(t)!)
+      .default(1e9),
+  },
+  alertErrorRate: {
+    env: 'LANDUSE_ALERT_ERROR_RATE',
+    group: 'Monitoring',
+    description:
+      'The error-rate alert fires when more than this share of API requests in the window are server errors (5xx); 0.05 is 5 %.',
+    ...fraction(0.05),
+  },
+  alertCacheHitRate: {
+    env: 'LANDUSE_ALERT_CACHE_HIT_RATE',
+    group: 'Monitoring',
+    description:
+      'The cache alert fires when less than this share of result-cache lookups in the window hit (once there are LANDUSE_ALERT_MIN_REQUESTS lookups).',
+    ...fraction(0.5),
+  },
+  alertPoolSaturation: {
+    env: 'LANDUSE_ALERT_POOL_SATURATION',
+    group: 'Monitoring',
+    description:
+      'The pool alert fires when the agent or database pool is this full on average over the window (busy plus waiting, over its size; 1 is every slot busy).',
+    accepts: 'a number from 0.01 to 100',
+    default: '0.9',
+    schema: decimal.pipe(z.number().min(0.01).max(100)).default(0.9),
+  },
+  alertMinRequests: {
+    env: 'LANDUSE_ALERT_MIN_REQUESTS',
+    group: 'Monitoring',
+    description:
+      'Requests (or cache lookups) the window must hold before the response-time, error-rate and cache alerts judge it.',
+    ...positiveInt(20, 1_000_000),
+  },
+  alertWebhookUrl: {
+    env: 'LANDUSE_ALERT_WEBHOOK_URL',
+    group: 'Monitoring',
+    description:
+      'Where alerts are POSTed as they fire and resolve (an Alertmanager-style JSON body); unset sends none. Treated as a secret: it often holds a token.',
+    ...optionalUrl(['http', 'https'], 'an http:// or https:// URL'),
+    secret: true,
+  },
+  alertWebhookTimeoutSeconds: {
+    env: 'LANDUSE_ALERT_WEBHOOK_TIMEOUT',
+    group: 'Monitoring',
+    description: 'Seconds one webhook delivery may take before it counts as failed.',
+    ...positiveSeconds(5, 60),
+  },
+  alertWebhookRetries: {
+    env: 'LANDUSE_ALERT_WEBHOOK_RETRIES',
+    group: 'Monitoring',
+    description: 'Tries after a failed webhook delivery (1 s, then 2 s, 4 s ... apart).',
+    accepts: 'a whole number from 0 to 10',
+    default: '3',
+    schema: digits.pipe(z.number().int().min(0).max(10)).default(3),
   },
   anthropicApiKey: {
     env: 'ANTHROPIC_API_KEY',

@@ -59,6 +59,17 @@ interface PoolStats {
   maxWaitMs: number;
 }
 
+/**
+ * Told about every query the pool runs: its time, the rows it returned, how it ended. The
+ * observability layer plugs the per-request collector in here (the data layer imports no layer
+ * above it).
+ */
+type QueryObserver = (
+  durationMs: number,
+  rows: number,
+  outcome: 'ok' | 'error' | 'timeout',
+) => void;
+
 interface Waiter {
   resolve: (c: DuckDBConnection) => void;
   reject: (e: Error) => void;
@@ -88,6 +99,7 @@ export class ConnectionPool {
   private open = 0;
   private inUse = 0;
   private closed = false;
+  private observer: QueryObserver | undefined;
   private readonly counters = {
     queries: 0,
     queryErrors: 0,
@@ -128,6 +140,11 @@ export class ConnectionPool {
       throw error;
     }
     return pool;
+  }
+
+  /** Tells `observer` about every query from now on (one observer; undefined removes it). */
+  observe(observer: QueryObserver | undefined): void {
+    this.observer = observer;
   }
 
   /** Runs one parameterized query (a `sql` fragment or rendered query) with timeout and retry. */
@@ -219,7 +236,7 @@ export class ConnectionPool {
    * Runs `work` on a connection within `timeoutMs` (then the connection is interrupted and the
    * error says so), counting the query, its time and its failure.
    */
-  private async timed<T extends { elapsedMs: number }>(
+  private async timed<T extends { elapsedMs: number; rows: unknown[] }>(
     connection: DuckDBConnection,
     timeoutMs: number,
     work: (started: number) => Promise<T>,
@@ -234,9 +251,11 @@ export class ConnectionPool {
     try {
       const result = await work(started);
       this.counters.totalQueryMs += result.elapsedMs;
+      this.observer?.(result.elapsedMs, result.rows.length, 'ok');
       return result;
     } catch (error) {
       this.counters.queryErrors++;
+      this.observer?.(performance.now() - started, 0, timedOut ? 'timeout' : 'error');
       if (timedOut) {
         this.counters.queryTimeouts++;
         throw timeoutError(timeoutMs, error);

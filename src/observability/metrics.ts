@@ -1,0 +1,488 @@
+/**
+ * The server's Prometheus metrics (prom-client), one registry per server: what /metrics serves.
+ *
+ * Naming follows Prometheus: the `landuse_` prefix, base units (seconds, bytes), `_total` for
+ * counters. The two model metrics mirror the OpenTelemetry GenAI conventions
+ * (`gen_ai.client.operation.duration`, `gen_ai.client.token.usage`: their names, buckets and
+ * attributes, dots as underscores). Every label value comes from a closed set: a route as
+ * declared, a provider or model the operator configured, a tool name, an error kind from code;
+ * never a question, a thread id or a SQL text.
+ */
+import {
+  collectDefaultMetrics,
+  Counter,
+  Gauge,
+  Histogram,
+  Registry,
+  type LabelValues,
+} from 'prom-client';
+import {
+  CACHE_KINDS,
+  type CacheKind,
+  type CacheLevel,
+  type DbOutcome,
+  type MetricsSink,
+  type ModelCall,
+} from './collector.ts';
+
+/** An agent, export or SQL limiter as /metrics reads it (server/limiter.ts's stats). */
+export interface LimiterFigures {
+  size: number;
+  active: number;
+  waiting: number;
+  rejected: number;
+  timedOut: number;
+}
+
+/** What the gauges read at scrape time; each is optional (a test may leave one out). */
+export interface MetricSources {
+  pool?: () => { size: number; open: number; inUse: number; waiting: number };
+  agents?: () => LimiterFigures;
+  exports?: () => LimiterFigures;
+  sql?: () => LimiterFigures;
+  cache?: () => { bytes: number; maxBytes: number; entries: number; evictions: number } | undefined;
+  ready?: () => boolean;
+}
+
+/** The alerts (alerts.ts) by name, for the alert series to exist from the start at 0. */
+export type AlertName = string;
+
+/** Request outcomes: the outcome label of the request metrics. */
+export const OUTCOMES = [
+  'ok',
+  'client_error',
+  'rate_limited',
+  'server_error',
+  'busy',
+  'timeout',
+  'aborted',
+] as const;
+export type Outcome = (typeof OUTCOMES)[number];
+
+/** Outcomes that count as errors of the service (the error-rate alert): 5xx. */
+export const SERVER_ERROR_OUTCOMES: readonly Outcome[] = ['server_error', 'busy', 'timeout'];
+
+/** Why a request was refused with 429 (the code's reason in rate_limit:*). */
+export const RATE_LIMITS = ['per_minute', 'daily_quota', 'auth_failures'] as const;
+
+/** Request duration buckets, seconds: 5 s (the response-time alert) is a bucket edge. */
+const HTTP_BUCKETS = [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60];
+const DB_BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
+/** The GenAI conventions' advised buckets for gen_ai.client.operation.duration. */
+const GEN_AI_DURATION_BUCKETS = [
+  0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
+];
+/** ... and for gen_ai.client.token.usage. */
+const GEN_AI_TOKEN_BUCKETS = [
+  1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
+];
+
+/** A label value from code that should already be in a closed set; anything odd becomes other. */
+function safe(value: string): string {
+  return /^[A-Za-z0-9_.:/*-]{1,80}$/.test(value) ? value : 'other';
+}
+
+export class Metrics implements MetricsSink {
+  readonly registry = new Registry();
+
+  private readonly httpDuration: Histogram<'route' | 'method' | 'provider' | 'outcome'>;
+  private readonly httpRequests: Counter<'route' | 'method' | 'provider' | 'outcome'>;
+  private readonly inFlight: Gauge;
+  private readonly streams: Gauge<'kind'>;
+  private readonly dbDuration: Histogram<'operation' | 'outcome'>;
+  private readonly dbRows: Counter<'operation'>;
+  private readonly cacheHits: Counter<'level' | 'kind'>;
+  private readonly cacheMisses: Counter<'level' | 'kind'>;
+  private readonly genAiDuration: Histogram<
+    'gen_ai_operation_name' | 'gen_ai_provider_name' | 'gen_ai_request_model' | 'error_type'
+  >;
+  private readonly genAiTokens: Histogram<
+    'gen_ai_operation_name' | 'gen_ai_provider_name' | 'gen_ai_request_model' | 'gen_ai_token_type'
+  >;
+  private readonly tokens: Counter<'provider' | 'model' | 'direction'>;
+  private readonly toolDuration: Histogram<'tool' | 'outcome'>;
+  private readonly retries: Counter<'provider' | 'reason'>;
+  private readonly fallbacks: Counter<'provider' | 'reason'>;
+  private readonly rateLimitWaits: Counter<'provider'>;
+  private readonly rateLimitWaitSeconds: Counter<'provider'>;
+  private readonly errors: Counter<'kind'>;
+  private readonly sqlRefusals: Counter<'reason'>;
+  private readonly rateLimitRefusals: Counter<'limit'>;
+  private readonly alertsFired: Counter<'alert'>;
+  private readonly alertActive: Gauge<'alert'>;
+  private readonly notifications: Counter<'outcome'>;
+
+  constructor(sources: MetricSources = {}, alerts: readonly AlertName[] = []) {
+    const registers = [this.registry];
+    collectDefaultMetrics({ register: this.registry });
+
+    this.httpDuration = new Histogram({
+      name: 'landuse_http_request_duration_seconds',
+      help: 'HTTP request duration, from arrival to the last byte (a chat stream: the whole answer).',
+      labelNames: ['route', 'method', 'provider', 'outcome'],
+      buckets: HTTP_BUCKETS,
+      registers,
+    });
+    this.httpRequests = new Counter({
+      name: 'landuse_http_requests_total',
+      help: 'HTTP requests answered, by route as declared, provider asked (none for other routes) and outcome.',
+      labelNames: ['route', 'method', 'provider', 'outcome'],
+      registers,
+    });
+    this.inFlight = new Gauge({
+      name: 'landuse_http_requests_in_flight',
+      help: 'HTTP requests being answered now.',
+      registers,
+    });
+    this.streams = new Gauge({
+      name: 'landuse_active_streams',
+      help: 'Responses streaming now: chat (server-sent events) and export downloads.',
+      labelNames: ['kind'],
+      registers,
+    });
+    for (const kind of ['chat', 'export']) this.streams.set({ kind }, 0);
+
+    this.dbDuration = new Histogram({
+      name: 'landuse_db_query_duration_seconds',
+      help: 'DuckDB query duration, by operation: the tool that ran it, else the route.',
+      labelNames: ['operation', 'outcome'],
+      buckets: DB_BUCKETS,
+      registers,
+    });
+    this.dbRows = new Counter({
+      name: 'landuse_db_rows_total',
+      help: 'Rows DuckDB queries returned, by operation.',
+      labelNames: ['operation'],
+      registers,
+    });
+    this.cacheHits = new Counter({
+      name: 'landuse_cache_hits_total',
+      help: 'Result cache lookups that found a value, by level (l1 in process, l2 shared) and kind of entry.',
+      labelNames: ['level', 'kind'],
+      registers,
+    });
+    this.cacheMisses = new Counter({
+      name: 'landuse_cache_misses_total',
+      help: 'Result cache lookups that found nothing, by level and kind of entry.',
+      labelNames: ['level', 'kind'],
+      registers,
+    });
+    for (const kind of CACHE_KINDS.filter((k) => k !== 'other')) {
+      this.cacheHits.inc({ level: 'l1', kind }, 0);
+      this.cacheMisses.inc({ level: 'l1', kind }, 0);
+    }
+
+    this.genAiDuration = new Histogram({
+      name: 'landuse_gen_ai_client_operation_duration_seconds',
+      help: 'GenAI operation duration (OpenTelemetry gen_ai.client.operation.duration): each call to a model, the offline planner included; error_type only on failures.',
+      labelNames: [
+        'gen_ai_operation_name',
+        'gen_ai_provider_name',
+        'gen_ai_request_model',
+        'error_type',
+      ],
+      buckets: GEN_AI_DURATION_BUCKETS,
+      registers,
+    });
+    this.genAiTokens = new Histogram({
+      name: 'landuse_gen_ai_client_token_usage',
+      help: 'Tokens per model call (OpenTelemetry gen_ai.client.token.usage), by gen_ai_token_type input or output.',
+      labelNames: [
+        'gen_ai_operation_name',
+        'gen_ai_provider_name',
+        'gen_ai_request_model',
+        'gen_ai_token_type',
+      ],
+      buckets: GEN_AI_TOKEN_BUCKETS,
+      registers,
+    });
+    this.tokens = new Counter({
+      name: 'landuse_model_tokens_total',
+      help: 'Tokens sent to (input) and received from (output) LLM providers, by provider and model.',
+      labelNames: ['provider', 'model', 'direction'],
+      registers,
+    });
+    this.toolDuration = new Histogram({
+      name: 'landuse_tool_call_duration_seconds',
+      help: "Duration of the agent's tool calls (their queries included), by tool.",
+      labelNames: ['tool', 'outcome'],
+      buckets: DB_BUCKETS,
+      registers,
+    });
+    this.retries = new Counter({
+      name: 'landuse_model_retries_total',
+      help: 'Provider calls tried again after a rate limit, server error or timeout, by reason.',
+      labelNames: ['provider', 'reason'],
+      registers,
+    });
+    this.fallbacks = new Counter({
+      name: 'landuse_model_fallbacks_total',
+      help: "Model calls the offline planner answered in a provider's place, by reason.",
+      labelNames: ['provider', 'reason'],
+      registers,
+    });
+    this.rateLimitWaits = new Counter({
+      name: 'landuse_model_rate_limit_waits_total',
+      help: 'Model calls that waited for the provider rate limit (LANDUSE_RATE_LIMIT_CALLS).',
+      labelNames: ['provider'],
+      registers,
+    });
+    this.rateLimitWaitSeconds = new Counter({
+      name: 'landuse_model_rate_limit_wait_seconds_total',
+      help: 'Time model calls spent waiting for the provider rate limit.',
+      labelNames: ['provider'],
+      registers,
+    });
+    this.errors = new Counter({
+      name: 'landuse_errors_total',
+      help: "Errors by kind, at the layer they happened: database, tool, provider, or a request's own (its error code's area).",
+      labelNames: ['kind'],
+      registers,
+    });
+    this.sqlRefusals = new Counter({
+      name: 'landuse_sql_guard_refusals_total',
+      help: 'Free-form SQL statements the guard refused, by reason.',
+      labelNames: ['reason'],
+      registers,
+    });
+    this.rateLimitRefusals = new Counter({
+      name: 'landuse_rate_limit_refusals_total',
+      help: 'Requests refused with 429, by limit: per_minute, daily_quota, auth_failures.',
+      labelNames: ['limit'],
+      registers,
+    });
+    for (const limit of RATE_LIMITS) this.rateLimitRefusals.inc({ limit }, 0);
+    this.alertsFired = new Counter({
+      name: 'landuse_alerts_fired_total',
+      help: 'Times each alert started firing.',
+      labelNames: ['alert'],
+      registers,
+    });
+    this.alertActive = new Gauge({
+      name: 'landuse_alert_active',
+      help: '1 while the alert fires, else 0.',
+      labelNames: ['alert'],
+      registers,
+    });
+    for (const alert of alerts) {
+      this.alertsFired.inc({ alert }, 0);
+      this.alertActive.set({ alert }, 0);
+    }
+    this.notifications = new Counter({
+      name: 'landuse_alert_notifications_total',
+      help: 'Alert webhook deliveries, by outcome: sent, failed (after every retry), dropped (queue full).',
+      labelNames: ['outcome'],
+      registers,
+    });
+    for (const outcome of ['sent', 'failed', 'dropped']) this.notifications.inc({ outcome }, 0);
+
+    this.sourceGauges(sources);
+  }
+
+  /** Gauges and counters read from the pools, limiters and cache at scrape time. */
+  private sourceGauges(sources: MetricSources): void {
+    const registers = [this.registry];
+    const gauge = (name: string, help: string, read: () => number | undefined) =>
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          const v = read();
+          if (v !== undefined) this.set(v);
+        },
+      });
+    /** A counter mirrored from a running total, by the difference since the last scrape. */
+    const total = (name: string, help: string, read: () => number | undefined) => {
+      let last = 0;
+      return new Counter({
+        name,
+        help,
+        registers,
+        collect() {
+          const v = read();
+          if (v !== undefined && v > last) {
+            this.inc(v - last);
+            last = v;
+          }
+        },
+      });
+    };
+    const { pool, agents, exports, sql, cache, ready } = sources;
+    if (pool) {
+      gauge(
+        'landuse_db_connections_max',
+        'DuckDB connections the pool may open (LANDUSE_POOL_SIZE).',
+        () => pool().size,
+      );
+      gauge('landuse_db_connections_open', 'DuckDB connections open.', () => pool().open);
+      gauge(
+        'landuse_db_connections_in_use',
+        'DuckDB connections running a query.',
+        () => pool().inUse,
+      );
+      gauge(
+        'landuse_db_connections_waiting',
+        'Callers waiting for a DuckDB connection.',
+        () => pool().waiting,
+      );
+    }
+    if (agents) {
+      gauge(
+        'landuse_agent_pool_size',
+        'Questions answered at once at most (LANDUSE_AGENT_POOL_SIZE).',
+        () => agents().size,
+      );
+      gauge('landuse_agent_pool_busy', 'Questions being answered now.', () => agents().active);
+      gauge(
+        'landuse_agent_pool_queued',
+        'Questions waiting for a free agent.',
+        () => agents().waiting,
+      );
+      total(
+        'landuse_agent_pool_rejected_total',
+        'Questions refused with 503 because the line was full.',
+        () => agents().rejected,
+      );
+      total(
+        'landuse_agent_pool_timeouts_total',
+        'Questions refused with 503 after waiting too long for an agent.',
+        () => agents().timedOut,
+      );
+    }
+    if (exports)
+      gauge(
+        'landuse_export_slots_busy',
+        'Exports streaming now (at most LANDUSE_MAX_EXPORTS).',
+        () => exports().active,
+      );
+    if (sql)
+      gauge('landuse_sql_slots_busy', 'Free-form SQL queries running now.', () => sql().active);
+    if (cache) {
+      gauge(
+        'landuse_cache_bytes',
+        'Approximate bytes the in-process (l1) result cache holds.',
+        () => cache()?.bytes,
+      );
+      gauge(
+        'landuse_cache_max_bytes',
+        'Size bound of the l1 result cache (LANDUSE_CACHE_MAX_BYTES).',
+        () => cache()?.maxBytes,
+      );
+      gauge('landuse_cache_entries', 'Entries in the l1 result cache.', () => cache()?.entries);
+      total(
+        'landuse_cache_evictions_total',
+        'Entries evicted from the l1 cache to stay under its size bound.',
+        () => cache()?.evictions,
+      );
+    }
+    if (ready)
+      gauge('landuse_ready', '1 when the server takes traffic (warm, not shutting down).', () =>
+        ready() ? 1 : 0,
+      );
+  }
+
+  /** One HTTP request answered. */
+  request(labels: LabelValues<'route' | 'method' | 'provider' | 'outcome'>, seconds: number): void {
+    const l = {
+      route: safe(String(labels.route)),
+      method: safe(String(labels.method)),
+      provider: safe(String(labels.provider)),
+      outcome: labels.outcome,
+    };
+    this.httpDuration.observe(l, seconds);
+    this.httpRequests.inc(l);
+  }
+
+  requestStarted(): void {
+    this.inFlight.inc();
+  }
+
+  requestEnded(): void {
+    this.inFlight.dec();
+  }
+
+  streamOpened(kind: 'chat' | 'export'): void {
+    this.streams.inc({ kind });
+  }
+
+  streamClosed(kind: 'chat' | 'export'): void {
+    this.streams.dec({ kind });
+  }
+
+  dbQuery(operation: string, seconds: number, rows: number, outcome: DbOutcome): void {
+    const op = safe(operation);
+    this.dbDuration.observe({ operation: op, outcome }, seconds);
+    if (rows > 0) this.dbRows.inc({ operation: op }, rows);
+  }
+
+  cacheLookup(level: CacheLevel, kind: CacheKind, hit: boolean): void {
+    (hit ? this.cacheHits : this.cacheMisses).inc({ level, kind });
+  }
+
+  modelCall(call: ModelCall): void {
+    const common = {
+      gen_ai_operation_name: 'chat',
+      gen_ai_provider_name: safe(call.provider),
+      gen_ai_request_model: safe(call.model),
+    };
+    this.genAiDuration.observe(
+      call.errorType ? { ...common, error_type: safe(call.errorType) } : common,
+      call.durationMs / 1000,
+    );
+    // The offline planner uses no tokens: it has no token series.
+    if (call.provider === 'offline' || call.errorType) return;
+    this.genAiTokens.observe({ ...common, gen_ai_token_type: 'input' }, call.inputTokens);
+    this.genAiTokens.observe({ ...common, gen_ai_token_type: 'output' }, call.outputTokens);
+    const labels = { provider: common.gen_ai_provider_name, model: common.gen_ai_request_model };
+    this.tokens.inc({ ...labels, direction: 'input' }, call.inputTokens);
+    this.tokens.inc({ ...labels, direction: 'output' }, call.outputTokens);
+  }
+
+  toolCall(tool: string, seconds: number, ok: boolean): void {
+    this.toolDuration.observe({ tool: safe(tool), outcome: ok ? 'ok' : 'error' }, seconds);
+  }
+
+  retry(provider: string, reason: string): void {
+    this.retries.inc({ provider: safe(provider), reason: safe(reason) });
+  }
+
+  fallback(provider: string, reason: string): void {
+    this.fallbacks.inc({ provider: safe(provider), reason: safe(reason) });
+  }
+
+  rateLimitWait(provider: string, seconds: number): void {
+    this.rateLimitWaits.inc({ provider: safe(provider) });
+    this.rateLimitWaitSeconds.inc({ provider: safe(provider) }, seconds);
+  }
+
+  error(kind: string): void {
+    this.errors.inc({ kind: safe(kind) });
+  }
+
+  sqlRefusal(reason: string): void {
+    this.sqlRefusals.inc({ reason: safe(reason) });
+  }
+
+  rateLimitRefusal(limit: string): void {
+    this.rateLimitRefusals.inc({ limit: safe(limit) });
+  }
+
+  alertFired(alert: string): void {
+    this.alertsFired.inc({ alert });
+    this.alertActive.set({ alert }, 1);
+  }
+
+  alertResolved(alert: string): void {
+    this.alertActive.set({ alert }, 0);
+  }
+
+  notification(outcome: 'sent' | 'failed' | 'dropped'): void {
+    this.notifications.inc({ outcome });
+  }
+
+  /** The exposition text and its content type, for GET /metrics. */
+  async exposition(): Promise<{ contentType: string; text: string }> {
+    return { contentType: this.registry.contentType, text: await this.registry.metrics() };
+  }
+}
