@@ -12,6 +12,7 @@ export const ASK_RESULT_KEYS = [
   'answer',
   'dataset',
   'followUps',
+  'metrics',
   'provider',
   'scenario',
   'tables',

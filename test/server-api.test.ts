@@ -300,7 +300,10 @@ describe('health, readiness and metrics', () => {
     const res = await app.inject('/metrics');
     expect(res.headers['content-type']).toContain('text/plain');
     expect(res.body).toContain('# TYPE landuse_agent_pool_size gauge\nlanduse_agent_pool_size 4');
-    expect(res.body).toMatch(/landuse_db_queries_total [1-9]/);
+    // prom-client's exposition: the question's queries, labelled with the tool that ran them.
+    expect(res.body).toMatch(
+      /landuse_db_query_duration_seconds_count\{operation="query_[a-z_]+",outcome="ok"\} [1-9]/,
+    );
   });
 
   it('is degraded when the database file is replaced under it (a new load)', async () => {

@@ -7,6 +7,7 @@ import {
 } from '@langchain/core/messages';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../domain/index.ts';
+import { ensureCollector, type Collector, type RequestMetrics } from '../observability/index.ts';
 import type { AgentGraph } from './graph.ts';
 import type { ToolArtifact } from './tools/index.ts';
 import { answerTables, isSqlTable, type AnswerTable } from './tools/index.ts';
@@ -25,7 +26,27 @@ export interface AskResult {
   threadId: string;
   followUps: string[];
   usage: { inputTokens: number; outputTokens: number };
-  timings: { totalMs: number; llmMs: number; dbMs: number; toolMs: number };
+  /** Where the question's time went, in milliseconds (see Timings). */
+  timings: Timings;
+  /** The request's own figures: times, queries, rows, cache, tokens, retries, memory, CPU. */
+  metrics: RequestMetrics;
+}
+
+/**
+ * A question's time, each figure named for what it measures. `dbMs` is part of `toolMs`; total =
+ * llm + tool + agent.
+ */
+export interface Timings {
+  /** The question from start to answer. */
+  totalMs: number;
+  /** In model calls: the LLM provider's, or the offline planner's planning and narration. */
+  llmMs: number;
+  /** In the agent's tools. */
+  toolMs: number;
+  /** In DuckDB queries (the tools'). */
+  dbMs: number;
+  /** The rest: the graph's own steps, the conversation store, history compaction. */
+  agentMs: number;
 }
 
 /** What happens while a question is answered, in order. */
@@ -46,9 +67,14 @@ export type AgentEvent =
 /**
  * Asks the agent one question on a thread (a new one unless given) and gathers the answer, the
  * tables behind it and the figures of the turn. Bounded by `timeoutMs`: past it the question is
- * abandoned with a clear error, and the thread keeps what it had before.
+ * abandoned with a clear error, and the thread keeps what it had before. Its figures go to the
+ * current request's collector (observability), or to one of its own outside a request.
  */
-export async function answerQuestion(props: {
+export function answerQuestion(props: AskProps): Promise<AskResult> {
+  return ensureCollector((collector) => answerWith(props, collector));
+}
+
+interface AskProps {
   agent: AgentGraph;
   question: string;
   threadId?: string | undefined;
@@ -64,11 +90,27 @@ export async function answerQuestion(props: {
   onEvent?: (event: AgentEvent) => void;
   /** Abandons the question when aborted (a client that went away). */
   signal?: AbortSignal;
-}): Promise<AskResult> {
+}
+
+async function answerWith(props: AskProps, collector: Collector): Promise<AskResult> {
   const question = props.question.trim();
   if (!question) throw new AppError('bad_request:empty_question', 'The question is empty.');
   const threadId = props.threadId ?? randomUUID();
   const started = performance.now();
+  collector.provider ??= props.provider;
+  const mark = { model: collector.modelMs, tool: collector.toolMs, db: collector.databaseMs };
+  const timings = (): Timings => {
+    const totalMs = performance.now() - started;
+    const llmMs = collector.modelMs - mark.model;
+    const toolMs = collector.toolMs - mark.tool;
+    return {
+      totalMs,
+      llmMs,
+      toolMs,
+      dbMs: collector.databaseMs - mark.db,
+      agentMs: Math.max(0, totalMs - llmMs - toolMs),
+    };
+  };
   const config = { configurable: { thread_id: threadKey(props.owner ?? LOCAL_OWNER, threadId) } };
   const emit = props.onEvent ?? (() => {});
   // What the thread held before, for a rollback; a new thread holds nothing (no read needed).
@@ -125,11 +167,13 @@ export async function answerQuestion(props: {
       threadId,
       followUps: [],
       usage: { inputTokens: 0, outputTokens: 0 },
-      timings: { totalMs: performance.now() - started, llmMs: 0, dbMs: 0, toolMs: 0 },
+      timings: timings(),
+      metrics: collector.snapshot(),
     };
   }
   return collectResult(state.messages, {
-    totalMs: performance.now() - started,
+    timings: timings(),
+    metrics: collector.snapshot(),
     dataset: props.dataset,
     provider: props.provider,
     threadId,
@@ -193,7 +237,13 @@ function eventTranslator(
  */
 function collectResult(
   messages: BaseMessage[],
-  run: { totalMs: number; dataset: 'demo' | 'rpa'; provider: string; threadId: string },
+  run: {
+    timings: Timings;
+    metrics: RequestMetrics;
+    dataset: 'demo' | 'rpa';
+    provider: string;
+    threadId: string;
+  },
 ): AskResult {
   const turn = currentTurn(messages).after;
   const artifacts = turn
@@ -210,7 +260,6 @@ function collectResult(
       }),
       { inputTokens: 0, outputTokens: 0 },
     );
-  const toolMs = artifacts.reduce((s, a) => s + a.durationMs, 0);
   const first = artifacts.map((a) => a.result).find((r) => !isSqlTable(r));
   const firstResult = first && !isSqlTable(first) ? first : undefined;
   return {
@@ -229,12 +278,8 @@ function collectResult(
     threadId: run.threadId,
     followUps: (final?.additional_kwargs.followUps as string[] | undefined) ?? [],
     usage,
-    timings: {
-      totalMs: run.totalMs,
-      llmMs: Math.max(0, run.totalMs - toolMs),
-      dbMs: toolMs,
-      toolMs,
-    },
+    timings: run.timings,
+    metrics: run.metrics,
   };
 }
 

@@ -6,6 +6,7 @@ import { createAgentGraph, type AgentGraph } from './graph.ts';
 import { createChatModel, OfflineChatModel } from './models/index.ts';
 import { createTools } from './tools/index.ts';
 import { createCheckpointer, type ThreadCheckpointer } from './memory/index.ts';
+import { instrumentPool } from '../observability/index.ts';
 
 export { answerQuestion, type AgentEvent, type AskResult } from './answer.ts';
 export type { AgentGraph } from './graph.ts';
@@ -36,6 +37,8 @@ export function createAgent(
   config: Config,
   options: { checkpointer?: BaseCheckpointSaver } = {},
 ): { agent: AgentGraph; provider: string } {
+  // Its queries count in the current request's figures (observability).
+  instrumentPool(service.pool);
   const { model, provider } = createChatModel(config, {
     dataset: service.ctx.dataset,
     // A hung provider must leave time, within the question's budget, to retry and fall back.
@@ -86,6 +89,7 @@ export function createOfflineAgent(
     checkpointer?: BaseCheckpointSaver;
   },
 ): AgentGraph {
+  instrumentPool(service.pool);
   return createAgentGraph({
     model: new OfflineChatModel(),
     tools: createTools({

@@ -1,5 +1,6 @@
 import { LRUCache } from 'lru-cache';
 import type { Config } from '../config/index.ts';
+import { recordCacheLookup } from '../observability/collector.ts';
 import { approximateBytes } from './size.ts';
 import type { CacheStats, ResultCache } from './types.ts';
 
@@ -59,9 +60,11 @@ export function createMemoryCache(options: MemoryCacheOptions): ResultCache {
         const entry = lru.get(key);
         if (entry === undefined) {
           counts.misses++;
+          recordCacheLookup('l1', key, false);
           return undefined;
         }
         counts.hits++;
+        recordCacheLookup('l1', key, true);
         return entry.value as T;
       });
     },

@@ -13,6 +13,7 @@ import {
 import { cacheKey } from '../cache/index.ts';
 import type { Provider } from '../config/index.ts';
 import { AppError } from '../domain/index.ts';
+import { currentCollector, currentMetrics } from '../observability/index.ts';
 import type { Caller } from './callers.ts';
 import type { ServerDeps } from './deps.ts';
 
@@ -60,6 +61,8 @@ export async function answer(
   const started = performance.now();
   const { owner, bucket } = q.caller;
   const { agent, provider } = options.checked ?? (await checkQuestion(deps, q));
+  const collector = currentCollector();
+  if (collector) collector.provider = provider;
   /** Counts a conversation as just used in the caller's bucket (evicting the bucket's least recently used). */
   const track = async (threadId: string) => {
     if (deps.config.enableMemory) {
@@ -96,7 +99,13 @@ export async function answer(
     await track(threadId);
     const totalMs = performance.now() - started;
     return {
-      result: { ...hit.result, threadId, timings: { totalMs, llmMs: 0, dbMs: 0, toolMs: 0 } },
+      result: {
+        ...hit.result,
+        threadId,
+        // This request's figures, not those of the answer's first run.
+        timings: { totalMs, llmMs: 0, toolMs: 0, dbMs: 0, agentMs: totalMs },
+        metrics: currentMetrics(),
+      },
       cached: true,
     };
   };
@@ -123,7 +132,13 @@ export async function answer(
     else await track(result.threadId);
     return result;
   };
-  const run = options.holdsAgent ? work() : deps.agents.run(work);
+  const queued = performance.now();
+  const run = options.holdsAgent
+    ? work()
+    : deps.agents.run(() => {
+        if (collector) collector.queueMs += performance.now() - queued;
+        return work();
+      });
   if (!key) return { result: await run, cached: false };
   // The same question arriving while this one runs waits for it instead of running again.
   const entry = run.then(async (result): Promise<CachedAnswer | undefined> => {

@@ -15,11 +15,13 @@ import { registerCallers } from './callers.ts';
 import type { ServerDeps } from './deps.ts';
 import { edgeServerOptions, errorContext, registerEdges } from './edges.ts';
 import { toHttpError } from './errors.ts';
+import { recordRequestError, registerObservability } from './observe.ts';
 import { analyticsRoutes } from './routes/analytics.ts';
 import { askRoutes } from './routes/ask.ts';
 import { exportRoutes } from './routes/export.ts';
 import { explorerRoutes } from './routes/explorer.ts';
 import { healthRoutes } from './routes/health.ts';
+import { monitoringRoutes } from './routes/monitoring.ts';
 import { threadRoutes } from './routes/threads.ts';
 import { webRoutes } from './routes/web.ts';
 
@@ -71,6 +73,8 @@ export async function buildApp(
     // Fastify 5 answers 503 to requests that arrive while it closes (graceful shutdown).
     return503OnClosing: true,
     genReqId: () => crypto.randomUUID(),
+    // One line per request, with its figures, written when it ends (observe.ts).
+    disableRequestLogging: true,
     requestIdHeader: false,
     // Behind a reverse proxy, the client's address and scheme come from the proxy's headers,
     // believed only from the proxies the operator names.
@@ -79,6 +83,8 @@ export async function buildApp(
     ...edgeServerOptions(config),
   });
   registerEdges(app, config);
+  registerObservability(app, deps.observability);
+  deps.observability.setLogger(app.log);
   app.setValidatorCompiler(validatorCompiler);
   // Response schemas document the API (OpenAPI); bodies are written with JSON.stringify, not
   // checked field by field on the way out (a large table would pay for it on every request).
@@ -86,11 +92,13 @@ export async function buildApp(
 
   app.setErrorHandler((error, request, reply) => {
     const http = toHttpError(error, request.id, errorContext(request));
+    recordRequestError(request, deps.observability, http.body.error.code);
     if (http.status >= 500) request.log.error({ err: error }, 'request failed');
     else request.log.info({ code: http.body.error.code }, 'request refused');
     void reply.code(http.status).headers(http.headers).send(http.body);
   });
   app.setNotFoundHandler((request, reply) => {
+    recordRequestError(request, deps.observability, 'not_found:route');
     void reply.code(404).send({
       error: {
         code: 'not_found:route',
@@ -199,6 +207,7 @@ export async function buildApp(
       options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs },
     );
     await threadRoutes(zapi, deps);
+    await monitoringRoutes(zapi, deps);
     await analyticsRoutes(zapi, deps);
     await explorerRoutes(zapi, deps);
     await exportRoutes(zapi, deps);

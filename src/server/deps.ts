@@ -9,6 +9,8 @@ import {
 import { openAnalytics, type AnalyticsService } from '../analytics/open.ts';
 import { ConfigError, type Config, type Provider } from '../config/index.ts';
 import { AppError } from '../domain/index.ts';
+import { instrumentPool, Observability, observedGuard } from '../observability/index.ts';
+import { dirname, join } from 'node:path';
 import { ownerCookieSecret } from './callers.ts';
 import { Limiter } from './limiter.ts';
 import { SqlLimiter } from './sql-limiter.ts';
@@ -37,6 +39,8 @@ export interface ServerDeps {
   exports: Limiter;
   /** Free-form SQL (/api/sql): fewer slots than pool connections, one per client. */
   sql: SqlLimiter;
+  /** Metrics, alerts and the performance history (observability/). */
+  observability: Observability;
   /** The configured provider's reachability, checked at most once a minute. */
   checkProvider: () => Promise<ProviderCheck>;
   startedAt: Date;
@@ -47,9 +51,64 @@ export interface ServerDeps {
 
 export async function openServerDeps(
   config: Config,
-  options: { service?: AnalyticsService; checkpointer?: ThreadCheckpointer } = {},
+  options: {
+    service?: AnalyticsService;
+    checkpointer?: ThreadCheckpointer;
+    /**
+     * The performance history's SQLite file. Default: LANDUSE_METRICS_HISTORY_PATH (or
+     * metrics.sqlite beside the threads) when the threads are kept on disk, else memory only.
+     */
+    historyPath?: string;
+  } = {},
 ): Promise<ServerDeps> {
-  const service = options.service ?? (await openAnalytics(config));
+  const opened = options.service ?? (await openAnalytics(config));
+  // Every query counts in its request's figures; every refused statement in the metrics.
+  instrumentPool(opened.pool);
+  const state = { ready: false, closing: false };
+  const agents = new Limiter({
+    name: 'agent',
+    size: config.agentPoolSize,
+    queueSize: config.agentQueueSize,
+    waitTimeoutMs: config.agentQueueTimeoutSeconds * 1000,
+    setting: 'LANDUSE_AGENT_POOL_SIZE',
+  });
+  const exports = new Limiter({
+    name: 'export',
+    size: config.maxExports,
+    queueSize: 0,
+    waitTimeoutMs: 10_000,
+    setting: 'LANDUSE_MAX_EXPORTS',
+  });
+  // Free SQL may hold at most all but one connection (2 at most), so a flood of slow
+  // explorer queries leaves the agent and the dashboards a connection; the pool's own size
+  // counts, since a caller may pass a service opened with a smaller pool than the config's.
+  const sql = new SqlLimiter({
+    size: Math.max(1, Math.min(2, opened.pool.stats().size - 1)),
+    perClient: 1,
+    queueSize: 2,
+    waitTimeoutMs: 5_000,
+  });
+  const persisted = !options.checkpointer && config.enableMemory;
+  const observability = new Observability({
+    config,
+    sources: {
+      pool: () => opened.pool.stats(),
+      agents: () => agents.stats(),
+      exports: () => exports.stats(),
+      sql: () => sql.stats(),
+      cache: () => opened.cache?.stats(),
+      ready: () => state.ready && !state.closing,
+    },
+    historyPath:
+      options.historyPath ??
+      (persisted
+        ? (config.metricsHistoryPath ?? join(dirname(config.threadsDbPath), 'metrics.sqlite'))
+        : undefined),
+  });
+  const service: AnalyticsService = {
+    ...opened,
+    guard: observedGuard(opened.guard, (reason) => observability.metrics.sqlRefusal(reason)),
+  };
   const checkpointer =
     options.checkpointer ??
     (config.enableMemory
@@ -60,7 +119,7 @@ export async function openServerDeps(
     config,
     service,
     checkpointer,
-    ownerSecret: ownerCookieSecret(config, !options.checkpointer && config.enableMemory),
+    ownerSecret: ownerCookieSecret(config, persisted),
     agentFor(provider = config.provider) {
       let made = graphs.get(provider);
       if (!made) {
@@ -90,34 +149,16 @@ export async function openServerDeps(
       }
       return out;
     },
-    agents: new Limiter({
-      name: 'agent',
-      size: config.agentPoolSize,
-      queueSize: config.agentQueueSize,
-      waitTimeoutMs: config.agentQueueTimeoutSeconds * 1000,
-      setting: 'LANDUSE_AGENT_POOL_SIZE',
-    }),
-    exports: new Limiter({
-      name: 'export',
-      size: config.maxExports,
-      queueSize: 0,
-      waitTimeoutMs: 10_000,
-      setting: 'LANDUSE_MAX_EXPORTS',
-    }),
-    // Free SQL may hold at most all but one connection (2 at most), so a flood of slow
-    // explorer queries leaves the agent and the dashboards a connection; the pool's own size
-    // counts, since a caller may pass a service opened with a smaller pool than the config's.
-    sql: new SqlLimiter({
-      size: Math.max(1, Math.min(2, service.pool.stats().size - 1)),
-      perClient: 1,
-      queueSize: 2,
-      waitTimeoutMs: 5_000,
-    }),
+    agents,
+    exports,
+    sql,
+    observability,
     checkProvider: createProviderCheck(config),
     startedAt: new Date(),
-    state: { ready: false, closing: false },
+    state,
     // Closes what it opened; a service or checkpointer passed in belongs to the caller.
     async close() {
+      observability.close();
       if (!options.checkpointer) checkpointer.close();
       if (!options.service) await service.close();
     },

@@ -74,6 +74,8 @@ export async function startServer(
   const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
   await warmUp(app, deps);
   deps.state.ready = true;
+  // Snapshots for the history, and the alerts, from now on (the warm-up is not traffic).
+  deps.observability.start();
   options.onReady?.(url);
 
   let closing: Promise<void> | undefined;

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import type { AskResult, ThreadSummary, ThreadView } from '../agent/index.ts';
+import type { RequestMetrics } from '../observability/index.ts';
 import type { SqlResult } from '../analytics/index.ts';
 import type { ErrorBody } from './errors.ts';
 
@@ -17,6 +18,40 @@ export const threadIdSchema = z
     /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
     'must be a threadId an answer returned (a lowercase UUID)',
   );
+
+const counts = z.object({ hits: z.number(), misses: z.number() });
+
+/** A request's own figures (observability/collector.ts's RequestMetrics). */
+export const requestMetricsSchema = z
+  .object({
+    requestId: z.string().nullable(),
+    route: z.string().nullable().describe('The route as declared; null in the CLI'),
+    provider: z.string().nullable(),
+    startedAt: z.string().describe('ISO 8601'),
+    totalMs: z.number(),
+    modelMs: z.number().describe('In model calls (provider attempts, the offline planner)'),
+    databaseMs: z.number().describe('In DuckDB queries'),
+    toolMs: z.number(),
+    queueMs: z.number().describe('Waiting for a free agent'),
+    rateLimitWaitMs: z.number().describe('Waiting for the provider rate limit'),
+    cpuUserMs: z.number().describe('Process CPU time while the request ran (shared)'),
+    cpuSystemMs: z.number(),
+    rssBytes: z.number().describe('Resident memory of the process at the end'),
+    peakRssBytes: z.number().describe("The process's peak resident memory so far"),
+    heapUsedBytes: z.number(),
+    queries: z.number(),
+    rows: z.number().describe('Rows the queries returned'),
+    cache: z.record(z.string(), counts).describe('Result cache lookups by level (l1, l2)'),
+    modelCalls: z.number(),
+    toolCalls: z.number(),
+    inputTokens: z.number(),
+    outputTokens: z.number(),
+    rateLimitWaits: z.number(),
+    retries: z.number(),
+    fallbacks: z.number(),
+    errors: z.record(z.string(), z.number()).describe('Errors by kind'),
+  })
+  .describe("The request's own figures: what the question cost");
 
 export const askResultSchema = z
   .object({
@@ -39,12 +74,22 @@ export const askResultSchema = z
     threadId: z.string().describe('Send it back as threadId to ask a follow-up'),
     followUps: z.array(z.string()),
     usage: z.object({ inputTokens: z.number(), outputTokens: z.number() }),
-    timings: z.object({
-      totalMs: z.number(),
-      llmMs: z.number(),
-      dbMs: z.number(),
-      toolMs: z.number(),
-    }),
+    timings: z
+      .object({
+        totalMs: z.number().describe('The question from start to answer'),
+        llmMs: z
+          .number()
+          .describe(
+            "In model calls: the LLM provider's, or the offline planner's planning and narration",
+          ),
+        toolMs: z.number().describe("In the agent's tools"),
+        dbMs: z.number().describe('In DuckDB queries (part of toolMs)'),
+        agentMs: z
+          .number()
+          .describe("The rest: the graph's own steps, the conversation store, history compaction"),
+      })
+      .describe('Where the time went, in milliseconds'),
+    metrics: requestMetricsSchema,
   })
   .describe('An answer: the object `landuse ask --json` prints');
 
@@ -122,9 +167,10 @@ export function errors(...statuses: number[]): Record<number, typeof errorSchema
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const checks: [
   Same<z.infer<typeof askResultSchema>, AskResult>,
+  Same<z.infer<typeof requestMetricsSchema>, RequestMetrics>,
   Same<z.infer<typeof threadViewSchema>, ThreadView>,
   Same<z.infer<typeof threadSummarySchema>, ThreadSummary>,
   Same<z.infer<typeof sqlResultSchema>, SqlResult>,
   Same<z.infer<typeof errorSchema>, ErrorBody>,
-] = [true, true, true, true, true];
+] = [true, true, true, true, true, true];
 void checks;

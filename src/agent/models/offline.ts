@@ -6,9 +6,13 @@ import {
 import { AIMessage, HumanMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import type { ChatResult } from '@langchain/core/outputs';
 import { isSqlTable, type ToolArtifact } from '../tools/index.ts';
+import { recordModelCall } from '../../observability/index.ts';
 import { currentTurn } from '../memory/trim.ts';
 import { narrate } from '../narrate.ts';
 import { planQuestion, type Plan, type PlannerContext } from '../planner/index.ts';
+
+/** The offline planner's name as a model (gen_ai.request.model in the metrics). */
+const OFFLINE_MODEL = 'offline-planner';
 
 /**
  * The embedded offline planner as a LangChain chat model, so the same graph, memory and
@@ -31,7 +35,23 @@ export class OfflineChatModel extends BaseChatModel {
   }
 
   override async _generate(messages: BaseMessage[]): Promise<ChatResult> {
-    const message = await Promise.resolve(respond(messages));
+    // Planning a question, or narrating its results: the offline planner's model call.
+    const started = performance.now();
+    let errorType: string | undefined = 'other';
+    let message: AIMessage;
+    try {
+      message = await Promise.resolve(respond(messages));
+      errorType = undefined;
+    } finally {
+      recordModelCall({
+        provider: 'offline',
+        model: OFFLINE_MODEL,
+        durationMs: performance.now() - started,
+        inputTokens: 0,
+        outputTokens: 0,
+        errorType,
+      });
+    }
     return {
       generations: [{ text: typeof message.content === 'string' ? message.content : '', message }],
     };

@@ -23,6 +23,13 @@ import {
 import type { ChatResult } from '@langchain/core/outputs';
 import { ensureConfig, type Runnable } from '@langchain/core/runnables';
 import { AppError } from '../../domain/index.ts';
+import {
+  modelErrorType,
+  recordFallback,
+  recordModelCall,
+  recordRateLimitWait,
+  recordRetry,
+} from '../../observability/index.ts';
 import type { CircuitBreaker } from './circuit.ts';
 import type { Clock, RateLimiter } from './rate-limit.ts';
 import { describeFailure, isRetryable, retryDelayMs, statusOf, type RetryPolicy } from './retry.ts';
@@ -63,11 +70,15 @@ const FALLBACK_KEY = 'fallbackFrom';
 export class ResilientChatModel extends BaseChatModel {
   readonly options: ResilientOptions;
   private readonly bound: ChatRunnable;
+  /** The provider's model name (ChatOpenAI and ChatAnthropic keep it in `model`), for metrics. */
+  private readonly modelName: string;
 
   constructor(options: ResilientOptions, bound?: ChatRunnable) {
     super({});
     this.options = options;
     this.bound = bound ?? options.model;
+    const name = (options.model as unknown as { model?: unknown }).model;
+    this.modelName = typeof name === 'string' && name ? name : 'unknown';
   }
 
   // Called by the base constructor, before this class's fields are set.
@@ -97,24 +108,46 @@ export class ResilientChatModel extends BaseChatModel {
     const { provider, fallback, limiter, retry, clock, circuit, onEvent } = this.options;
     if (fallback && tookOverThisTurn(messages)) return this.offline(fallback, messages, config);
     const prompt = this.withSystemPrompt(messages);
+    const model = this.modelName;
     for (let attempt = 0; ; attempt++) {
       const permit = circuit?.acquire();
       if (circuit && !permit) {
         if (!fallback) throw circuitOpen(provider, circuit);
         onEvent?.({ type: 'fallback', provider, reason: 'circuit open' });
+        recordFallback(provider, 'circuit_open');
         return this.offline(fallback, messages, config);
       }
+      const waitStarted = clock.now();
       try {
         await limiter.acquire(config.signal);
       } catch (error) {
         permit?.abandon();
         throw error;
       }
+      const waitedMs = clock.now() - waitStarted;
+      if (waitedMs >= 1) recordRateLimitWait(provider, waitedMs);
+      const started = performance.now();
       try {
         const reply = plainAnswer(await this.streamed(prompt, config));
         permit?.success();
+        recordModelCall({
+          provider,
+          model,
+          durationMs: performance.now() - started,
+          inputTokens: reply.usage_metadata?.input_tokens ?? 0,
+          outputTokens: reply.usage_metadata?.output_tokens ?? 0,
+        });
         return reply;
       } catch (error) {
+        const errorType = config.signal?.aborted ? 'cancelled' : modelErrorType(error);
+        recordModelCall({
+          provider,
+          model,
+          durationMs: performance.now() - started,
+          inputTokens: 0,
+          outputTokens: 0,
+          errorType,
+        });
         // The question was abandoned (overall timeout, client gone): not the provider's fault.
         if (config.signal?.aborted) {
           permit?.abandon();
@@ -126,6 +159,7 @@ export class ResilientChatModel extends BaseChatModel {
         if (attempt < retry.maxRetries && isRetryable(error)) {
           const delayMs = retryDelayMs(attempt, retry, error);
           onEvent?.({ type: 'retry', provider, attempt: attempt + 1, delayMs, reason });
+          recordRetry(provider, errorType);
           await clock.sleep(delayMs, config.signal);
           continue;
         }
@@ -137,6 +171,7 @@ export class ResilientChatModel extends BaseChatModel {
           );
         }
         onEvent?.({ type: 'fallback', provider, reason });
+        recordFallback(provider, errorType);
         return this.offline(fallback, messages, config);
       }
     }

@@ -12,6 +12,7 @@ import {
 } from '../../analytics/index.ts';
 import type { SqlGuard } from '../../data/guard.ts';
 import { AppError } from '../../domain/index.ts';
+import { recordToolCall, withOperation } from '../../observability/index.ts';
 import { badArg, landUseOfMetric, parseArgs, toMetric, toToolError } from './args.ts';
 import { compactSqlText, compactText } from './render.ts';
 import { RUN_SQL_SCHEMA, TOOL_DESCRIPTIONS, TOOL_SCHEMAS, type ToolArgs } from './schemas.ts';
@@ -80,15 +81,24 @@ export function createTools(props: CreateToolsProps): AgentTool[] {
       description: TOOL_DESCRIPTIONS[name],
       schema,
       async run(input) {
-        const args = parseArgs(name, schema, input) as z.infer<S> & Record<string, unknown>;
+        let args: z.infer<S> & Record<string, unknown>;
+        try {
+          args = parseArgs(name, schema, input);
+        } catch (error) {
+          recordToolCall(name, 0, false);
+          throw error;
+        }
         const started = now();
         let result: AnalyticsResult | SqlTable;
         try {
-          result = await call(args);
+          // The queries it runs are labelled with the tool's name (the database metrics).
+          result = await withOperation(name, () => call(args));
         } catch (error) {
+          recordToolCall(name, Math.max(0, now() - started), false);
           throw toToolError(name, error, args);
         }
         const durationMs = Math.max(0, now() - started);
+        recordToolCall(name, durationMs, true);
         return {
           name,
           args: defined(args),

@@ -5,6 +5,7 @@ import { PROVIDERS } from '../../config/index.ts';
 import { answer, checkQuestion } from '../answers.ts';
 import type { ServerDeps } from '../deps.ts';
 import { toHttpError } from '../errors.ts';
+import { recordRequestError } from '../observe.ts';
 import { askResultSchema, errors, threadIdSchema } from '../schemas.ts';
 import type { ZodApp } from '../types.ts';
 
@@ -47,7 +48,7 @@ export function askRoutes(app: ZodApp, deps: ServerDeps, options: AskOptions = {
         tags: ['Ask'],
         summary: 'Answer a question',
         description:
-          'Answers a plain-English question about the RPA land use projections: {answer, tables, toolCalls, scenario, years, dataset, provider, threadId, followUps, usage, timings}. Send the threadId back to ask a follow-up.',
+          'Answers a plain-English question about the RPA land use projections: {answer, tables, toolCalls, scenario, years, dataset, provider, threadId, followUps, usage, timings, metrics}. `metrics` holds what this request cost: its times (model, database, tools, queue), queries, rows, cache hits and misses, tokens, retries and fallbacks. Send the threadId back to ask a follow-up.',
         body: askBody,
         response: { 200: askResultSchema, ...errors(400, 401, 429, 502, 503) },
       },
@@ -85,7 +86,9 @@ export function askRoutes(app: ZodApp, deps: ServerDeps, options: AskOptions = {
       // provider, someone else's thread or a full pool is a plain 400, 404 or 503 response.
       const question = { ...request.body, caller: request.caller };
       const checked = await checkQuestion(deps, question);
+      const queued = performance.now();
       await deps.agents.acquire();
+      if (request.collector) request.collector.queueMs += performance.now() - queued;
       const gone = abortOnClientGone(reply.raw);
       reply.hijack();
       const res = reply.raw;
@@ -102,6 +105,7 @@ export function askRoutes(app: ZodApp, deps: ServerDeps, options: AskOptions = {
         if (!res.writableEnded) res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
       };
       const heartbeat = setInterval(() => send('heartbeat', {}), heartbeatMs);
+      deps.observability.streamOpened('chat');
       try {
         // Streamed answers always run the agent: the events are the point.
         const { result } = await answer(
@@ -122,10 +126,13 @@ export function askRoutes(app: ZodApp, deps: ServerDeps, options: AskOptions = {
       } catch (error) {
         if (!gone.signal.aborted) {
           const http = toHttpError(error, request.id);
+          // The stream's status is 200 already: the metrics take the error's.
+          recordRequestError(request, deps.observability, http.body.error.code, http.status);
           if (http.status >= 500) request.log.error({ err: error }, 'chat failed');
           send('error', http.body.error);
         }
       } finally {
+        deps.observability.streamClosed('chat');
         clearInterval(heartbeat);
         deps.agents.release();
         res.end();

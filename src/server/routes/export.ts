@@ -40,10 +40,12 @@ export function exportRoutes(
       // Resolving the filters runs no query, so a bad one is refused before a slot is taken.
       const file = await effects.exportStream(deps.service, request.query);
       await deps.exports.acquire();
+      deps.observability.streamOpened('export');
       let released = false;
       const release = () => {
         if (released) return;
         released = true;
+        deps.observability.streamClosed('export');
         deps.exports.release();
       };
       try {

@@ -16,7 +16,7 @@ const HEAP_DEGRADED = 0.9;
 /**
  * GET /health (each dependency checked for real: healthy 200, degraded 200, unhealthy 503),
  * GET /ready (200 once the cache is warm, 503 while starting or shutting down) and GET /metrics
- * (Prometheus text).
+ * (the Prometheus exposition of observability/metrics.ts).
  */
 export function healthRoutes(app: ZodApp, deps: ServerDeps): Promise<void> {
   app.get(
@@ -75,10 +75,14 @@ export function healthRoutes(app: ZodApp, deps: ServerDeps): Promise<void> {
       schema: {
         tags: ['Operations'],
         summary: 'Metrics in the Prometheus text format',
+        description:
+          'prom-client: request, model (OpenTelemetry GenAI names), tool, database and cache histograms and counters, pool and memory gauges, alerts, and the Node.js process metrics. Scraped by Prometheus (deploy/prometheus/prometheus.yml).',
       },
     },
-    async (_request, reply) =>
-      reply.type('text/plain; version=0.0.4; charset=utf-8').send(prometheusText(deps)),
+    async (_request, reply) => {
+      const { contentType, text } = await deps.observability.metrics.exposition();
+      return reply.type(contentType).send(text);
+    },
   );
   return Promise.resolve();
 }
@@ -165,74 +169,4 @@ async function checkProvider(deps: ServerDeps): Promise<Check> {
     checkedAt: p.checkedAt,
     circuits,
   };
-}
-
-/** The figures the server already keeps, as Prometheus gauges and counters. */
-function prometheusText(deps: ServerDeps): string {
-  const lines: string[] = [];
-  const metric = (name: string, type: 'gauge' | 'counter', help: string, value: number) => {
-    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`, `${name} ${value}`);
-  };
-  const pool = deps.service.pool.stats();
-  metric('landuse_db_connections', 'gauge', 'DuckDB connections in the pool.', pool.size);
-  metric(
-    'landuse_db_connections_in_use',
-    'gauge',
-    'DuckDB connections running a query.',
-    pool.inUse,
-  );
-  metric('landuse_db_queries_total', 'counter', 'Queries run on the pool.', pool.queries);
-  metric('landuse_db_query_errors_total', 'counter', 'Queries that failed.', pool.queryErrors);
-  metric(
-    'landuse_db_query_timeouts_total',
-    'counter',
-    'Queries stopped at the time limit.',
-    pool.queryTimeouts,
-  );
-  const agents = deps.agents.stats();
-  metric('landuse_agent_pool_size', 'gauge', 'Questions answered at once at most.', agents.size);
-  metric('landuse_agent_pool_active', 'gauge', 'Questions being answered now.', agents.active);
-  metric('landuse_agent_pool_waiting', 'gauge', 'Questions waiting for an agent.', agents.waiting);
-  metric(
-    'landuse_agent_pool_rejected_total',
-    'counter',
-    'Questions refused with 503 (line full).',
-    agents.rejected,
-  );
-  metric(
-    'landuse_agent_pool_timeouts_total',
-    'counter',
-    'Questions refused with 503 after waiting.',
-    agents.timedOut,
-  );
-  const cache = deps.service.cache?.stats();
-  if (cache) {
-    metric('landuse_cache_hits_total', 'counter', 'Result cache hits.', cache.hits);
-    metric('landuse_cache_misses_total', 'counter', 'Result cache misses.', cache.misses);
-    metric(
-      'landuse_cache_evictions_total',
-      'counter',
-      'Entries evicted to stay under the size bound.',
-      cache.evictions,
-    );
-    metric(
-      'landuse_cache_bytes',
-      'gauge',
-      'Approximate bytes held by the result cache.',
-      cache.bytes,
-    );
-  }
-  metric(
-    'process_resident_memory_bytes',
-    'gauge',
-    'Resident memory of the process.',
-    process.memoryUsage.rss(),
-  );
-  metric(
-    'landuse_ready',
-    'gauge',
-    '1 when the server takes traffic.',
-    deps.state.ready && !deps.state.closing ? 1 : 0,
-  );
-  return `${lines.join('\n')}\n`;
 }
