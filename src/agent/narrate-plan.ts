@@ -95,6 +95,8 @@ function ranked(plan: QueryPlan, what: string, first: number): string {
   if (plan.measure === 'percent_change') {
     return `the ${asc ? 'smallest' : 'largest'} percent change ${uses}`;
   }
+  // "the area of forest", "the net change in rangeland": the largest (or smallest) of it.
+  if (what.startsWith('the ')) return `the ${asc ? 'smallest' : 'largest'} ${what.slice(4)}`;
   return `the ${asc ? 'least' : 'most'} ${what}`;
 }
 
@@ -214,6 +216,18 @@ export function narratePlan(r: AnalyticsResult): { lead: string; followUps: stri
   }
   const [first, ...rest] = rows as [Row, ...Row[]];
   const next = rest.slice(0, 4).map((row) => `${label(r, row)} (${valueText(r, row, true)})`);
+  // Where land comes from or goes to, largest first: "most of it comes from rangeland".
+  if ((only === 'from_use' || only === 'to_use') && plan.sort !== 'asc') {
+    const way = only === 'from_use' ? 'comes from' : 'goes to';
+    return {
+      lead:
+        `Most of the ${what.replace(/^the /, '')} in ${where} ${when} ${way} **${label(r, first).toLowerCase()}**: ${valueText(r, first)}` +
+        (next.length
+          ? `, then ${list(next.map((n) => n.charAt(0).toLowerCase() + n.slice(1)))}.`
+          : '.'),
+      followUps,
+    };
+  }
   return {
     lead:
       `**${label(r, first)}** has ${ranked(plan, what, value(first))} in ${where} ${when}: ${declineText(r, plan, first) ?? valueText(r, first)}` +

@@ -107,6 +107,22 @@ describe('composing a query plan from the parts of a question', () => {
       'Among the New England states, which has the largest share of its land in forest?',
       { measure: 'share', uses: ['forest'], breakdown: ['state'] },
     ],
+    [
+      'How much farmland (crop and pasture) in Ohio is paved over by 2060?',
+      { measure: 'flow', from: ['agricultural'], to: ['urban'], states: ['OH'] },
+    ],
+    [
+      'Acres of forest and pasture combined that become urban in Iowa',
+      { measure: 'flow', from: ['forest', 'pasture'], to: ['urban'] },
+    ],
+    [
+      'Show the net change in forest for each of the four RPA regions',
+      { measure: 'change', uses: ['forest'], breakdown: ['rpa_region'] },
+    ],
+    [
+      'By how many percent does cropland in Kansas shrink by 2050?',
+      { measure: 'percent_change', uses: ['crop'], states: ['KS'] },
+    ],
   ])('"%s" is a plan for the general tool', (question, args) => {
     expect(call(question)).toMatchObject({ tool: 'query_land_use', args });
   });

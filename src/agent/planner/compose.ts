@@ -16,7 +16,7 @@ const BREAKDOWN_CUES: readonly [PlanBreakdown, RegExp[]][] = [
   [
     'rpa_subregion',
     [
-      /\b(which|what|each|every|by|per|across|all|rank the|rank) (rpa )?sub-?regions?\b/,
+      /\b(which|what|each|every|by|per|across|all|rank the|rank) (of (the )?(\w+ )?)?(rpa )?sub-?regions?\b/,
       /\b(top|bottom|smallest|largest|biggest|first|last) \w+ (rpa )?sub-?regions\b/,
       /\bsub-?region by sub-?region\b/,
     ],
@@ -31,7 +31,7 @@ const BREAKDOWN_CUES: readonly [PlanBreakdown, RegExp[]][] = [
   [
     'rpa_region',
     [
-      /\b(which|what|each|every|by|per|across|all|the four|rank the|rank) (rpa )?regions?\b/,
+      /\b(which|what|each|every|by|per|across|all|the four|rank the|rank) (of (the )?(\w+ )?)?(rpa )?regions?\b/,
       /\b(top|bottom|smallest|largest|biggest|first|last) \w+ (rpa )?regions\b/,
       /\bregion by region\b/,
     ],
@@ -51,6 +51,7 @@ const BREAKDOWN_CUES: readonly [PlanBreakdown, RegExp[]][] = [
       /\b(which|what) (land )?(uses?|land use types?|type of land|kind of land|land cover)\b/,
       /\b(dominant|main|predominant|most common|largest|biggest) (land )?(use|cover|land use)\b/,
       /\b(each|every|all|by) land uses?\b/,
+      /\bby (land )?use\b/,
     ],
   ],
   [
@@ -95,12 +96,14 @@ const SHARE = [
 const SHARE_OF_TOTAL = [
   /\b(share|fraction|proportion|percent(age)?|portion) of (the )?(nation'?s|national|country'?s|total|(us|u\.s\.|nation|country)'s|all (of )?(the )?(nation'?s|country'?s))( |$)/,
   /\b(national|nation'?s|country'?s|us) total\b/,
+  /\b(share|fraction|proportion|percent(age)?|portion) of all (the )?(us|u\.s\.|american|national)\b/,
   /\b(share|fraction|proportion|percent(age)?|portion) of (the )?[\w -]+? (region|subregion)'s\b/,
 ];
 const PERCENT_CHANGE = [
   /(\bpercent(age)?|%|\brelative|\bproportional(ly)?)\s+(\w+\s+)?(change|growth|increase|decrease|decline|loss|gain|drop|rise)\b/,
   /\b(by|in) (percent(age)?|relative terms|proportion)\b/,
   /\b(fastest|slowest) (rate|percentage)\b/,
+  /\b(how many|what) percent(age)?\b(?! of)\b.*\b(grow|grows|increase|increases|decrease|decreases|shrink|shrinks|decline|declines|change|changes|rise|rises|fall|falls|drop|drops|expand|expands)\b/,
   /\b(grows?|shrinks?|declines?|increases?|decreases?|expands?|contracts?)\b.*\b(fastest|slowest)\b.*\b(percent(age)?|rate|relative)\b/,
   /\bpercent(age)? (of|in) (its|their) (land|area|forest|cropland|pasture|rangeland|urban)/,
 ];
@@ -146,7 +149,10 @@ export function leavesOutDc(text: string): boolean {
 export function compositionCues(
   text: string,
   slots: Slots,
-): Pick<Slots, 'breakdowns' | 'measure' | 'order' | 'difference' | 'time' | 'withoutDc'> {
+): Pick<
+  Slots,
+  'breakdowns' | 'measure' | 'order' | 'difference' | 'time' | 'withoutDc' | 'combined'
+> {
   const t = text.toLowerCase();
   const breakdowns: PlanBreakdown[] = [];
   for (const [b, patterns] of BREAKDOWN_CUES) {
@@ -162,7 +168,7 @@ export function compositionCues(
   if (
     byUse >= 0 &&
     !slots.urbanization &&
-    (slots.toUse || /\bcomes? (mostly |mainly )?from\b/.test(t)) &&
+    (slots.toUse || /\bcomes? (mostly |mainly )?from\b|\bfrom which\b/.test(t)) &&
     !slots.fromUse
   ) {
     breakdowns[byUse] = 'from_use';
@@ -182,6 +188,7 @@ export function compositionCues(
   }
   const out: ReturnType<typeof compositionCues> = {};
   if (leavesOutDc(t)) out.withoutDc = true;
+  if (COMBINED.test(t)) out.combined = true;
   // An area at two years ("in 2012 and in 2070", "in 2070 than in 2020"): the series between,
   // which the answer reads as start, end and the change.
   const years = [...new Set((t.match(/\b(?:19|20)\d\d\b/g) ?? []).map(Number))];
@@ -255,7 +262,10 @@ export function compositionCues(
   // "Which land uses lose the most to urbanization": the sources of new urban land, which the
   // urban expansion tool shows.
   if (slots.urbanization && out.breakdowns?.includes('land_use') && !out.measure) {
-    out.breakdowns = out.breakdowns.filter((b) => b !== 'land_use');
+    // A county's profile has no sources: there the plan splits new urban land by from-use.
+    out.breakdowns = slots.county
+      ? out.breakdowns.map((b) => (b === 'land_use' ? 'from_use' : b))
+      : out.breakdowns.filter((b) => b !== 'land_use');
     if (out.breakdowns.length === 0) delete out.breakdowns;
   }
   return out;
@@ -285,17 +295,19 @@ function placeSplit(
 function wholeOf(places: readonly string[]): { whole: string; part: string } | undefined {
   const unique = [...new Map(places.map((p) => [p.toLowerCase(), p])).values()];
   if (unique.length !== 2) return undefined;
-  const region = (p: string) => {
-    const n = p
-      .toLowerCase()
-      .replace(/^(the )?(rpa |census )?/, '')
-      .replace(/ (sub)?region$/, '');
-    return [...RPA_SUBREGIONS, ...RPA_REGIONS].find((r) => r.toLowerCase() === n);
-  };
   const [a, b] = unique as [string, string];
-  if (region(a) && stateByNameOrAbbrev(b)) return { whole: region(a)!, part: b };
-  if (region(b) && stateByNameOrAbbrev(a)) return { whole: region(b)!, part: a };
+  if (regionNamed(a) && stateByNameOrAbbrev(b)) return { whole: regionNamed(a)!, part: b };
+  if (regionNamed(b) && stateByNameOrAbbrev(a)) return { whole: regionNamed(b)!, part: a };
   return undefined;
+}
+
+/** An RPA region or subregion as named ("the South Central subregion"), by its own name. */
+function regionNamed(place: string): string | undefined {
+  const n = place
+    .toLowerCase()
+    .replace(/^(the )?(rpa )?/, '')
+    .replace(/ (sub)?region$/, '');
+  return [...RPA_SUBREGIONS, ...RPA_REGIONS].find((r) => r.toLowerCase() === n);
 }
 
 /** The breakdown a named ranking or comparison tool shows. */
@@ -396,12 +408,19 @@ export function planArgs(tool: ToolName, slots: Slots): ToolArgs {
   ];
   if (slots.fromUse && slots.toUse) {
     args.measure = 'flow';
-    args.from = [slots.fromUse];
+    // "farmland (crop or pasture) into urban": the group, not the use named last inside it.
+    const farm = (u: string) => slots.agriculture && (u === 'crop' || u === 'pasture');
+    args.from = farm(slots.fromUse) ? ['agricultural'] : [slots.fromUse];
     // "forest to crops or pasture": every use named after the source is a target.
     const after = slots.landUses.slice(slots.landUses.indexOf(slots.toUse));
-    args.to = slots.landUses.includes(slots.toUse)
-      ? after.filter((u) => u !== slots.fromUse)
-      : [slots.toUse];
+    args.to = farm(slots.toUse)
+      ? ['agricultural']
+      : slots.landUses.includes(slots.toUse)
+        ? after.filter((u) => u !== slots.fromUse)
+        : [slots.toUse];
+    // "rangeland and pasture combined become urban": every use named before the target.
+    const before = slots.landUses.slice(0, Math.max(0, slots.landUses.indexOf(slots.toUse)));
+    if (!slots.agriculture && before.length > 1 && slots.combined) args.from = before;
   } else if (slots.agriculture && (slots.toUse || slots.urbanization) && !slots.fromUse) {
     // "Agricultural land converted to urban": a flow out of the group.
     args.measure = 'flow';
@@ -447,7 +466,11 @@ export function planArgs(tool: ToolName, slots: Slots): ToolArgs {
     const name = (c: { name: string; state?: string }) =>
       c.state ? `${c.name}, ${c.state}` : c.name;
     args.counties = [name(slots.county), ...(slots.otherCounty ? [name(slots.otherCounty)] : [])];
-  } else if (slots.states.length > 0) args.states = [...slots.states];
+  } else if (slots.states.length > 0) {
+    // One RPA region named: by its name, so the answer says "the Southeast", not its states.
+    const region = slots.places.length === 1 ? regionNamed(slots.places[0]!) : undefined;
+    args.states = region ? [region] : [...slots.states];
+  }
 
   const breakdown = [...(slots.breakdowns ?? [])];
   const named = TOOL_BREAKDOWN[tool];

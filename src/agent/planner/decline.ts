@@ -54,7 +54,11 @@ const NOT_HELD: readonly [RegExp, string][] = [
     /\b(timber (harvests?|volumes?|production)|harvest(ed|s)? volumes?|board feet|stumpage|logging|cubic feet|wood production|sawtimber|pulpwood)\b/,
     'timber harvests or volumes',
   ],
-  [/\b(carbon|emissions?|sequest\w*|co2|greenhouse)\b/, 'carbon or emissions'],
+  [
+    // "the low-emissions scenario" names a pathway; emissions themselves are not in the data.
+    /\b(carbon|sequest\w*|co2|greenhouse)\b|\bemissions?\b(?![- ](scenarios?|pathways?|futures?|storylines?))/,
+    'carbon or emissions',
+  ],
   [
     /\b(population|residents|inhabitants|households?|housing units|jobs|employment|how many (new )?(houses|homes))\b/,
     'population, housing or jobs',

@@ -163,6 +163,9 @@ export function extract(question: string): Extraction {
   const { time, outside: outsideYear } = extractTime(question);
   const flow = fromTo(s, uses);
   let change = changeOf(free);
+  // "gross gain", "gross loss": said outright, whatever other change words the question has.
+  if (/\bgross (gain|gains)\b/.test(free)) change = 'gain';
+  else if (/\bgross (loss|losses)\b/.test(free)) change = 'loss';
   // "gains the most cropland (acres converted into crops)": a conversion into a use is its gain.
   if (
     change === 'net' &&

@@ -29,8 +29,10 @@ export function rewriteStateAdjectives(question: string): string {
  * crops", "pasture reverts to forest"): said as "converted to", which the flow reader knows.
  */
 export function rewriteConversions(question: string): string {
-  return question.replace(
-    /\b(plow(?:ed|s|ing)?|plough(?:ed|s|ing)?|clear(?:ed|s|ing)?|clear-?cut)(?: up)? for\b|\brevert(?:s|ed|ing)? (?:back )?to\b|\breturn(?:s|ed|ing)? to\b/gi,
-    'converted to',
-  );
+  return question
+    .replace(
+      /\b(plow(?:ed|s|ing)?|plough(?:ed|s|ing)?|clear(?:ed|s|ing)?|clear-?cut)(?: up)? for\b|\brevert(?:s|ed|ing)? (?:back )?to\b|\breturn(?:s|ed|ing)? to\b/gi,
+      'converted to',
+    )
+    .replace(/\b(paved|paving|paves|built|building) (over|on|up)\b/gi, 'converted to urban land');
 }

@@ -122,6 +122,8 @@ export interface Slots {
   difference?: boolean;
   /** "not counting DC": the states without the District of Columbia. */
   withoutDc?: boolean;
+  /** "combined", "together", "plus": the uses named form one amount. */
+  combined?: boolean;
   /** Arguments the planner chose for the question because a tool needs one (a default metric). */
   assumed: string[];
 }
