@@ -55,7 +55,9 @@ function valueText(r: AnalyticsResult, row: Row, short = false): string {
   if (!r.columns.includes('percent')) return acres(num(row.acres));
   const p = num(row.percent);
   const ofTotal = r.plan?.unit === 'share_of_total';
-  const pct = `${p > 0 && r.plan?.measure !== 'share' && !ofTotal ? '+' : ''}${p.toFixed(1)}%`;
+  // A sign only on a change; a share, a flow or a gain in percent is an amount.
+  const signed = r.plan?.measure === 'change' || r.plan?.measure === 'percent_change';
+  const pct = `${p > 0 && signed && !ofTotal ? '+' : ''}${p.toFixed(1)}%`;
   if (short) return pct;
   return ofTotal
     ? `${pct} (${acres(num(row.acres)).replace(/ acres$/, '')} of ${acres(num(row.base_acres))})`

@@ -123,6 +123,14 @@ describe('composing a query plan from the parts of a question', () => {
       'By how many percent does cropland in Kansas shrink by 2050?',
       { measure: 'percent_change', uses: ['crop'], states: ['KS'] },
     ],
+    [
+      'Which land use is converted to pasture most in Missouri?',
+      { measure: 'gain', uses: ['pasture'], breakdown: ['from_use'] },
+    ],
+    [
+      'What percentage of Maine forest is converted to urban by 2070?',
+      { measure: 'flow', from: ['forest'], to: ['urban'], unit: 'percent' },
+    ],
   ])('"%s" is a plan for the general tool', (question, args) => {
     expect(call(question)).toMatchObject({ tool: 'query_land_use', args });
   });

@@ -52,6 +52,7 @@ const BREAKDOWN_CUES: readonly [PlanBreakdown, RegExp[]][] = [
       /\b(dominant|main|predominant|most common|largest|biggest) (land )?(use|cover|land use)\b/,
       /\b(each|every|all|by) land uses?\b/,
       /\bby (land )?use\b/,
+      /\b(each|every) use\b/,
     ],
   ],
   [
@@ -215,7 +216,10 @@ export function compositionCues(
     !/\b(share|fraction|proportion) of (the |its |their )?(\w+ )?(land|area)\b/.test(t)
   ) {
     out.measure = 'percent_change';
-  } else if (has(t, ...SHARE) && !slots.change) out.measure = 'share';
+  } else if (has(t, ...SHARE) && (!slots.change || (slots.fromUse && slots.toUse))) {
+    // A flow's share is of the from-use's area at the start ("what percentage of the forest").
+    out.measure = 'share';
+  }
   // A decline ranked by a signed measure ("shrinks the most by percent", "net decline"): the most
   // negative first; "least" turns either around.
   const signed = out.measure === 'percent_change' || slots.change === 'net';
@@ -421,11 +425,23 @@ export function planArgs(tool: ToolName, slots: Slots): ToolArgs {
     // "rangeland and pasture combined become urban": every use named before the target.
     const before = slots.landUses.slice(0, Math.max(0, slots.landUses.indexOf(slots.toUse)));
     if (!slots.agriculture && before.length > 1 && slots.combined) args.from = before;
+    // "What percentage of the Southeast's forest gets converted to urban": of the area at the start.
+    if (slots.measure === 'share' || slots.measure === 'percent_change') args.unit = 'percent';
   } else if (slots.agriculture && (slots.toUse || slots.urbanization) && !slots.fromUse) {
     // "Agricultural land converted to urban": a flow out of the group.
     args.measure = 'flow';
     args.from = ['agricultural'];
     args.to = [slots.toUse ?? 'urban'];
+  } else if (
+    slots.toUse &&
+    !slots.fromUse &&
+    !slots.urbanization &&
+    !slots.measure &&
+    slots.breakdowns?.includes('from_use')
+  ) {
+    // "Which land use is most converted to cropland": cropland gained, by where it comes from.
+    args.measure = 'gain';
+    args.uses = [slots.toUse];
   } else if (slots.urbanization && !slots.measure) {
     args.measure = slots.fromUse ? 'flow' : 'gain';
     if (slots.fromUse) {
