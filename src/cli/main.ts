@@ -177,6 +177,22 @@ function buildProgram(): Command {
       await serveCommand(opts);
     });
 
+  program
+    .command('monitor')
+    .description(
+      'a live view of a running server: requests/s, p50/p95, errors, cache, memory, pools, tokens, alerts',
+    )
+    .option(
+      '--url <url>',
+      'the server to watch (default: http://LANDUSE_HOST:LANDUSE_PORT, e.g. http://127.0.0.1:8000)',
+    )
+    .option('--interval <seconds>', 'seconds between refreshes', int, 2)
+    .option('--once', 'print one view and exit (also when the output is not a terminal)')
+    .action(async (opts: { url?: string; interval: number; once?: boolean }) => {
+      const { monitorCommand } = await import('./commands/monitor.ts');
+      await monitorCommand(opts);
+    });
+
   return program;
 }
 

@@ -4,7 +4,7 @@ import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import {
   jsonSchemaTransform,
   validatorCompiler,
@@ -74,7 +74,7 @@ export async function buildApp(
     return503OnClosing: true,
     genReqId: () => crypto.randomUUID(),
     // One line per request, with its figures, written when it ends (observe.ts).
-    disableRequestLogging: true,
+    logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: false,
     // Behind a reverse proxy, the client's address and scheme come from the proxy's headers,
     // believed only from the proxies the operator names.
