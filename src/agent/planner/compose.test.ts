@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { rewriteStateAdjectives } from './rewrite.ts';
+import { rewriteStateAdjectives, rewriteTypos } from './rewrite.ts';
 import { planQuestion } from './index.ts';
 
 function call(question: string) {
@@ -18,6 +18,35 @@ describe('composing a query plan from the parts of a question', () => {
     );
     expect(call('Which Oregon county gains the most urban land?').args).toMatchObject({
       states: ['OR'],
+    });
+  });
+
+  it('reads common misspellings, two bare years as a span, and "Texan counties"', () => {
+    expect(rewriteTypos('forrest lost in georgia 2020 2070')).toBe(
+      'forest lost in georgia 2020-2070',
+    );
+    expect(rewriteTypos('urbn growth, 2070 2020')).toBe('urban growth, 2070 2020');
+    expect(rewriteTypos('Texan counties with the most sprawl')).toBe(
+      'Texas counties with the most sprawl',
+    );
+    expect(rewriteStateAdjectives('Texas counties with the most sprawl')).toBe(
+      'counties in Texas with the most sprawl',
+    );
+    // A county named for a state stays a county at the start of a question.
+    expect(rewriteStateAdjectives('Washington County, OR: forest loss')).toBe(
+      'Washington County, OR: forest loss',
+    );
+    expect(call('How much natural land (forest and rangeland) does Utah have?').args).toMatchObject(
+      {
+        measure: 'area',
+        uses: ['natural'],
+        states: ['UT'],
+      },
+    );
+    expect(call('Farmland to urban in Ohio').args).toMatchObject({
+      measure: 'flow',
+      from: ['agricultural'],
+      to: ['urban'],
     });
   });
 

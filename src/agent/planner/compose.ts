@@ -69,7 +69,7 @@ const BREAKDOWN_CUES: readonly [PlanBreakdown, RegExp[]][] = [
     'state',
     [
       /\b(which|what|each|every|by|per|rank the|rank) (single |one |individual )?states?\b/,
-      /\bamong (the )?[\w -]*\bstates\b.*\bwhich\b/,
+      /\b(among|in|of) (the )?[\w -]*\bstates\b.*\bwhich\b/,
       /\bstate by state\b/,
       /\b(top|bottom|smallest|largest|biggest) \w+ (\w+ ){0,2}states\b/,
     ],
@@ -152,7 +152,7 @@ export function compositionCues(
   slots: Slots,
 ): Pick<
   Slots,
-  'breakdowns' | 'measure' | 'order' | 'difference' | 'time' | 'withoutDc' | 'combined'
+  'breakdowns' | 'measure' | 'order' | 'difference' | 'time' | 'withoutDc' | 'combined' | 'natural'
 > {
   const t = text.toLowerCase();
   const breakdowns: PlanBreakdown[] = [];
@@ -190,6 +190,7 @@ export function compositionCues(
   const out: ReturnType<typeof compositionCues> = {};
   if (leavesOutDc(t)) out.withoutDc = true;
   if (COMBINED.test(t)) out.combined = true;
+  if (/\bnatural (land|lands|areas?|cover)\b/.test(t)) out.natural = true;
   // An area at two years ("in 2012 and in 2070", "in 2070 than in 2020"): the series between,
   // which the answer reads as start, end and the change.
   const years = [...new Set((t.match(/\b(?:19|20)\d\d\b/g) ?? []).map(Number))];
@@ -355,7 +356,7 @@ export function needsGeneralTool(tool: ToolName, slots: Slots): boolean {
   }
   // Agricultural land is crop and pasture together: one figure, which the area tool lacks.
   if (tool === 'query_land_use_area' && slots.agriculture) return true;
-  if (slots.measure || slots.difference || slots.withoutDc) return true;
+  if (slots.measure || slots.difference || slots.withoutDc || slots.natural) return true;
   if (slots.agriculture && (slots.toUse || slots.urbanization) && !slots.fromUse) {
     // Farmland to urban is a flow out of the group; the dev set's "farmland conversion" ranking
     // (no target named) stays with the named tool.
@@ -442,6 +443,11 @@ export function planArgs(tool: ToolName, slots: Slots): ToolArgs {
     // "Which land use is most converted to cropland": cropland gained, by where it comes from.
     args.measure = 'gain';
     args.uses = [slots.toUse];
+  } else if (slots.natural && slots.urbanization && !slots.fromUse) {
+    // "Natural land (forest and rangeland) developed": a flow out of the group into urban.
+    args.measure = 'flow';
+    args.from = ['natural'];
+    args.to = ['urban'];
   } else if (slots.urbanization && !slots.measure) {
     args.measure = slots.fromUse ? 'flow' : 'gain';
     if (slots.fromUse) {
@@ -459,8 +465,12 @@ export function planArgs(tool: ToolName, slots: Slots): ToolArgs {
           : slots.change
             ? 'change'
             : 'area');
-    const list =
+    const named =
       uses.length > 0 ? uses : primary ? [USE_NAMES[primary as 'agriculture'] ?? primary] : [];
+    // "Natural land (rangeland plus forest)": the group, as one amount.
+    const list = slots.natural
+      ? [...named.filter((u) => u !== 'forest' && u !== 'rangeland'), 'natural']
+      : named;
     if (list.length > 0) args.uses = [...new Set(list)];
     else if (args.measure !== 'area' && args.measure !== 'share') args.uses = ['urban'];
   }

@@ -81,6 +81,12 @@ function fromTo(s: Sentence, uses: Match<UseTerm>[]): FromTo {
     if (!target || NOT_A_FLOW_BEFORE_TO.has(words[i - 1] ?? '')) continue;
     const before = uses.filter((u) => keyOf(u.value) && u.end <= i && i - u.end <= 4).at(-1);
     const fromWord = before !== undefined && words[before.start - 1] === 'from';
+    // "Farmland to urban": a group right before "to" is the source (the planner reads the group).
+    const group = uses.some((u) => u.value.kind === 'agriculture' && u.end === i);
+    if (group && !before) {
+      out.toUse = keyOf(target.value);
+      return out;
+    }
     if (!flows && before?.end !== i && !fromWord) continue;
     out.toUse = keyOf(target.value);
     // "cropland (acres converted into crops)": the use named again, not a flow from itself.

@@ -8,7 +8,7 @@
  */
 import { buildArgs } from './args.ts';
 import { compositionCues, leavesOutDc, needsGeneralTool, planArgs } from './compose.ts';
-import { rewriteConversions, rewriteStateAdjectives } from './rewrite.ts';
+import { rewriteConversions, rewriteStateAdjectives, rewriteTypos } from './rewrite.ts';
 import { declineEmpty, declineFor, declineUnknown } from './decline.ts';
 import { extract } from './extract.ts';
 import { followUpPlan, isFollowUp, mergeSlots, namesSomething } from './followup.ts';
@@ -53,7 +53,9 @@ function toPlan(tool: ToolName, slots: Slots): Extract<Plan, { kind: 'tool' }> {
  */
 export function planQuestion(question: string, context: PlannerContext = {}): Plan {
   const text =
-    typeof question === 'string' ? rewriteConversions(rewriteStateAdjectives(question.trim())) : '';
+    typeof question === 'string'
+      ? rewriteConversions(rewriteStateAdjectives(rewriteTypos(question.trim())))
+      : '';
   if (!/[\p{L}\p{N}]/u.test(text)) return declineEmpty();
   const ex = extract(text);
   if (leavesOutDc(text)) {

@@ -17,11 +17,15 @@ export function rewriteStateAdjectives(question: string): string {
     `\\b(which|what|each|every|the|a|an|top|\\d+)\\s+((?:\\w+\\s+){0,2}?)(${STATE_ALT})\\s+(count(?:y|ies)|parish(?:es)?)\\b`,
     'gi',
   );
-  return question.replace(
-    pattern,
-    (_m, det: string, mid: string, state: string, unit: string) =>
-      `${det} ${mid}${unit} in ${state}`,
-  );
+  // At the start only the plural: "Texas counties with ..." ("Washington County, OR" is a county).
+  const leading = new RegExp(`^(${STATE_ALT})\\s+(counties|parishes)\\b`, 'i');
+  return question
+    .replace(
+      pattern,
+      (_m, det: string, mid: string, state: string, unit: string) =>
+        `${det} ${mid}${unit} in ${state}`,
+    )
+    .replace(leading, (_m, state: string, unit: string) => `${unit} in ${state}`);
 }
 
 /**
@@ -35,4 +39,83 @@ export function rewriteConversions(question: string): string {
       'converted to',
     )
     .replace(/\b(paved|paving|paves|built|building) (over|on|up)\b/gi, 'converted to urban land');
+}
+
+/** Misspellings people often type for the words the planner reads. */
+const TYPOS: Readonly<Record<string, string>> = {
+  forrest: 'forest',
+  forrests: 'forests',
+  forests: 'forests',
+  forset: 'forest',
+  urbn: 'urban',
+  urabn: 'urban',
+  ubran: 'urban',
+  pastue: 'pasture',
+  pastur: 'pasture',
+  rangland: 'rangeland',
+  rangelnd: 'rangeland',
+  croplnd: 'cropland',
+  cropand: 'cropland',
+  agricultral: 'agricultural',
+  agriculutral: 'agricultural',
+  expanison: 'expansion',
+  expnasion: 'expansion',
+  scenaro: 'scenario',
+  senario: 'scenario',
+  scenarion: 'scenario',
+};
+
+/** What people from a state are called, for "Texan counties" (the state used as an adjective). */
+const DEMONYMS: Readonly<Record<string, string>> = {
+  texan: 'Texas',
+  californian: 'California',
+  floridian: 'Florida',
+  oregonian: 'Oregon',
+  coloradan: 'Colorado',
+  arizonan: 'Arizona',
+  nevadan: 'Nevada',
+  georgian: 'Georgia',
+  virginian: 'Virginia',
+  ohioan: 'Ohio',
+  michigander: 'Michigan',
+  minnesotan: 'Minnesota',
+  iowan: 'Iowa',
+  kansan: 'Kansas',
+  utahn: 'Utah',
+  montanan: 'Montana',
+  idahoan: 'Idaho',
+  pennsylvanian: 'Pennsylvania',
+  tennessean: 'Tennessee',
+  kentuckian: 'Kentucky',
+  alabamian: 'Alabama',
+  mississippian: 'Mississippi',
+  louisianan: 'Louisiana',
+  arkansan: 'Arkansas',
+  oklahoman: 'Oklahoma',
+  nebraskan: 'Nebraska',
+  wisconsinite: 'Wisconsin',
+  missourian: 'Missouri',
+  'new yorker': 'New York',
+};
+
+/**
+ * Common misspellings ("forrest", "urbn"), two years side by side, and state demonyms before
+ * "counties" ("Texan counties"): said as the words the planner reads.
+ */
+export function rewriteTypos(question: string): string {
+  return (
+    question
+      // "forest lost in georgia 2020 2070": two years side by side are a span.
+      .replace(/\b((?:19|20)\d\d)\s+((?:19|20)\d\d)\b/g, (m, a: string, b: string) =>
+        Number(b) > Number(a) ? `${a}-${b}` : m,
+      )
+      .replace(/\b[a-z]+\b/gi, (w) => {
+        const fixed = TYPOS[w.toLowerCase()];
+        return fixed ?? w;
+      })
+      .replace(
+        new RegExp(`\\b(${Object.keys(DEMONYMS).join('|')})\\s+(?=count(?:y|ies)\\b)`, 'gi'),
+        (w: string) => `${DEMONYMS[w.trim().toLowerCase()]!} `,
+      )
+  );
 }

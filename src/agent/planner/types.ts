@@ -124,6 +124,8 @@ export interface Slots {
   withoutDc?: boolean;
   /** "combined", "together", "plus": the uses named form one amount. */
   combined?: boolean;
+  /** "natural land": rangeland and forest as one group. */
+  natural?: boolean;
   /** Arguments the planner chose for the question because a tool needs one (a default metric). */
   assumed: string[];
 }
