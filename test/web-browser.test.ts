@@ -1,0 +1,237 @@
+/**
+ * The web app in a real browser: Debian's chromium driven by playwright-core, against a real
+ * server (startServer on 127.0.0.1, a free port) over a small demo database. Each page is used as
+ * a person would, checked by axe-core (no serious or critical violations), and photographed at
+ * 1280 and 390 px into test/screenshots/ (not committed: look at them).
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config/index.ts';
+import { writeDemoRawFile } from '../src/data/demo/publish.ts';
+import { runLoad } from '../src/data/etl/load.ts';
+import { startServer, type RunningServer } from '../src/server/index.ts';
+import { quietEffects, tempDir } from './helpers.ts';
+
+const CHROMIUM = '/usr/bin/chromium';
+const ROOT = join(import.meta.dirname, '..');
+const SHOTS = join(import.meta.dirname, 'screenshots');
+const QUESTION = 'Which states have the most urban expansion?';
+const AXE_SOURCE = (createRequire(import.meta.url)('axe-core') as { source: string }).source;
+
+let server: RunningServer;
+let browser: Browser;
+let desktop: BrowserContext;
+let phone: BrowserContext;
+let cleanup: () => Promise<void>;
+
+interface AxeViolation {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: { target: string[] }[];
+}
+
+/** axe-core in the page: the serious and critical violations, described. */
+async function axe(page: Page): Promise<string[]> {
+  await page.evaluate(AXE_SOURCE);
+  // Strings: the test's TypeScript has no DOM types; these run in the page.
+  const violations = await page.evaluate<AxeViolation[]>(
+    "axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations)",
+  );
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map(
+      (v) =>
+        `${v.id} (${v.impact}): ${v.help} at ${v.nodes
+          .map((n) => n.target.join(' '))
+          .slice(0, 3)
+          .join(', ')}`,
+    );
+}
+
+async function shoot(page: Page, name: string) {
+  await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+/** The page at both widths: axe at each, and a screenshot of each. */
+async function checkBothWidths(path: string, name: string, ready: (p: Page) => Promise<void>) {
+  for (const [ctx, width] of [
+    [desktop, 1280],
+    [phone, 390],
+  ] as const) {
+    const page = await ctx.newPage();
+    try {
+      await page.goto(server.url + path);
+      await ready(page);
+      expect(await axe(page), `${name} at ${width} px`).toEqual([]);
+      const overflow = await page.evaluate<number>(
+        'document.documentElement.scrollWidth - window.innerWidth',
+      );
+      expect(overflow, `${name} at ${width} px scrolls sideways`).toBeLessThanOrEqual(1);
+      await shoot(page, `${name}-${width}`);
+    } finally {
+      await page.close();
+    }
+  }
+}
+
+beforeAll(async () => {
+  if (!existsSync(CHROMIUM)) {
+    throw new Error(`${CHROMIUM} is missing: apt-get install -y chromium (.ci/run installs it)`);
+  }
+  // The built app (a no-op when web/dist is newer than its sources).
+  execFileSync(
+    process.execPath,
+    [join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs'), join(ROOT, 'web', 'ensure-built.ts')],
+    {
+      stdio: 'ignore',
+    },
+  );
+  await mkdir(SHOTS, { recursive: true });
+  const t = await tempDir();
+  const raw = join(t.dir, 'demo.json');
+  const db = join(t.dir, 'demo.duckdb');
+  await writeDemoRawFile(raw, { counties: 300 });
+  await runLoad({ input: raw, db }, quietEffects);
+  server = await startServer(
+    loadConfig({
+      LANDUSE_DB_PATH: db,
+      LANDUSE_THREADS_DB_PATH: join(t.dir, 'threads.sqlite'),
+      LANDUSE_HOST: '127.0.0.1',
+      LANDUSE_PORT: '0',
+    }),
+    { logger: false },
+  );
+  browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+  desktop = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    acceptDownloads: true,
+  });
+  phone = await browser.newContext({
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+  });
+  cleanup = async () => {
+    await browser?.close();
+    await server?.close();
+    await t.cleanup();
+  };
+}, 180_000);
+
+afterAll(async () => {
+  await cleanup?.();
+});
+
+describe('the web app in chromium', () => {
+  it('chat: streams an answer with its tool card, table and chart; a follow-up stays on the thread; a reload keeps it', async () => {
+    const page = await desktop.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(server.url + '/');
+    await expect.poll(() => page.getByRole('note').textContent()).toContain('DEMO DATA');
+    // `/` focuses the question box.
+    await page.keyboard.press('/');
+    expect(await page.evaluate('document.activeElement?.id')).toBe('question');
+    await page.keyboard.type(QUESTION);
+    await page.keyboard.press('Enter');
+
+    const first = page.locator('article.turn').first();
+    await first.locator('.turn-actions').waitFor({ timeout: 30_000 });
+    await expect
+      .poll(() => first.locator('.tool-card summary').first().textContent())
+      .toContain('compare_states');
+    expect(await first.locator('.answer-text').textContent()).toMatch(/acres/);
+    const table = first.getByRole('region', { name: /^Table: States by urban expansion/ });
+    await table.waitFor();
+    expect(await table.locator('tbody tr').count()).toBeGreaterThan(3);
+    await first.locator('.plot svg').first().waitFor();
+    expect(await first.locator('.plot svg rect').count()).toBeGreaterThan(3);
+    const thread = new URL(page.url()).searchParams.get('thread');
+    expect(thread).toMatch(/^[0-9a-f-]{36}$/);
+
+    // Sorting by a column, then the CSV of what is shown.
+    const valueHeader = table.locator('th', { hasText: 'value' });
+    await valueHeader.getByRole('button').click();
+    expect(await valueHeader.getAttribute('aria-sort')).toBe('descending');
+    await valueHeader.getByRole('button').click();
+    expect(await valueHeader.getAttribute('aria-sort')).toBe('ascending');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      first.getByRole('button', { name: /Download CSV: States by urban expansion/ }).click(),
+    ]);
+    const csv = await readFile(await download.path(), 'utf8');
+    expect(csv.split('\r\n')[0]).toBe('rank,state,state_name,value');
+
+    // A follow-up chip asks on the same thread.
+    const chips = first.getByRole('group', { name: 'Follow-up questions' }).getByRole('button');
+    expect(await chips.count()).toBeGreaterThan(0);
+    const followUp = (await chips.first().textContent())!;
+    await chips.first().click();
+    const second = page.locator('article.turn').nth(1);
+    await second.locator('.turn-actions').waitFor({ timeout: 30_000 });
+    expect(await second.locator('.question').textContent()).toContain(followUp);
+    expect(new URL(page.url()).searchParams.get('thread')).toBe(thread);
+    expect(
+      await page.getByRole('complementary', { name: 'Conversations' }).textContent(),
+    ).toContain(QUESTION);
+    await shoot(page, 'chat-answer-1280');
+    expect(await axe(page)).toEqual([]);
+
+    // A reload shows the same conversation, tables included.
+    await page.reload();
+    await page.locator('article.turn').nth(1).waitFor();
+    expect(await page.locator('article.turn').count()).toBe(2);
+    expect(await page.locator('article.turn').first().locator('.question').textContent()).toContain(
+      QUESTION,
+    );
+    await page.getByRole('region', { name: /^Table: States by urban expansion/ }).waitFor();
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 90_000);
+
+  it('chat: a busy server (503 + Retry-After) is shown as a countdown, then the question goes through', async () => {
+    const page = await desktop.newPage();
+    let refused = 0;
+    await page.route('**/api/chat', async (route) => {
+      if (refused++ === 0) {
+        await route.fulfill({
+          status: 503,
+          headers: { 'retry-after': '2', 'content-type': 'application/json' },
+          body: JSON.stringify({ error: { code: 'busy:agents', message: 'All agents are busy.' } }),
+        });
+      } else await route.continue();
+    });
+    await page.goto(server.url + '/');
+    await page.getByLabel('Your question').fill('How much forest is there in Georgia in 2050?');
+    await page.getByRole('button', { name: 'Ask', exact: true }).click();
+    await expect
+      .poll(() => page.getByRole('status').first().textContent())
+      .toMatch(/busy: retrying in \d s/);
+    await page.locator('article.turn .turn-actions').waitFor({ timeout: 30_000 });
+    expect(refused).toBe(2);
+    await page.close();
+  }, 60_000);
+
+  it('chat at both widths passes axe', async () => {
+    await checkBothWidths('/', 'chat', async (p) => {
+      await p.getByLabel('Your question').waitFor();
+      await p.getByRole('note').waitFor();
+    });
+  }, 60_000);
+});

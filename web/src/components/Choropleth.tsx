@@ -1,0 +1,187 @@
+import { geoPath, interpolatePuOr, interpolateViridis, scaleDiverging, scaleSequential } from 'd3';
+import { memo, useEffect, useMemo, useState, type MouseEvent } from 'react';
+import { feature, mesh } from 'topojson-client';
+import type { GeometryCollection, Topology } from 'topojson-specification';
+import topologyUrl from 'us-atlas/counties-albers-10m.json?url';
+import { formatNumber } from '../format.ts';
+import { FIPS_STATE } from './geo.ts';
+
+/** The us-atlas topology (already projected to 975 x 610), fetched once from this server. */
+let topology: Promise<Topology> | null = null;
+const loadTopology = () =>
+  (topology ??= fetch(topologyUrl).then((r) => {
+    if (!r.ok) throw new Error(`map shapes: ${r.status}`);
+    return r.json() as Promise<Topology>;
+  }));
+
+interface Shapes {
+  counties: { id: string; d: string }[];
+  states: { id: string; d: string }[];
+  stateBorders: string;
+  nation: string;
+}
+
+let shapes: Promise<Shapes> | null = null;
+/** SVG paths for every county and state, computed once. */
+export const loadShapes = () =>
+  (shapes ??= loadTopology().then((t) => {
+    const path = geoPath();
+    const objects = t.objects as Record<string, GeometryCollection>;
+    const of = (name: string) =>
+      feature(t, objects[name]!).features.map((f) => ({ id: String(f.id), d: path(f) ?? '' }));
+    return {
+      counties: of('counties'),
+      states: of('states'),
+      stateBorders: path(mesh(t, objects.states, (a, b) => a !== b)) ?? '',
+      nation: path(mesh(t, objects.nation)) ?? '',
+    };
+  }));
+
+export function useShapes(): Shapes | null {
+  const [s, setS] = useState<Shapes | null>(null);
+  useEffect(() => {
+    let live = true;
+    void loadShapes().then((x) => live && setS(x));
+    return () => {
+      live = false;
+    };
+  }, []);
+  return s;
+}
+
+export interface ColorScale {
+  color: (v: number) => string;
+  domain: [number, number];
+  diverging: boolean;
+}
+
+/** A colour-blind-safe scale over values: viridis for amounts, purple-orange around 0 for changes. Outliers (beyond the 2nd/98th percentile) are clamped. */
+export function makeScale(values: number[], diverging: boolean): ColorScale {
+  const sorted = values.filter(Number.isFinite).sort((a, b) => a - b);
+  const q = (p: number) =>
+    sorted[Math.min(sorted.length - 1, Math.max(0, Math.floor(p * (sorted.length - 1))))] ?? 0;
+  if (diverging) {
+    const m = Math.max(Math.abs(q(0.02)), Math.abs(q(0.98))) || 1;
+    const s = scaleDiverging(interpolatePuOr).domain([m, 0, -m]).clamp(true);
+    return { color: (v) => s(v), domain: [-m, m], diverging };
+  }
+  const lo = Math.min(0, q(0.02));
+  const hi = q(0.98) || 1;
+  const s = scaleSequential(interpolateViridis).domain([lo, hi]).clamp(true);
+  return { color: (v) => s(v), domain: [lo, hi], diverging };
+}
+
+/** The legend of a colour scale: a gradient bar with its ends and middle. */
+export function Legend({ scale, label, unit }: { scale: ColorScale; label: string; unit: string }) {
+  const [lo, hi] = scale.domain;
+  const stops = Array.from({ length: 11 }, (_, i) => lo + ((hi - lo) * i) / 10);
+  const gradient = `linear-gradient(to right, ${stops.map((v) => scale.color(v)).join(', ')})`;
+  const f = (v: number) =>
+    `${formatNumber(v, Math.abs(v) < 10 ? 1 : 0)}${unit === 'percent' ? ' %' : ''}`;
+  return (
+    <figure className="legend" aria-label={`Legend: ${label}`}>
+      <figcaption>
+        {label} {unit !== 'percent' && unit ? <span className="muted">({unit})</span> : null}
+      </figcaption>
+      <div className="legend-bar" style={{ background: gradient }} />
+      <div className="legend-ticks">
+        <span>{f(lo)}</span>
+        <span>{f((lo + hi) / 2)}</span>
+        <span>
+          {f(hi)}
+          {'+'}
+        </span>
+      </div>
+    </figure>
+  );
+}
+
+export interface MapValue {
+  id: string;
+  value: number | null;
+  name: string;
+}
+
+interface Props {
+  level: 'county' | 'state';
+  values: MapValue[];
+  scale: ColorScale;
+  label: string;
+  unit: string;
+  selected?: string | null;
+  onSelect?: (id: string) => void;
+}
+
+const Paths = memo(function Paths({
+  shapes,
+  fill,
+}: {
+  shapes: { id: string; d: string }[];
+  fill: (id: string) => string;
+}) {
+  return (
+    <g className="areas">
+      {shapes.map((s) => (
+        <path key={s.id} d={s.d} data-id={s.id} fill={fill(s.id)} />
+      ))}
+    </g>
+  );
+});
+
+/** A county or state choropleth: hover names the place and its value, click selects it. */
+export function Choropleth({ level, values, scale, label, unit, selected, onSelect }: Props) {
+  const shapes = useShapes();
+  const [hover, setHover] = useState<{ id: string; x: number; y: number } | null>(null);
+  const byId = useMemo(() => new Map(values.map((v) => [v.id, v])), [values]);
+  const fill = useMemo(
+    () => (id: string) => {
+      const v = byId.get(id)?.value;
+      return v === null || v === undefined ? 'var(--no-data)' : scale.color(v);
+    },
+    [byId, scale],
+  );
+  if (!shapes) return <div className="map-frame map-loading">Loading the map…</div>;
+  const onMove = (e: MouseEvent<SVGSVGElement>) => {
+    const id = (e.target as Element).getAttribute('data-id');
+    const box = e.currentTarget.getBoundingClientRect();
+    setHover(id ? { id, x: e.clientX - box.left, y: e.clientY - box.top } : null);
+  };
+  const hovered = hover ? byId.get(hover.id) : undefined;
+  const selectedShape = selected
+    ? (level === 'county' ? shapes.counties : shapes.states).find((s) => s.id === selected)
+    : undefined;
+  const shown = values.filter((v) => v.value !== null).length;
+  return (
+    <div className="map-frame">
+      <svg
+        viewBox="0 0 975 610"
+        role="img"
+        aria-label={`Map of ${label} by ${level}: ${shown} ${level === 'county' ? 'counties' : 'states'} coloured`}
+        onMouseMove={onMove}
+        onMouseLeave={() => setHover(null)}
+        onClick={(e) => {
+          const id = (e.target as Element).getAttribute('data-id');
+          if (id && onSelect) onSelect(id);
+        }}
+        className={onSelect ? 'clickable' : undefined}
+      >
+        <Paths shapes={level === 'county' ? shapes.counties : shapes.states} fill={fill} />
+        <path d={shapes.stateBorders} className="state-borders" />
+        <path d={shapes.nation} className="nation" />
+        {selectedShape && <path d={selectedShape.d} className="selected" />}
+      </svg>
+      {hover && (
+        <div className="map-tip" role="tooltip" style={{ left: hover.x, top: hover.y }}>
+          <strong>
+            {hovered?.name ??
+              (level === 'state' ? (FIPS_STATE[hover.id] ?? hover.id) : `FIPS ${hover.id}`)}
+          </strong>
+          <br />
+          {hovered?.value === null || hovered?.value === undefined
+            ? 'no data'
+            : `${formatNumber(hovered.value, Math.abs(hovered.value) < 10 ? 2 : 0)} ${unit === 'percent' ? '%' : unit}`}
+        </div>
+      )}
+    </div>
+  );
+}
