@@ -86,8 +86,13 @@ function ranked(plan: QueryPlan, what: string, first: number): string {
     ? 'of the land uses'
     : `in ${usesText(plan.uses, 'all land')}`;
   // Smallest first with a negative value: the steepest decline, not the least of something.
-  if (asc && first < 0 && (plan.measure === 'percent_change' || plan.measure === 'change')) {
+  const signed = plan.measure === 'percent_change' || plan.measure === 'change';
+  if (asc && first < 0 && signed) {
     return `the largest ${plan.measure === 'percent_change' ? 'percent ' : 'net '}decline ${uses}`;
+  }
+  // Largest first and still negative: every row declines, the first the least.
+  if (!asc && first < 0 && signed) {
+    return `the smallest ${plan.measure === 'percent_change' ? 'percent ' : 'net '}decline ${uses}`;
   }
   if (plan.measure === 'share') {
     return plan.breakdown?.includes('land_use')

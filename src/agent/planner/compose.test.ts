@@ -160,6 +160,14 @@ describe('composing a query plan from the parts of a question', () => {
       'What percentage of Maine forest is converted to urban by 2070?',
       { measure: 'flow', from: ['forest'], to: ['urban'], unit: 'percent' },
     ],
+    [
+      'Compare forest loss in Georgia in the 2030s and the 2050s',
+      { measure: 'loss', breakdown: ['period'], years: { start: 2030, end: 2060 } },
+    ],
+    [
+      'Which one of the four pathways has the smallest net decline in pasture?',
+      { measure: 'change', uses: ['pasture'], breakdown: ['scenario'], sort: 'desc' },
+    ],
   ])('"%s" is a plan for the general tool', (question, args) => {
     expect(call(question)).toMatchObject({ tool: 'query_land_use', args });
   });

@@ -77,7 +77,7 @@ const BREAKDOWN_CUES: readonly [PlanBreakdown, RegExp[]][] = [
   [
     'scenario',
     [
-      /\b(which|what) ((rcp|ssp|rpa|climate|future|emissions?)[ -]?)*(scenarios?|pathways?|futures?|storylines?)\b/,
+      /\b(which|what) (one )?(of (the )?(four |five |4 |5 )?)?((rcp|ssp|rpa|climate|future|emissions?)[ -]?)*(scenarios?|pathways?|futures?|storylines?)\b/,
       /\bunder which\b/,
       /\b(under )?(each|every|all) (of )?(the )?(four |five |4 |5 )?((rcp|ssp|rpa)[ -]?)*(scenarios?|pathways?|futures?)\b/,
       /\brank (the )?(four |five |4 |5 )?(scenarios|pathways|futures)\b/,
@@ -203,6 +203,12 @@ export function compositionCues(
   ) {
     breakdowns.push('year');
     out.time = { kind: 'range', start: Math.min(...years), end: Math.max(...years) };
+  }
+  // Two decades ("the 2020s with the 2060s"): the periods between, each shown.
+  const decades = [...new Set((t.match(/\b20[1-6]0s\b/g) ?? []).map((d) => Number(d.slice(0, 4))))];
+  if (decades.length === 2 && breakdowns.length === 0 && !areaQuestion) {
+    breakdowns.push('period');
+    out.time = { kind: 'range', start: Math.min(...decades), end: Math.max(...decades) + 10 };
   }
   if (breakdowns.length > 0) out.breakdowns = breakdowns;
   if (
