@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { AppError, CLIMATE_MODELS, SCENARIOS, type Scenario } from '../../domain/index.ts';
-import { sql, type SqlFragment } from '../../data/sql.ts';
+import { sql } from '../../data/sql.ts';
 import { num, params, parse, pct, result, yearsLabel } from '../common.ts';
 import { runRows, type AnalyticsContext } from '../context.ts';
 import {
@@ -18,7 +18,9 @@ import {
   resolveScenarios,
   resolveYear,
 } from '../resolve.ts';
+import type { QueryPlan } from '../plan.ts';
 import type { AnalyticsResult } from '../result.ts';
+import { runPlan } from '../run-plan.ts';
 
 const metricParams = {
   metric: params.metric,
@@ -123,6 +125,26 @@ export async function topCounties(ctx: AnalyticsContext, input: unknown): Promis
   return rank(ctx, p, 'county');
 }
 
+/** Each metric as the query plan that measures it: the rankings are presets of the plan. */
+const METRIC_PLANS: Readonly<Record<Metric, { measure: QueryPlan['measure']; uses: string[] }>> = {
+  urban_expansion: { measure: 'gain', uses: ['urban'] },
+  forest_loss: { measure: 'loss', uses: ['forest'] },
+  forest_gain: { measure: 'gain', uses: ['forest'] },
+  forest_net: { measure: 'change', uses: ['forest'] },
+  ag_loss: { measure: 'loss', uses: ['agricultural'] },
+  crop_loss: { measure: 'loss', uses: ['crop'] },
+  pasture_loss: { measure: 'loss', uses: ['pasture'] },
+  crop_area: { measure: 'area', uses: ['crop'] },
+  pasture_area: { measure: 'area', uses: ['pasture'] },
+  rangeland_area: { measure: 'area', uses: ['rangeland'] },
+  forest_area: { measure: 'area', uses: ['forest'] },
+  urban_area: { measure: 'area', uses: ['urban'] },
+};
+
+/**
+ * States or counties ranked by a metric: the plan of the metric broken down by state or county,
+ * its rows numbered and named as the rankings always were.
+ */
 async function rank(
   ctx: AnalyticsContext,
   p: z.infer<typeof stateComparisonParams>,
@@ -132,24 +154,23 @@ async function rank(
   const scenario = resolveScenario(p.scenario);
   const m = metricOf(ctx, p);
   const limit = p.limit ?? (level === 'state' && geo.states.length > 0 ? geo.states.length : 10);
-  const order: SqlFragment = p.order === 'asc' ? sql`ASC` : sql`DESC`;
-  const group: SqlFragment =
-    level === 'state'
-      ? sql`g.state_abbrev AS state, any_value(g.state_name) AS state_name`
-      : sql`g.fips_code AS fips, any_value(g.county_name) AS county, any_value(g.state_abbrev) AS state`;
-  const by: SqlFragment = level === 'state' ? sql`g.state_abbrev` : sql`g.fips_code`;
-  const q = await runRows(
-    ctx,
-    sql`SELECT ${group}, ${m.value} AS value FROM ${FROM_FACTS}
-        WHERE f.scenario_id = ${scenario.id} AND ${m.where} ${geographyFilter(geo)}
-        GROUP BY ${by} ORDER BY value ${order}, ${by} LIMIT ${limit}`,
-  );
-  const rows = q.rows.map((r, i) => ({
+  const planned = await runPlan(ctx, {
+    ...METRIC_PLANS[p.metric],
+    ...(p.states ? { states: p.states } : {}),
+    breakdown: [level],
+    scenarios: [scenario.code],
+    ...(m.years.kind === 'point'
+      ? { year: m.years.start }
+      : { years: { start: m.years.start, end: m.years.end } }),
+    sort: p.order ?? 'desc',
+    limit,
+  });
+  const rows = planned.rows.map((r, i) => ({
     rank: i + 1,
     ...(level === 'state'
       ? { state: String(r.state), state_name: String(r.state_name) }
       : { fips: String(r.fips), county: String(r.county), state: String(r.state) }),
-    value: num(r.value),
+    value: num(r.acres),
   }));
   const columns =
     level === 'state'
@@ -169,8 +190,8 @@ async function rank(
       top_value: rows[0]?.value ?? null,
       listed_total: rows.reduce((s, r) => s + r.value, 0),
     },
-    sql: q.sql,
-    params: q.params,
+    sql: planned.sql,
+    params: planned.params,
   });
 }
 
