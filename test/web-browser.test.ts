@@ -234,4 +234,56 @@ describe('the web app in chromium', () => {
       await p.getByRole('note').waitFor();
     });
   }, 60_000);
+  it('analytics: key figures, charts, a county map of 3,000+ shapes with a tooltip, county detail, twin maps with one legend', async () => {
+    const page = await desktop.newPage();
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(String(e)));
+    await page.goto(server.url + '/analytics');
+    const kpis = page.getByRole('region', { name: 'Key figures' });
+    await kpis.locator('.kpi').first().waitFor();
+    expect(await kpis.textContent()).toMatch(/Urban expansion 2020-2070.*acres/);
+    const map = page.locator('.map-frame svg').first();
+    await map.waitFor({ timeout: 30_000 });
+    expect(await map.locator('.areas path').count()).toBeGreaterThanOrEqual(3000);
+    // Coloured counties (the demo subset) differ from the no-data grey.
+    const coloured = await map.locator('.areas path:not([fill="var(--no-data)"])').count();
+    expect(coloured).toBeGreaterThan(100);
+    // Hovering Los Angeles County names it.
+    await map.locator('path[data-id="06037"]').hover({ force: true });
+    await expect.poll(() => page.getByRole('tooltip').textContent()).toContain('Los Angeles, CA');
+    await page.locator('.plot svg').nth(1).waitFor();
+    await shoot(page, 'analytics-1280');
+
+    // A click on a coloured county opens its own charts, and the URL says so.
+    const some = map.locator('.areas path:not([fill="var(--no-data)"])').nth(10);
+    const fips = await some.getAttribute('data-id');
+    await some.click({ force: true });
+    await expect.poll(() => new URL(page.url()).searchParams.get('county')).toBe(fips);
+    await page.getByRole('heading', { name: new RegExp(`FIPS ${fips}`) }).waitFor();
+    await page
+      .locator('#county-detail ~ .plot svg, section[aria-labelledby="county-detail"] .plot svg')
+      .first()
+      .waitFor();
+
+    // Twin maps: two scenarios, one legend.
+    await page.getByLabel('Compare with').selectOption('HH');
+    await expect.poll(() => page.locator('.twin-maps .map-frame svg').count()).toBe(2);
+    expect(await page.locator('.legend').count()).toBe(1);
+    expect(new URL(page.url()).searchParams.get('compare')).toBe('HH');
+    expect(await page.locator('.twin-maps figcaption').allTextContents()).toEqual([
+      'OVERALL',
+      'HH',
+    ]);
+    await shoot(page, 'analytics-twin-1280');
+    expect(await axe(page)).toEqual([]);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 90_000);
+
+  it('analytics at both widths passes axe', async () => {
+    await checkBothWidths('/analytics?metric=forest_change_pct', 'analytics', async (p) => {
+      await p.locator('.map-frame svg').waitFor({ timeout: 30_000 });
+      await p.locator('.plot svg').first().waitFor();
+    });
+  }, 90_000);
 });

@@ -15,8 +15,10 @@ export function formatCompact(v: number): string {
   return formatNumber(v);
 }
 
-export function formatCell(v: unknown): string {
+export function formatCell(v: unknown, column = ''): string {
   if (v === null || v === undefined) return '';
+  // Years and codes are read as they are: 2050, not 2,050.
+  if (typeof v === 'number' && /(^|_)(year|id|fips|rank)$/.test(column)) return String(v);
   if (typeof v === 'number') return formatNumber(v);
   if (typeof v === 'string') return v;
   return JSON.stringify(v);

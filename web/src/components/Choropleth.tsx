@@ -15,8 +15,8 @@ const loadTopology = () =>
   }));
 
 interface Shapes {
-  counties: { id: string; d: string }[];
-  states: { id: string; d: string }[];
+  counties: { id: string; d: string; name: string }[];
+  states: { id: string; d: string; name: string }[];
   stateBorders: string;
   nation: string;
 }
@@ -28,7 +28,11 @@ export const loadShapes = () =>
     const path = geoPath();
     const objects = t.objects as Record<string, GeometryCollection>;
     const of = (name: string) =>
-      feature(t, objects[name]!).features.map((f) => ({ id: String(f.id), d: path(f) ?? '' }));
+      feature(t, objects[name]!).features.map((f) => ({
+        id: String(f.id),
+        d: path(f) ?? '',
+        name: String((f.properties as { name?: string } | null)?.name ?? f.id),
+      }));
     return {
       counties: of('counties'),
       states: of('states'),
@@ -147,6 +151,11 @@ export function Choropleth({ level, values, scale, label, unit, selected, onSele
     setHover(id ? { id, x: e.clientX - box.left, y: e.clientY - box.top } : null);
   };
   const hovered = hover ? byId.get(hover.id) : undefined;
+  const placeName = (id: string) => {
+    const shape = (level === 'county' ? shapes.counties : shapes.states).find((s) => s.id === id);
+    const state = FIPS_STATE[id.slice(0, 2)];
+    return level === 'county' ? `${shape?.name ?? id}, ${state ?? ''}` : (shape?.name ?? id);
+  };
   const selectedShape = selected
     ? (level === 'county' ? shapes.counties : shapes.states).find((s) => s.id === selected)
     : undefined;
@@ -172,10 +181,7 @@ export function Choropleth({ level, values, scale, label, unit, selected, onSele
       </svg>
       {hover && (
         <div className="map-tip" role="tooltip" style={{ left: hover.x, top: hover.y }}>
-          <strong>
-            {hovered?.name ??
-              (level === 'state' ? (FIPS_STATE[hover.id] ?? hover.id) : `FIPS ${hover.id}`)}
-          </strong>
+          <strong>{hovered?.name ?? placeName(hover.id)}</strong>
           <br />
           {hovered?.value === null || hovered?.value === undefined
             ? 'no data'

@@ -73,7 +73,7 @@ export function DataTable({ title, columns, rows, pageSize, hideCaption }: Props
               <tr key={i}>
                 {columns.map((c) => (
                   <td key={c} className={numeric.has(c) ? 'num' : undefined}>
-                    {formatCell(r[c])}
+                    {formatCell(r[c], c)}
                   </td>
                 ))}
               </tr>

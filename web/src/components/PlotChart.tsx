@@ -39,25 +39,35 @@ export function PlotFigure({
   const [error, setError] = useState<string | null>(null);
   useEffect(() => {
     let live = true;
+    let observer: MutationObserver | null = null;
     const el = ref.current;
     loadPlot()
       .then((Plot) => {
         if (!live || !el) return;
         const fig = make(Plot, width);
         el.replaceChildren(...(fig ? [fig] : []));
-        // Each drawing is one image to assistive technology; Plot's own labels on its groups go.
-        el.querySelectorAll('svg').forEach((svg, i) => {
-          svg.setAttribute('role', 'img');
-          svg.setAttribute('aria-label', i === 0 ? label : `${label} (legend)`);
-          svg.querySelectorAll('[aria-label], [aria-description]').forEach((g) => {
-            g.removeAttribute('aria-label');
-            g.removeAttribute('aria-description');
+        // Each drawing is one image to assistive technology: Plot's own labels on its groups
+        // (including the tips it adds on hover) go.
+        const quiet = () =>
+          el.querySelectorAll('svg').forEach((svg, i) => {
+            if (svg.getAttribute('role') !== 'img') {
+              svg.setAttribute('role', 'img');
+              svg.setAttribute('aria-label', i === 0 ? label : `${label} (legend)`);
+            }
+            svg.querySelectorAll('[aria-label], [aria-description]').forEach((g) => {
+              g.removeAttribute('aria-label');
+              g.removeAttribute('aria-description');
+            });
           });
-        });
+        quiet();
+        observer?.disconnect();
+        observer = new MutationObserver(quiet);
+        observer.observe(el, { childList: true, subtree: true });
       })
       .catch((e: unknown) => setError(String(e)));
     return () => {
       live = false;
+      observer?.disconnect();
     };
   }, [width, ...deps]);
   return (
