@@ -4,7 +4,6 @@ import { sql } from '../../data/sql.ts';
 import { num, params, parse, pct, result, yearsLabel } from '../common.ts';
 import { runRows, type AnalyticsContext } from '../context.ts';
 import {
-  FROM_FACTS,
   geographyFilter,
   inList,
   metricSql,
@@ -40,6 +39,32 @@ function metricOf(
   return { ...m, label };
 }
 
+/** Each metric as the query plan that measures it: the rankings are presets of the plan. */
+const METRIC_PLANS: Readonly<Record<Metric, { measure: QueryPlan['measure']; uses: string[] }>> = {
+  urban_expansion: { measure: 'gain', uses: ['urban'] },
+  forest_loss: { measure: 'loss', uses: ['forest'] },
+  forest_gain: { measure: 'gain', uses: ['forest'] },
+  forest_net: { measure: 'change', uses: ['forest'] },
+  ag_loss: { measure: 'loss', uses: ['agricultural'] },
+  crop_loss: { measure: 'loss', uses: ['crop'] },
+  pasture_loss: { measure: 'loss', uses: ['pasture'] },
+  crop_area: { measure: 'area', uses: ['crop'] },
+  pasture_area: { measure: 'area', uses: ['pasture'] },
+  rangeland_area: { measure: 'area', uses: ['rangeland'] },
+  forest_area: { measure: 'area', uses: ['forest'] },
+  urban_area: { measure: 'area', uses: ['urban'] },
+};
+
+/** The plan of a metric over its years: a horizon for a flow, a point for an area. */
+function metricPlan(metric: Metric, years: AnalyticsResult['years']): QueryPlan {
+  return {
+    ...METRIC_PLANS[metric],
+    ...(years.kind === 'point'
+      ? { year: years.start }
+      : { years: { start: years.start, end: years.end } }),
+  };
+}
+
 export const scenarioComparisonParams = z.object({
   ...metricParams,
   county: params.county,
@@ -55,16 +80,13 @@ export async function scenarioComparison(
   const geo = resolveGeography(p, ctx.counties);
   const scenarios = resolveScenarios(p.scenarios);
   const m = metricOf(ctx, p);
-  const q = await runRows(
-    ctx,
-    sql`SELECT f.scenario_id, ${m.value} AS value FROM ${FROM_FACTS}
-        WHERE ${inList(
-          sql`f.scenario_id`,
-          scenarios.map((s) => s.id),
-        )} AND ${m.where} ${geographyFilter(geo)}
-        GROUP BY f.scenario_id ORDER BY f.scenario_id`,
-  );
-  const value = (s: Scenario) => num(q.rows.find((r) => num(r.scenario_id) === s.id)?.value);
+  const planned = await runPlan(ctx, {
+    ...metricPlan(p.metric, m.years),
+    ...(p.county ? { counties: [p.county] } : p.states ? { states: p.states } : {}),
+    breakdown: ['scenario'],
+    scenarios: scenarios.map((s) => s.code),
+  });
+  const value = (s: Scenario) => num(planned.rows.find((r) => r.scenario === s.code)?.acres);
   const overall = SCENARIOS[0]!;
   const base = scenarios.includes(overall) ? value(overall) : undefined;
   const rows = scenarios.map((s) => ({
@@ -91,8 +113,8 @@ export async function scenarioComparison(
       lowest: sorted.at(-1)?.scenario ?? null,
       lowest_value: sorted.at(-1)?.value ?? null,
     },
-    sql: q.sql,
-    params: q.params,
+    sql: planned.sql,
+    params: planned.params,
   });
 }
 
@@ -125,22 +147,6 @@ export async function topCounties(ctx: AnalyticsContext, input: unknown): Promis
   return rank(ctx, p, 'county');
 }
 
-/** Each metric as the query plan that measures it: the rankings are presets of the plan. */
-const METRIC_PLANS: Readonly<Record<Metric, { measure: QueryPlan['measure']; uses: string[] }>> = {
-  urban_expansion: { measure: 'gain', uses: ['urban'] },
-  forest_loss: { measure: 'loss', uses: ['forest'] },
-  forest_gain: { measure: 'gain', uses: ['forest'] },
-  forest_net: { measure: 'change', uses: ['forest'] },
-  ag_loss: { measure: 'loss', uses: ['agricultural'] },
-  crop_loss: { measure: 'loss', uses: ['crop'] },
-  pasture_loss: { measure: 'loss', uses: ['pasture'] },
-  crop_area: { measure: 'area', uses: ['crop'] },
-  pasture_area: { measure: 'area', uses: ['pasture'] },
-  rangeland_area: { measure: 'area', uses: ['rangeland'] },
-  forest_area: { measure: 'area', uses: ['forest'] },
-  urban_area: { measure: 'area', uses: ['urban'] },
-};
-
 /**
  * States or counties ranked by a metric: the plan of the metric broken down by state or county,
  * its rows numbered and named as the rankings always were.
@@ -155,13 +161,10 @@ async function rank(
   const m = metricOf(ctx, p);
   const limit = p.limit ?? (level === 'state' && geo.states.length > 0 ? geo.states.length : 10);
   const planned = await runPlan(ctx, {
-    ...METRIC_PLANS[p.metric],
+    ...metricPlan(p.metric, m.years),
     ...(p.states ? { states: p.states } : {}),
     breakdown: [level],
     scenarios: [scenario.code],
-    ...(m.years.kind === 'point'
-      ? { year: m.years.start }
-      : { years: { start: m.years.start, end: m.years.end } }),
     sort: p.order ?? 'desc',
     limit,
   });
