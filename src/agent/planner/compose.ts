@@ -1,150 +1,23 @@
 /**
  * Composition: the parts of a question the named tools have no argument for (a breakdown by
  * decade or region, a share or a percent change, smallest first, the difference between two
- * scenarios, a flow between two named uses ranked by place) and the query plan that answers it
- * with the general tool (query_land_use). Each part is read on its own and the plan is assembled
- * from whatever was found, so combinations never seen before still make a plan.
+ * scenarios, a flow between two named uses ranked by place), each read on its own from the cue
+ * words of cues.ts, so combinations never seen before still make a plan (general.ts builds it).
  */
 import { RPA_REGIONS, RPA_SUBREGIONS, stateByNameOrAbbrev } from '../../domain/index.ts';
-import { hasTopic, primaryUse } from './intent.ts';
-import type { PlanBreakdown, Slots, ToolArgs, ToolName } from './types.ts';
-
-const has = (text: string, ...patterns: RegExp[]) => patterns.some((p) => p.test(text));
-
-/** Breakdown cues, in the order a question is likely to mean them. */
-const BREAKDOWN_CUES: readonly [PlanBreakdown, RegExp[]][] = [
-  [
-    'rpa_subregion',
-    [
-      /\b(which|what|each|every|by|per|across|all|rank the|rank) (of (the )?(\w+ )?)?(rpa )?sub-?regions?\b/,
-      /\b(top|bottom|smallest|largest|biggest|first|last) \w+ (rpa )?sub-?regions\b/,
-      /\bsub-?region by sub-?region\b/,
-    ],
-  ],
-  [
-    'census_region',
-    [
-      /\b(which|what|each|every|by|per|across) census regions?\b/,
-      /\bcensus regions?\b.*\b(most|least|highest|lowest|largest|smallest|compare)\b/,
-    ],
-  ],
-  [
-    'rpa_region',
-    [
-      /\b(which|what|each|every|by|per|across|all|the four|rank the|rank) (of (the )?(\w+ )?)?(rpa )?regions?\b/,
-      /\b(top|bottom|smallest|largest|biggest|first|last) \w+ (rpa )?regions\b/,
-      /\bregion by region\b/,
-    ],
-  ],
-  [
-    'period',
-    [
-      /\b(which|what|each|every|by|per|in which) (ten-year |10-year |time |projection )?(decades?|periods?)\b/,
-      /\bdecade by decade\b/,
-      /\bperiod by period\b/,
-      /\bwhen (will|does|do|is|are)\b.*\b(most|fastest|peak|highest|least|slowest)\b/,
-    ],
-  ],
-  [
-    'land_use',
-    [
-      /\b(which|what) (land )?(uses?|land use types?|type of land|kind of land|land cover)\b/,
-      /\b(dominant|main|predominant|most common|largest|biggest) (land )?(use|cover|land use)\b/,
-      /\b(each|every|all|by) land uses?\b/,
-      /\bby (land )?use\b/,
-      /\b(each|every) use\b/,
-    ],
-  ],
-  [
-    'county',
-    [
-      /\b(which|what|each|every|by|per) (single |one |individual )?count(y|ies)\b/,
-      /\bamong (the )?[\w -]*\bcounties\b.*\bwhich\b/,
-      /\bwhere in\b/,
-      /\bcounty by county\b/,
-      /\b(top|bottom|smallest|largest|biggest) \w+ (\w+ ){0,2}counties\b/,
-    ],
-  ],
-  [
-    'state',
-    [
-      /\b(which|what|each|every|by|per|rank the|rank) (single |one |individual )?states?\b/,
-      /\b(among|in|of) (the )?[\w -]*\bstates\b.*\bwhich\b/,
-      /\bstate by state\b/,
-      /\b(top|bottom|smallest|largest|biggest) \w+ (\w+ ){0,2}states\b/,
-    ],
-  ],
-  [
-    'scenario',
-    [
-      /\b(which|what) (one )?(of (the )?(four |five |4 |5 )?)?((rcp|ssp|rpa|climate|future|emissions?)[ -]?)*(scenarios?|pathways?|futures?|storylines?)\b/,
-      /\bunder which\b/,
-      /\b(under )?(each|every|all) (of )?(the )?(four |five |4 |5 )?((rcp|ssp|rpa)[ -]?)*(scenarios?|pathways?|futures?)\b/,
-      /\brank (the )?(four |five |4 |5 )?(scenarios|pathways|futures)\b/,
-    ],
-  ],
-];
-
-const SHARE = [
-  /\b(share|shares|proportion|percent(age)?) of (each|every|all|the) land uses?\b/,
-  /\b(forest|crop|cropland|pasture|rangeland|urban|agricultural|farmland) (land )?share\b/,
-  /\b(highest|largest|biggest|lowest|smallest) share\b/,
-  /\b(share|proportion|fraction|percent(age)?) of (the |all |its |their |total )?(\w+ )?(land|area|acres|acreage)\b/,
-  /\bwhat (share|percent(age)?|fraction|proportion)\b/,
-  /\b(largest|biggest|highest|smallest|lowest) (share|proportion|fraction|percent(age)?)\b/,
-];
-/** A share of a wider place's total: the nation's unless a region is named as the whole. */
-const SHARE_OF_TOTAL = [
-  /\b(share|fraction|proportion|percent(age)?|portion) of (the )?(nation'?s|national|country'?s|total|(us|u\.s\.|nation|country)'s|all (of )?(the )?(nation'?s|country'?s))( |$)/,
-  /\b(national|nation'?s|country'?s|us) total\b/,
-  /\b(share|fraction|proportion|percent(age)?|portion) of all (the )?(us|u\.s\.|american|national)\b/,
-  /\b(share|fraction|proportion|percent(age)?|portion) of (the )?[\w -]+? (region|subregion)'s\b/,
-];
-const PERCENT_CHANGE = [
-  /(\bpercent(age)?|%|\brelative|\bproportional(ly)?)\s+(\w+\s+)?(change|growth|increase|decrease|decline|loss|gain|drop|rise)\b/,
-  /\b(by|in) (percent(age)?|relative terms|proportion)\b/,
-  /\b(fastest|slowest) (rate|percentage)\b/,
-  /\b(how many|what) percent(age)?\b(?! of)\b.*\b(grow|grows|increase|increases|decrease|decreases|shrink|shrinks|decline|declines|change|changes|rise|rises|fall|falls|drop|drops|expand|expands)\b/,
-  /\b(grows?|shrinks?|declines?|increases?|decreases?|expands?|contracts?)\b.*\b(fastest|slowest)\b.*\b(percent(age)?|rate|relative)\b/,
-  /\bpercent(age)? (of|in) (its|their) (land|area|forest|cropland|pasture|rangeland|urban)/,
-];
-const DIFFERENCE = [
-  /\bhow (much|many (more |fewer )?acres) (more|less|fewer|greater|bigger|smaller|higher|lower)\b/,
-  /\b(difference|gap)\b.*\bbetween\b/,
-  /\bhow much (more|less)\b/,
-  /\bby how (much|many)\b/,
-  /\bhow many (more|fewer|less)\b/,
-  /\b(gap|minus)\b/,
-  /\b(exceed|exceeds|outpace|outpaces)\b/,
-  /\b(how many|what) percent(age)?( points?)? (more|less|higher|lower|bigger|smaller|greater|larger)\b/,
-  /\bby what percent(age)? is\b/,
-  /\bratio\b/,
-];
-
-/** Two things set side by side: "A vs B", "forest or cropland ... more", "both figures". */
-const COMPARE = [
-  /\bvs\.?( |$)/,
-  /\bversus\b/,
-  /\bwhich is (bigger|larger|greater|more|higher|smaller|lower)\b/,
-  /\b(bigger|larger|greater|more|higher|lower|smaller)\b.*\bor\b/,
-  /\bdoes \w+ or \w+\b/,
-  /\bboth (numbers|figures|values)\b/,
-  /\bgive both\b/,
-];
-/** Uses named together as one amount: "rangeland and pasture combined", "crop plus pasture". */
-const COMBINED = /\b(combined|together|plus|in total|all together)\b|\+/;
-
-/** "Not counting DC", "(leave out DC)", "the 48 contiguous states": the states without DC. */
-export function leavesOutDc(text: string): boolean {
-  const t = text.toLowerCase();
-  return (
-    /\b(not counting|excluding|exclude|leave out|leaving out|without|except|other than|apart from)( the)? (dc|d\.c\.|district of columbia|washington,? dc)\b/.test(
-      t,
-    ) ||
-    /\b(dc|d\.c\.) (doesn'?t|does not|won'?t) count\b/.test(t) ||
-    /\b48 (contiguous |lower )?states\b/.test(t)
-  );
-}
+import {
+  BREAKDOWN_CUES,
+  COMBINED,
+  COMPARE,
+  DIFFERENCE,
+  PERCENT_CHANGE,
+  SHARE,
+  SHARE_OF_TOTAL,
+  has,
+  leavesOutDc,
+} from './cues.ts';
+import { hasTopic } from './intent.ts';
+import type { PlanBreakdown, Slots } from './types.ts';
 
 /** The parts of a question only the general tool can express, read from its words. */
 export function compositionCues(
@@ -303,7 +176,7 @@ function placeSplit(
 }
 
 /** Of two named places, the one that holds the other: a region and a state in it. */
-function wholeOf(places: readonly string[]): { whole: string; part: string } | undefined {
+export function wholeOf(places: readonly string[]): { whole: string; part: string } | undefined {
   const unique = [...new Map(places.map((p) => [p.toLowerCase(), p])).values()];
   if (unique.length !== 2) return undefined;
   const [a, b] = unique as [string, string];
@@ -313,230 +186,10 @@ function wholeOf(places: readonly string[]): { whole: string; part: string } | u
 }
 
 /** An RPA region or subregion as named ("the South Central subregion"), by its own name. */
-function regionNamed(place: string): string | undefined {
+export function regionNamed(place: string): string | undefined {
   const n = place
     .toLowerCase()
     .replace(/^(the )?(rpa )?/, '')
     .replace(/ (sub)?region$/, '');
   return [...RPA_SUBREGIONS, ...RPA_REGIONS].find((r) => r.toLowerCase() === n);
-}
-
-/** The breakdown a named ranking or comparison tool shows. */
-const TOOL_BREAKDOWN: Partial<Record<ToolName, PlanBreakdown>> = {
-  compare_states: 'state',
-  query_top_counties: 'county',
-  compare_scenarios: 'scenario',
-  compare_climate_models: 'climate_model',
-};
-
-/** Breakdowns no named tool has. */
-const GENERAL_ONLY = new Set<PlanBreakdown>([
-  'period',
-  'rpa_region',
-  'rpa_subregion',
-  'census_region',
-  'land_use',
-  'year',
-]);
-
-/**
- * Whether the question needs the general tool: it asks for something the named tool would drop
- * (smallest first, a share, a percent change, a difference, a split no named tool makes, a flow
- * between two named uses ranked by place). Otherwise the named tool answers, as the dev set's
- * contract wants.
- */
-export function needsGeneralTool(tool: ToolName, slots: Slots): boolean {
-  if (tool === 'get_data_summary') return false;
-  const primary = primaryUse(slots);
-  if (slots.otherCounty) return true;
-  if (tool === 'query_by_county') {
-    // The county profile has areas, urban expansion and net forest change; anything else about
-    // one county is a plan over it.
-    if (slots.measure || (slots.fromUse && slots.toUse)) return true;
-    if ((slots.breakdowns?.length ?? 0) > 0 || slots.cues.includes('compare_scenarios'))
-      return true;
-    // The profile's change figures cover the whole horizon: a change by a year is a plan.
-    if (slots.time && (slots.change || slots.urbanization)) return true;
-    if (!slots.change || slots.urbanization || primary === 'urban') return false;
-    return !(primary === 'forest' && (slots.change === 'net' || slots.change === 'change'));
-  }
-  // Agricultural land is crop and pasture together: one figure, which the area tool lacks.
-  if (tool === 'query_land_use_area' && slots.agriculture) return true;
-  if (slots.measure || slots.difference || slots.withoutDc || slots.natural) return true;
-  if (slots.agriculture && (slots.toUse || slots.urbanization) && !slots.fromUse) {
-    // Farmland to urban is a flow out of the group; the dev set's "farmland conversion" ranking
-    // (no target named) stays with the named tool.
-    return true;
-  }
-  if (slots.change === 'net' && slots.order === 'asc') return true;
-  const splits = slots.breakdowns ?? [];
-  if (splits.some((b) => GENERAL_ONLY.has(b))) return true;
-  // A split the chosen tool does not make ("where in Colorado" by county, not by state).
-  const named = TOOL_BREAKDOWN[tool];
-  if (splits.length > 0 && splits[0] !== named && (named || splits[0] !== 'state')) return true;
-  const ranked = TOOL_BREAKDOWN[tool] !== undefined || splits.length > 0;
-  if (slots.order === 'asc' && ranked) return true;
-  // A flow into several named uses ("forest to pasture or cropland"): the named tool takes one.
-  if (slots.fromUse && slots.toUse && slots.landUses.length > 2) return true;
-  // A flow between two named uses, ranked or compared: the named rankings measure one use.
-  if (slots.fromUse && slots.toUse && (splits.length > 0 || TOOL_BREAKDOWN[tool] !== undefined)) {
-    return true;
-  }
-  // A net change of a use with no change tool of its own (rangeland): the plan's net change.
-  if ((slots.change === 'net' || slots.change === 'change') && tool === 'query_time_series') {
-    return !slots.cues.includes('time');
-  }
-  // A gain (or a net change) of crop, pasture or rangeland ranked or compared: the named
-  // rankings have no such metric.
-  if (
-    (slots.change === 'gain' ||
-      slots.change === 'net' ||
-      (slots.change === 'loss' && primary === 'rangeland')) &&
-    TOOL_BREAKDOWN[tool] !== undefined &&
-    (primary === 'crop' ||
-      primary === 'pasture' ||
-      primary === 'rangeland' ||
-      primary === 'agriculture')
-  ) {
-    return true;
-  }
-  return false;
-}
-
-const USE_NAMES = { agriculture: 'agricultural' } as const;
-
-/** The query plan for the question's slots (the general tool's arguments). */
-export function planArgs(tool: ToolName, slots: Slots): ToolArgs {
-  const args: ToolArgs = {};
-  const primary = primaryUse(slots);
-  // "Farmland (crop + pasture)": the crop and pasture named with the group are the group.
-  const ownUses = slots.agriculture
-    ? slots.landUses.filter((u) => u !== 'crop' && u !== 'pasture')
-    : slots.landUses;
-  const uses = [
-    ...ownUses.filter((u) => u !== slots.fromUse && u !== slots.toUse),
-    ...(slots.agriculture ? ['agricultural'] : []),
-  ];
-  if (slots.fromUse && slots.toUse) {
-    args.measure = 'flow';
-    // "farmland (crop or pasture) into urban": the group, not the use named last inside it.
-    const farm = (u: string) => slots.agriculture && (u === 'crop' || u === 'pasture');
-    args.from = farm(slots.fromUse) ? ['agricultural'] : [slots.fromUse];
-    // "forest to crops or pasture": every use named after the source is a target.
-    const after = slots.landUses.slice(slots.landUses.indexOf(slots.toUse));
-    args.to = farm(slots.toUse)
-      ? ['agricultural']
-      : slots.landUses.includes(slots.toUse)
-        ? after.filter((u) => u !== slots.fromUse)
-        : [slots.toUse];
-    // "rangeland and pasture combined become urban": every use named before the target.
-    const before = slots.landUses.slice(0, Math.max(0, slots.landUses.indexOf(slots.toUse)));
-    if (!slots.agriculture && before.length > 1 && slots.combined) args.from = before;
-    // "What percentage of the Southeast's forest gets converted to urban": of the area at the start.
-    if (slots.measure === 'share' || slots.measure === 'percent_change') args.unit = 'percent';
-  } else if (slots.agriculture && (slots.toUse || slots.urbanization) && !slots.fromUse) {
-    // "Agricultural land converted to urban": a flow out of the group.
-    args.measure = 'flow';
-    args.from = ['agricultural'];
-    args.to = [slots.toUse ?? 'urban'];
-  } else if (
-    slots.toUse &&
-    !slots.fromUse &&
-    !slots.urbanization &&
-    !slots.measure &&
-    slots.breakdowns?.includes('from_use')
-  ) {
-    // "Which land use is most converted to cropland": cropland gained, by where it comes from.
-    args.measure = 'gain';
-    args.uses = [slots.toUse];
-  } else if (slots.natural && slots.urbanization && !slots.fromUse) {
-    // "Natural land (forest and rangeland) developed": a flow out of the group into urban.
-    args.measure = 'flow';
-    args.from = ['natural'];
-    args.to = ['urban'];
-  } else if (slots.urbanization && !slots.measure) {
-    args.measure = slots.fromUse ? 'flow' : 'gain';
-    if (slots.fromUse) {
-      args.from = [slots.fromUse];
-      args.to = ['urban'];
-    } else args.uses = ['urban'];
-  } else {
-    const own = slots.measure === 'share_of_total' ? undefined : slots.measure;
-    args.measure =
-      own ??
-      (slots.change === 'loss'
-        ? 'loss'
-        : slots.change === 'gain'
-          ? 'gain'
-          : slots.change
-            ? 'change'
-            : 'area');
-    const named =
-      uses.length > 0 ? uses : primary ? [USE_NAMES[primary as 'agriculture'] ?? primary] : [];
-    // "Natural land (rangeland plus forest)": the group, as one amount.
-    const list = slots.natural
-      ? [...named.filter((u) => u !== 'forest' && u !== 'rangeland'), 'natural']
-      : named;
-    if (list.length > 0) args.uses = [...new Set(list)];
-    else if (args.measure !== 'area' && args.measure !== 'share') args.uses = ['urban'];
-  }
-  if (slots.measure === 'share_of_total') {
-    args.unit = 'share_of_total';
-    // "Colorado's share of the Rocky Mountain region's ...": the state is the part, the region
-    // the whole; one place alone is a part of the nation.
-    const whole = wholeOf(slots.places);
-    if (whole) {
-      args.within = [whole.whole];
-      args.states = [whole.part];
-    }
-  }
-  if (args.states) {
-    // Set above: the part of a share of a named whole.
-  } else if (slots.withoutDc && slots.states.length === 0 && !slots.county) {
-    args.states = ['the 48 states'];
-  } else if (slots.county) {
-    const name = (c: { name: string; state?: string }) =>
-      c.state ? `${c.name}, ${c.state}` : c.name;
-    args.counties = [name(slots.county), ...(slots.otherCounty ? [name(slots.otherCounty)] : [])];
-  } else if (slots.states.length > 0) {
-    // One RPA region named: by its name, so the answer says "the Southeast", not its states.
-    const region = slots.places.length === 1 ? regionNamed(slots.places[0]!) : undefined;
-    args.states = region ? [region] : [...slots.states];
-  }
-
-  const breakdown = [...(slots.breakdowns ?? [])];
-  const named = TOOL_BREAKDOWN[tool];
-  if (breakdown.length === 0 && named) breakdown.push(named);
-  if (slots.scenarios.length >= 2 && !breakdown.includes('scenario') && breakdown.length < 2) {
-    breakdown.push('scenario');
-  }
-  // Areas are at years, not over periods: "forest area every decade" is a series of years.
-  if (args.measure === 'area' || args.measure === 'share') {
-    const p = breakdown.indexOf('period');
-    if (p >= 0) breakdown[p] = 'year';
-  }
-  if (breakdown.length > 0) args.breakdown = breakdown.slice(0, 2);
-  // Split by land use: every use (or the ones named), not a default one.
-  if (breakdown.includes('land_use') && args.uses?.length === 1 && slots.landUses.length === 0) {
-    delete args.uses;
-  }
-  if (slots.scenarios.length > 0) args.scenarios = [...slots.scenarios];
-  // Ranking the scenarios compares the four pathways; the ensemble mean is not one of them.
-  else if (breakdown.includes('scenario')) args.scenarios = ['LM', 'HM', 'HL', 'HH'];
-
-  const point = args.measure === 'area' || args.measure === 'share';
-  const time = slots.time;
-  if (time) {
-    if (time.kind === 'range') {
-      if (point && !breakdown.includes('year')) args.year = time.end;
-      else args.years = { start: time.start, end: time.end };
-    } else if (time.kind === 'since') {
-      if (!point) args.years = { start: time.year };
-    } else if (point) args.year = time.year;
-    else args.years = { end: time.year };
-  }
-  // A ranking of periods ("which decade") ranks; a series ("decade by decade") reads in order.
-  if (slots.order) args.sort = slots.order;
-  if (slots.limit !== undefined) args.limit = slots.limit;
-  return args;
 }

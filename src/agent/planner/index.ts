@@ -7,7 +7,9 @@
  * (followup.ts); score the intents (intent.ts); fill the tool's arguments (args.ts).
  */
 import { buildArgs } from './args.ts';
-import { compositionCues, leavesOutDc, needsGeneralTool, planArgs } from './compose.ts';
+import { leavesOutDc } from './cues.ts';
+import { compositionCues } from './compose.ts';
+import { needsGeneralTool, planArgs } from './general.ts';
 import { rewriteConversions, rewriteStateAdjectives, rewriteTypos } from './rewrite.ts';
 import { declineEmpty, declineFor, declineUnknown } from './decline.ts';
 import { extract } from './extract.ts';
