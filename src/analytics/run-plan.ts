@@ -2,13 +2,8 @@ import { CLIMATE_MODELS, LAND_USES, SCENARIOS } from '../domain/index.ts';
 import { num, parse, result, yearsLabel } from './common.ts';
 import { compilePlan } from './compile.ts';
 import { runRows, type AnalyticsContext } from './context.ts';
-import {
-  queryPlanSchema,
-  resolvePlan,
-  type Breakdown,
-  type Measure,
-  type ResolvedPlan,
-} from './plan.ts';
+import { queryPlanSchema, type Breakdown, type Measure, type ResolvedPlan } from './plan.ts';
+import { resolvePlan } from './plan-resolve.ts';
 import type { AnalyticsResult, Cell } from './result.ts';
 
 const LABELS: Readonly<Record<Measure, string>> = {
