@@ -286,4 +286,95 @@ describe('the web app in chromium', () => {
       await p.locator('.plot svg').first().waitFor();
     });
   }, 90_000);
+  it('explorer: refuses DROP TABLE with the reason, runs a SELECT with Ctrl+Enter, keeps the query in the URL', async () => {
+    const page = await desktop.newPage();
+    await page.goto(server.url + '/explorer');
+    const editor = page.getByRole('textbox', { name: 'SQL query' });
+    await editor.waitFor({ timeout: 30_000 });
+    expect(await page.getByRole('complementary').textContent()).toContain('dim_geography');
+    await editor.click();
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.type('DROP TABLE dim_geography');
+    await page.keyboard.press('Control+Enter');
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/Refused \(sql:[a-z_]+\): DROP .*read-only/);
+    await editor.click();
+    await page.keyboard.press('ControlOrMeta+a');
+    await page.keyboard.type('SELECT rpa_code, scenario_name FROM dim_scenario ORDER BY rpa_code');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Control+Enter');
+    const result = page.getByRole('region', { name: 'Table: Query result' });
+    await result.waitFor();
+    expect(await result.locator('tbody tr').count()).toBe(5);
+    expect(await result.locator('thead').textContent()).toContain('rpa code');
+    expect(new URL(page.url()).searchParams.get('sql')).toContain('FROM dim_scenario');
+    await shoot(page, 'explorer-result-1280');
+    expect(await axe(page)).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('export: downloads a CSV whose header is the API file header', async () => {
+    const query = 'scenarios=OVERALL&periods=2020-2030&level=state';
+    const api = await fetch(
+      `${server.url}/api/export?format=csv&scenarios=OVERALL&year_range=2020-2030&level=state`,
+    );
+    const expected = (await api.text()).split(/\r?\n/)[0];
+    const page = await desktop.newPage();
+    await page.goto(`${server.url}/export?${query}`);
+    expect(await page.getByRole('checkbox', { name: 'OVERALL' }).isChecked()).toBe(true);
+    expect(await page.getByRole('radio', { name: /one row per state/ }).isChecked()).toBe(true);
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: 'Download' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/DEMO-DATA\.csv$/);
+    const csv = await readFile((await download.path()), 'utf8');
+    expect(csv.split(/\r?\n/)[0]).toBe(expected);
+    await expect.poll(() => page.getByRole('status').textContent()).toMatch(/Downloaded .*rows/);
+    await page.close();
+  }, 60_000);
+
+  it('performance: figures that change after a few questions, refreshed on their own', async () => {
+    const page = await desktop.newPage();
+    await page.goto(server.url + '/performance');
+    const figure = page.locator('[data-figure="Requests in window"]');
+    await figure.waitFor();
+    await expect.poll(() => figure.textContent(), { timeout: 20_000 }).toMatch(/^\d/);
+    const before = await figure.textContent();
+    for (const question of [
+      'How much forest is in Ohio in 2050?',
+      QUESTION,
+      'Where does new urban land come from?',
+    ]) {
+      const res = await fetch(`${server.url}/api/ask`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ question }),
+      });
+      expect(res.status).toBe(200);
+    }
+    await expect
+      .poll(() => figure.textContent(), { timeout: 30_000, interval: 1000 })
+      .not.toBe(before);
+    await page.locator('.plot svg').first().waitFor({ timeout: 30_000 });
+    await page.close();
+  }, 60_000);
+
+  it('explorer, export, performance and about at both widths pass axe', async () => {
+    await checkBothWidths('/explorer', 'explorer', async (p) => {
+      await p.getByRole('textbox', { name: 'SQL query' }).waitFor({ timeout: 30_000 });
+    });
+    await checkBothWidths('/export', 'export', async (p) => {
+      await p.getByRole('button', { name: 'Download' }).waitFor();
+    });
+    await checkBothWidths('/performance', 'performance', async (p) => {
+      await p.locator('[data-figure="p95 response"]').waitFor();
+      await p.getByRole('heading', { name: 'Alerts' }).waitFor();
+    });
+    await checkBothWidths('/about', 'about', async (p) => {
+      await p.getByRole('link', { name: /10\.2737\/RDS-2023-0026/ }).waitFor();
+      await p.getByText('Dataset: demo').waitFor();
+    });
+  }, 120_000);
 });
