@@ -329,7 +329,7 @@ describe('the web app in chromium', () => {
       page.getByRole('button', { name: 'Download' }).click(),
     ]);
     expect(download.suggestedFilename()).toMatch(/DEMO-DATA\.csv$/);
-    const csv = await readFile((await download.path()), 'utf8');
+    const csv = await readFile(await download.path(), 'utf8');
     expect(csv.split(/\r?\n/)[0]).toBe(expected);
     await expect.poll(() => page.getByRole('status').textContent()).toMatch(/Downloaded .*rows/);
     await page.close();
