@@ -193,6 +193,20 @@ describe('the web app in chromium', () => {
     await shoot(page, 'chat-answer-1280');
     expect(await axe(page)).toEqual([]);
 
+    // Thumbs down with a comment is stored on the server, listed for operators.
+    await second.getByRole('button', { name: 'Bad answer' }).click();
+    await second.getByLabel('Comment (optional)').fill('needs the 2050 figure');
+    await second.getByRole('button', { name: 'Send' }).click();
+    await second.getByText('Thanks for the feedback.').waitFor();
+    const listed = (await (await fetch(`${server.url}/api/feedback`)).json()) as {
+      feedback: { rating: string; comment: string | null; threadId: string | null }[];
+    };
+    expect(listed.feedback[0]).toMatchObject({
+      rating: 'down',
+      comment: 'needs the 2050 figure',
+      threadId: thread,
+    });
+
     // A reload shows the same conversation, tables included.
     await page.reload();
     await page.locator('article.turn').nth(1).waitFor();

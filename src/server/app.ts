@@ -20,6 +20,7 @@ import { analyticsRoutes } from './routes/analytics.ts';
 import { askRoutes } from './routes/ask.ts';
 import { exportRoutes } from './routes/export.ts';
 import { explorerRoutes } from './routes/explorer.ts';
+import { feedbackRoutes } from './routes/feedback.ts';
 import { healthRoutes } from './routes/health.ts';
 import { monitoringRoutes } from './routes/monitoring.ts';
 import { threadRoutes } from './routes/threads.ts';
@@ -207,6 +208,7 @@ export async function buildApp(
       options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs },
     );
     await threadRoutes(zapi, deps);
+    await feedbackRoutes(zapi, deps);
     await monitoringRoutes(zapi, deps);
     await analyticsRoutes(zapi, deps);
     await explorerRoutes(zapi, deps);
