@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- <name> [options]]`: the benchmarks, each writing JSON and Markdown to
- * bench/results/. With no name it runs load, queries, ask and server in turn. The benchmarks are
+ * bench/results/. With no name it runs load, queries, ask, observability and server in turn. The benchmarks are
  * their own entry point beside the CLI: neither imports the other.
  */
 import { rm } from 'node:fs/promises';
@@ -20,6 +20,11 @@ import {
   writeLoadBenchmark,
   type Method,
 } from './load.ts';
+import {
+  observabilityBenchmarkMarkdown,
+  runObservabilityBenchmark,
+  writeObservabilityBenchmark,
+} from './observability.ts';
 import { queryBenchmarkMarkdown, runQueryBenchmark, writeQueryBenchmark } from './queries.ts';
 import { runServerBenchmark, serverBenchmarkMarkdown, writeServerBenchmark } from './server.ts';
 
@@ -114,6 +119,18 @@ async function benchAsk(opts: { db?: string; rounds: number; out: string }) {
   );
 }
 
+async function benchObservability(opts: { db?: string; rounds: number; out: string }) {
+  const db = await database(opts.db);
+  await run(
+    'Benchmarking the instrumentation',
+    (progress) =>
+      runObservabilityBenchmark(config, { db, set: DEV_SET, rounds: opts.rounds }, progress),
+    writeObservabilityBenchmark,
+    observabilityBenchmarkMarkdown,
+    opts.out,
+  );
+}
+
 async function benchServer(opts: { db?: string; seconds: number; out: string }) {
   const db = await database(opts.db);
   await run(
@@ -146,6 +163,7 @@ const program = new Command('npm run bench --')
     await benchLoad({ records: [10_000, 100_000, 1_000_000], out: opts.out });
     await benchQueries({ iterations: 50, out: opts.out });
     await benchAsk({ rounds: 3, out: opts.out });
+    await benchObservability({ rounds: 5, out: opts.out });
     await benchServer({ seconds: 10, out: opts.out });
   });
 
@@ -180,6 +198,17 @@ program
   .option('--rounds <n>', 'times through the question set', int, 3)
   .action((opts: { db?: string; rounds: number }) =>
     benchAsk({ ...opts, out: program.opts<{ out: string }>().out }),
+  );
+
+program
+  .command('observability')
+  .description(
+    'what the per-request metrics cost: the development questions with instrumentation on and off',
+  )
+  .option(...dbOption)
+  .option('--rounds <n>', 'times through the question set', int, 5)
+  .action((opts: { db?: string; rounds: number }) =>
+    benchObservability({ ...opts, out: program.opts<{ out: string }>().out }),
   );
 
 program

@@ -11,6 +11,7 @@
  * This module loads no metrics library: the cache and the data hooks import it on every path.
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
+import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
 
 /** Cache tiers: the in-process LRU (l1) and the shared Redis cache (l2, not built yet). */
@@ -89,12 +90,16 @@ export interface RequestMetrics {
   queueMs: number;
   /** Waiting for the provider rate limit (LANDUSE_RATE_LIMIT_CALLS). */
   rateLimitWaitMs: number;
-  /** CPU time the process spent while the request ran (shared with concurrent requests). */
-  cpuUserMs: number;
-  cpuSystemMs: number;
+  /**
+   * Time the JavaScript thread was busy (not waiting for I/O) while the request ran: the CPU
+   * time of the server's main thread, shared with the requests answered at the same time.
+   * DuckDB's own threads are in databaseMs. (getrusage, the process's CPU time, costs tens of
+   * microseconds with DuckDB's threads running: too much to read twice per request.)
+   */
+  eventLoopBusyMs: number;
   /** Resident memory of the process at the end (sampled at most a second earlier on a server). */
   rssBytes: number;
-  /** The process's peak resident memory so far. */
+  /** The highest resident memory the server's sampler has seen (once a second) since it started. */
   peakRssBytes: number;
   /** JavaScript heap in use at the end. */
   heapUsedBytes: number;
@@ -140,17 +145,22 @@ export function instrumentationEnabled(): boolean {
 
 /** Resident memory, as a server's sampler last read it (0: no sampler, read it live). */
 let sampledRss = 0;
+let peakRss = 0;
 
-/** Called by the server's one-second sampler, so a request's figures need no system call. */
+/**
+ * Called by the server's one-second sampler, so a request's figures need no system call
+ * (reading the resident memory costs tens of microseconds); 0 stops using the samples.
+ */
 export function setSampledRss(bytes: number): void {
   sampledRss = bytes;
+  peakRss = Math.max(peakRss, bytes);
 }
 
 export class Collector {
   readonly startedAt = Date.now();
   /** performance.now() at the start. */
   readonly started = performance.now();
-  private readonly cpu = process.cpuUsage();
+  private readonly loop: EventLoopUtilization = performance.eventLoopUtilization();
   provider: string | null = null;
   modelMs = 0;
   databaseMs = 0;
@@ -192,7 +202,7 @@ export class Collector {
   /** The figures so far (a copy); all zero while instrumentation is off. */
   snapshot(): RequestMetrics {
     if (!enabled) return { ...ZERO, cache: {}, errors: {}, startedAt: ZERO_TIME };
-    const usage = process.resourceUsage();
+    const rss = sampledRss || process.memoryUsage.rss();
     const cache: RequestMetrics['cache'] = {};
     for (const level of CACHE_LEVELS) {
       const counts = this.cache[level];
@@ -209,10 +219,9 @@ export class Collector {
       toolMs: round(this.toolMs),
       queueMs: round(this.queueMs),
       rateLimitWaitMs: round(this.rateLimitWaitMs),
-      cpuUserMs: round((usage.userCPUTime - this.cpu.user) / 1000),
-      cpuSystemMs: round((usage.systemCPUTime - this.cpu.system) / 1000),
-      rssBytes: sampledRss || process.memoryUsage.rss(),
-      peakRssBytes: usage.maxRSS * 1024,
+      eventLoopBusyMs: round(performance.eventLoopUtilization(this.loop).active),
+      rssBytes: rss,
+      peakRssBytes: Math.max(peakRss, rss),
       heapUsedBytes: getHeapStatistics().used_heap_size,
       queries: this.queries,
       rows: this.rows,
@@ -244,8 +253,7 @@ const ZERO: RequestMetrics = {
   toolMs: 0,
   queueMs: 0,
   rateLimitWaitMs: 0,
-  cpuUserMs: 0,
-  cpuSystemMs: 0,
+  eventLoopBusyMs: 0,
   rssBytes: 0,
   peakRssBytes: 0,
   heapUsedBytes: 0,

@@ -79,8 +79,15 @@ const GEN_AI_TOKEN_BUCKETS = [
 
 /** A label value from code that should already be in a closed set; anything odd becomes other. */
 function safe(value: string): string {
-  return /^[A-Za-z0-9_.:/*-]{1,80}$/.test(value) ? value : 'other';
+  let checked = SAFE.get(value);
+  if (checked === undefined) {
+    checked = /^[A-Za-z0-9_.:/*-]{1,80}$/.test(value) ? value : 'other';
+    // The values come from closed sets, so this stays small; a bound all the same.
+    if (SAFE.size < 10_000) SAFE.set(value, checked);
+  }
+  return checked;
 }
+const SAFE = new Map<string, string>();
 
 export class Metrics implements MetricsSink {
   readonly registry = new Registry();

@@ -93,11 +93,10 @@ describe('WebhookNotifier', () => {
       log: (_level, m) => logs.push(m),
     });
     closers.push(() => notifier.close());
-    const started = performance.now();
     notifier.notify(webhookPayload(event, 'h'));
-    // notify queues and returns: it never waits for the receiver.
-    expect(performance.now() - started).toBeLessThan(50);
+    // notify queues and returns: nothing is delivered yet when it does.
     expect(outcomes).toEqual([]);
+    expect(hook.bodies).toEqual([]);
     await notifier.drained();
     expect(hook.bodies).toHaveLength(3);
     expect(outcomes).toEqual(['sent']);

@@ -34,8 +34,11 @@ export const requestMetricsSchema = z
     toolMs: z.number(),
     queueMs: z.number().describe('Waiting for a free agent'),
     rateLimitWaitMs: z.number().describe('Waiting for the provider rate limit'),
-    cpuUserMs: z.number().describe('Process CPU time while the request ran (shared)'),
-    cpuSystemMs: z.number(),
+    eventLoopBusyMs: z
+      .number()
+      .describe(
+        "The JavaScript thread's busy time while the request ran (its CPU time, shared with concurrent requests)",
+      ),
     rssBytes: z.number().describe('Resident memory of the process at the end'),
     peakRssBytes: z.number().describe("The process's peak resident memory so far"),
     heapUsedBytes: z.number(),
