@@ -127,8 +127,9 @@ export function resolveCounty(text: string, counties: readonly CountyRef[]): Cou
     if (hit) return hit;
     throw bad('unknown_county', `No county with FIPS code ${t} in the data.`);
   }
+  // "Hamilton, IN" is Indiana: split on the comma when there is one, else on the word "in".
   const parts = t
-    .split(/,|\bin\b/i)
+    .split(t.includes(',') ? ',' : /\s+in\s+/i)
     .map((p) => p.trim())
     .filter(Boolean);
   let namePart = parts[0] ?? t;

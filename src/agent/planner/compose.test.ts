@@ -26,6 +26,9 @@ describe('composing a query plan from the parts of a question', () => {
       'forest lost in georgia 2020-2070',
     );
     expect(rewriteTypos('urbn growth, 2070 2020')).toBe('urban growth, 2070 2020');
+    expect(rewriteTypos('How much grazing land (rangeland) in Utah?')).toBe(
+      'How much rangeland in Utah?',
+    );
     expect(rewriteTypos('Texan counties with the most sprawl')).toBe(
       'Texas counties with the most sprawl',
     );
@@ -167,6 +170,18 @@ describe('composing a query plan from the parts of a question', () => {
     [
       'Which one of the four pathways has the smallest net decline in pasture?',
       { measure: 'change', uses: ['pasture'], breakdown: ['scenario'], sort: 'desc' },
+    ],
+    [
+      'Idaho or Utah: which one loses more cropland to cities?',
+      { measure: 'flow', from: ['crop'], to: ['urban'], breakdown: ['state'] },
+    ],
+    [
+      'Ratio of forest loss in the census South to the census Midwest',
+      { measure: 'loss', uses: ['forest'], breakdown: ['census_region'] },
+    ],
+    [
+      'Ohio county adding the most urban land by 2050',
+      { measure: 'gain', states: ['OH'], breakdown: ['county'] },
     ],
   ])('"%s" is a plan for the general tool', (question, args) => {
     expect(call(question)).toMatchObject({ tool: 'query_land_use', args });

@@ -4,7 +4,12 @@
  * scenarios, a flow between two named uses ranked by place), each read on its own from the cue
  * words of cues.ts, so combinations never seen before still make a plan (general.ts builds it).
  */
-import { RPA_REGIONS, RPA_SUBREGIONS, stateByNameOrAbbrev } from '../../domain/index.ts';
+import {
+  CENSUS_REGIONS,
+  RPA_REGIONS,
+  RPA_SUBREGIONS,
+  stateByNameOrAbbrev,
+} from '../../domain/index.ts';
 import {
   BREAKDOWN_CUES,
   COMBINED,
@@ -169,6 +174,9 @@ function placeSplit(
     if (stateByNameOrAbbrev(p)) return 'state';
     if (RPA_SUBREGIONS.some((r) => r.toLowerCase() === n)) return 'rpa_subregion';
     if (RPA_REGIONS.some((r) => r.toLowerCase() === n)) return 'rpa_region';
+    if (CENSUS_REGIONS.some((r) => r.toLowerCase() === n.replace(/ \(census\)$/, ''))) {
+      return 'census_region';
+    }
     return undefined;
   };
   const [a, b] = places.map(level);

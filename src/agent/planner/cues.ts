@@ -56,6 +56,7 @@ export const BREAKDOWN_CUES: readonly [PlanBreakdown, RegExp[]][] = [
     [
       /\b(which|what|each|every|by|per) (single |one |individual )?count(y|ies)\b/,
       /\bamong (the )?[\w -]*\bcounties\b.*\bwhich\b/,
+      /\bcount(y|ies) (in \w+( \w+)? )?(adding|with|gaining|losing|having|that|where)\b.*\b(most|least|biggest|largest|smallest|fewest)\b/,
       /\bwhere in\b/,
       /\bcounty by county\b/,
       /\b(top|bottom|smallest|largest|biggest) \w+ (\w+ ){0,2}counties\b/,
@@ -97,7 +98,7 @@ export const SHARE_OF_TOTAL = [
   /\b(share|fraction|proportion|percent(age)?|portion) of (the )?[\w -]+? (region|subregion)'s\b/,
 ];
 export const PERCENT_CHANGE = [
-  /(\bpercent(age)?|%|\brelative|\bproportional(ly)?)\s+(\w+\s+)?(change|growth|increase|decrease|decline|loss|gain|drop|rise)\b/,
+  /(\bpercent(age)?|%|\brelative|\bproportional(ly)?)\s+(\w+\s+)?(change|growth|increase|decrease|decline|loss|gain|drop|rise|jump|climb|fall|shrinkage)\b/,
   /\b(by|in) (percent(age)?|relative terms|proportion)\b/,
   /\b(fastest|slowest) (rate|percentage)\b/,
   /\b(how many|what) percent(age)?\b(?! of)\b.*\b(grow|grows|increase|increases|decrease|decreases|shrink|shrinks|decline|declines|change|changes|rise|rises|fall|falls|drop|drops|expand|expands)\b/,
@@ -105,7 +106,7 @@ export const PERCENT_CHANGE = [
   /\bpercent(age)? (of|in) (its|their) (land|area|forest|cropland|pasture|rangeland|urban)/,
 ];
 export const DIFFERENCE = [
-  /\bhow (much|many (more |fewer )?acres) (more|less|fewer|greater|bigger|smaller|higher|lower)\b/,
+  /\bhow (much|many (more |fewer )?acres) (more|less|fewer|greater|bigger|larger|smaller|higher|lower)\b/,
   /\b(difference|gap)\b.*\bbetween\b/,
   /\bhow much (more|less)\b/,
   /\bby how (much|many)\b/,
@@ -124,6 +125,7 @@ export const COMPARE = [
   /\bwhich is (bigger|larger|greater|more|higher|smaller|lower)\b/,
   /\b(bigger|larger|greater|more|higher|lower|smaller)\b.*\bor\b/,
   /\bdoes \w+ or \w+\b/,
+  /\b\w+ or \w+\b.*\b(who|which)\b.*\b(more|less|most|bigger|larger)\b/,
   /\bboth (numbers|figures|values)\b/,
   /\bgive both\b/,
 ];

@@ -17,15 +17,20 @@ export function rewriteStateAdjectives(question: string): string {
     `\\b(which|what|each|every|the|a|an|top|\\d+)\\s+((?:\\w+\\s+){0,2}?)(${STATE_ALT})\\s+(count(?:y|ies)|parish(?:es)?)\\b`,
     'gi',
   );
-  // At the start only the plural: "Texas counties with ..." ("Washington County, OR" is a county).
-  const leading = new RegExp(`^(${STATE_ALT})\\s+(counties|parishes)\\b`, 'i');
+  // At the start: "Texas counties ...", or a state before a lower-case "county ..." (a county's
+  // own name is written "Texas County").
+  const leading = new RegExp(`^(${STATE_ALT})\\s+(counties|parishes|county)(?=\\s+[a-z])`, 'i');
+  const lead = leading.exec(question);
+  const adjective = lead !== null && lead[2] !== 'County';
   return question
     .replace(
       pattern,
       (_m, det: string, mid: string, state: string, unit: string) =>
         `${det} ${mid}${unit} in ${state}`,
     )
-    .replace(leading, (_m, state: string, unit: string) => `${unit} in ${state}`);
+    .replace(leading, (m, state: string, unit: string) =>
+      adjective ? `${unit.toLowerCase()} in ${state}` : m,
+    );
 }
 
 /**
@@ -33,12 +38,21 @@ export function rewriteStateAdjectives(question: string): string {
  * crops", "pasture reverts to forest"): said as "converted to", which the flow reader knows.
  */
 export function rewriteConversions(question: string): string {
-  return question
-    .replace(
-      /\b(plow(?:ed|s|ing)?|plough(?:ed|s|ing)?|clear(?:ed|s|ing)?|clear-?cut)(?: up)? for\b|\brevert(?:s|ed|ing)? (?:back )?to\b|\breturn(?:s|ed|ing)? to\b/gi,
-      'converted to',
-    )
-    .replace(/\b(paved|paving|paves|built|building) (over|on|up)\b/gi, 'converted to urban land');
+  return (
+    question
+      .replace(
+        /\b(plow(?:ed|s|ing)?|plough(?:ed|s|ing)?|clear(?:ed|s|ing)?|clear-?cut)(?: up)? for\b|\brevert(?:s|ed|ing)? (?:back )?to\b|\breturn(?:s|ed|ing)? to\b/gi,
+        'converted to',
+      )
+      .replace(/\b(paved|paving|paves|built|building) (over|on|up)\b/gi, 'converted to urban land')
+      // "turns urban", "go urban", "lost to cities", "to subdivisions and towns", "to pavement".
+      .replace(/\b(turns?|turned|turning|goes|go|going|went) urban\b/gi, 'converted to urban land')
+      .replace(
+        /\bto (cities|towns|development|subdivisions?( and towns)?|pavement|sprawl|housing)\b/gi,
+        'to urban land',
+      )
+      .replace(/\bput back into\b/gi, 'converted to')
+  );
 }
 
 /** Misspellings people often type for the words the planner reads. */
@@ -105,6 +119,11 @@ const DEMONYMS: Readonly<Record<string, string>> = {
 export function rewriteTypos(question: string): string {
   return (
     question
+      // "grazing land (rangeland)": the use named in the parentheses is the one meant.
+      .replace(
+        /\b(grazing lands?|grazing|range ?lands?|ranch ?lands?|pasture ?lands?)\s*\((rangeland|pasture)\)/gi,
+        (_m, _said: string, meant: string) => meant,
+      )
       // "forest lost in georgia 2020 2070": two years side by side are a span.
       .replace(/\b((?:19|20)\d\d)\s+((?:19|20)\d\d)\b/g, (m, a: string, b: string) =>
         Number(b) > Number(a) ? `${a}-${b}` : m,

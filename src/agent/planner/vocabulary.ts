@@ -181,7 +181,7 @@ export const CUE_PATTERNS = {
 export const CHANGE_PATTERNS = {
   net: /\bnet\b/,
   loss: /\b(lose|loses|losing|lost|loss|losses|loose|looses|loosing|decline|declines|declining|declined|decrease|decreases|decreasing|decreased|shrink|shrinks|shrinking|shrank|shrunk|disappear|disappears|disappearing|deforestation|deforested|clearing|cleared|reduction|reduce|reduced|reduces|drops?|dropping|falls?|falling|converted|conversions?|converting|removal)\b/,
-  gain: /\b(gain|gains|gained|gaining|add|increase|increases|increased|increasing|grow|grows|grew|growing|growth|expand|expands|expanded|expanding|expansion|afforestation|reforestation|regrowth|added|adds|rise|rises|rising|new)\b/,
+  gain: /\b(gain|gains|gained|gaining|add|adding|increase|increases|increased|increasing|grow|grows|grew|growing|growth|expand|expands|expanded|expanding|expansion|afforestation|reforestation|regrowth|added|adds|rise|rises|rising|new)\b/,
   change:
     /\b(change|changes|changed|changing|happen|happens|happened|happening|shift|shifts|impact|impacts|affect|affected|fare|future of)\b/,
 } as const;
