@@ -162,6 +162,15 @@ describe('the web app in chromium', () => {
     expect(await table.locator('tbody tr').count()).toBeGreaterThan(3);
     await first.locator('.plot svg').first().waitFor();
     expect(await first.locator('.plot svg rect').count()).toBeGreaterThan(3);
+    // The same table as a state map, through the chart switch.
+    await first.getByLabel(/^Chart for States by urban expansion/).selectOption('map');
+    await first.locator('.map-frame svg .areas path').first().waitFor({ timeout: 30_000 });
+    expect(await first.locator('.map-frame svg .areas path').count()).toBeGreaterThanOrEqual(49);
+    // The ten states of the table are coloured, the rest are left grey.
+    expect(
+      await first.locator('.map-frame svg .areas path:not([fill="var(--no-data)"])').count(),
+    ).toBe(10);
+    await first.getByLabel(/^Chart for States by urban expansion/).selectOption('bar');
     const thread = new URL(page.url()).searchParams.get('thread');
     expect(thread).toMatch(/^[0-9a-f-]{36}$/);
 
@@ -391,4 +400,27 @@ describe('the web app in chromium', () => {
       await p.getByText('Dataset: demo').waitFor();
     });
   }, 120_000);
+  it('dark theme (following the system): chat and analytics pass axe', async () => {
+    const dark = await browser.newContext({
+      viewport: { width: 1280, height: 900 },
+      colorScheme: 'dark',
+    });
+    try {
+      const page = await dark.newPage();
+      await page.goto(server.url + '/');
+      await page.getByLabel('Your question').fill(QUESTION);
+      await page.keyboard.press('Enter');
+      await page.locator('article.turn .turn-actions').waitFor({ timeout: 30_000 });
+      await page.locator('.plot svg').first().waitFor();
+      expect(await axe(page)).toEqual([]);
+      await shoot(page, 'chat-dark-1280');
+      await page.goto(server.url + '/analytics');
+      await page.locator('.map-frame svg').waitFor({ timeout: 30_000 });
+      await page.locator('.plot svg').first().waitFor();
+      expect(await axe(page)).toEqual([]);
+      await shoot(page, 'analytics-dark-1280');
+    } finally {
+      await dark.close();
+    }
+  }, 90_000);
 });
