@@ -347,6 +347,9 @@ describe('the web app in chromium', () => {
     await page.goto(`${server.url}/export?${query}`);
     expect(await page.getByRole('checkbox', { name: 'OVERALL' }).isChecked()).toBe(true);
     expect(await page.getByRole('radio', { name: /one row per state/ }).isChecked()).toBe(true);
+    await expect
+      .poll(() => page.locator('p.count').textContent())
+      .toMatch(/rows with these filters/);
     const [download] = await Promise.all([
       page.waitForEvent('download'),
       page.getByRole('button', { name: 'Download' }).click(),
@@ -354,6 +357,12 @@ describe('the web app in chromium', () => {
     expect(download.suggestedFilename()).toMatch(/DEMO-DATA\.csv$/);
     const csv = await readFile(await download.path(), 'utf8');
     expect(csv.split(/\r?\n/)[0]).toBe(expected);
+    // The count shown before the download is the file's row count.
+    const counted = (await page.locator('p.count').textContent()) ?? '';
+    expect(counted).toMatch(/^[\d,]+ rows with these filters/);
+    expect(Number(counted.split(' ')[0]!.replace(/,/g, ''))).toBe(
+      csv.split(/\r?\n/).filter(Boolean).length - 1,
+    );
     await expect.poll(() => page.getByRole('status').textContent()).toMatch(/Downloaded .*rows/);
     await page.close();
   }, 60_000);

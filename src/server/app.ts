@@ -18,6 +18,7 @@ import { toHttpError } from './errors.ts';
 import { recordRequestError, registerObservability } from './observe.ts';
 import { analyticsRoutes } from './routes/analytics.ts';
 import { askRoutes } from './routes/ask.ts';
+import { exportCountRoutes } from './routes/export-count.ts';
 import { exportRoutes } from './routes/export.ts';
 import { explorerRoutes } from './routes/explorer.ts';
 import { feedbackRoutes } from './routes/feedback.ts';
@@ -213,6 +214,7 @@ export async function buildApp(
     await analyticsRoutes(zapi, deps);
     await explorerRoutes(zapi, deps);
     await exportRoutes(zapi, deps);
+    await exportCountRoutes(zapi, deps);
   });
   return app;
 }

@@ -1,5 +1,6 @@
+import { useQuery } from '@tanstack/react-query';
 import { useState, type FormEvent } from 'react';
-import { ApiError, withQuery } from '../api.ts';
+import { ApiError, getJson, withQuery } from '../api.ts';
 import { download, formatNumber } from '../format.ts';
 import { setParams, useLocation } from '../router.ts';
 
@@ -71,6 +72,14 @@ export default function ExportPage() {
     scenarios: scenarios.join(','),
     year_range: periods.join(','),
     land_use: uses.join(','),
+  });
+
+  // The rows the file will hold, counted by the server before anything is downloaded.
+  const countUrl = url.replace('/api/export?', '/api/export/count?');
+  const count = useQuery({
+    queryKey: ['export-count', countUrl],
+    queryFn: () => getJson<{ rows: number }>(countUrl),
+    staleTime: 300_000,
   });
 
   const submit = async (e: FormEvent) => {
@@ -163,8 +172,15 @@ export default function ExportPage() {
         <p className="small">
           API address of this file: <code>{url}</code>
         </p>
+        <p className="count" aria-live="polite">
+          {count.data
+            ? `${formatNumber(count.data.rows)} rows with these filters.`
+            : count.error
+              ? `These filters are refused: ${count.error.message}`
+              : 'Counting rows…'}
+        </p>
         <div className="row">
-          <button type="submit" className="primary" disabled={state.busy}>
+          <button type="submit" className="primary" disabled={state.busy || count.data?.rows === 0}>
             {state.busy ? 'Preparing…' : 'Download'}
           </button>
         </div>
