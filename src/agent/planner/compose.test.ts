@@ -183,6 +183,14 @@ describe('composing a query plan from the parts of a question', () => {
       'Ohio county adding the most urban land by 2050',
       { measure: 'gain', states: ['OH'], breakdown: ['county'] },
     ],
+    [
+      'How much cropland in Iowa turns into subdivisions by 2050?',
+      { measure: 'flow', from: ['crop'], to: ['urban'], states: ['IA'] },
+    ],
+    [
+      'Which New England state, leaving out DC, gains the least urban land?',
+      { measure: 'gain', breakdown: ['state'], sort: 'asc' },
+    ],
   ])('"%s" is a plan for the general tool', (question, args) => {
     expect(call(question)).toMatchObject({ tool: 'query_land_use', args });
   });

@@ -91,7 +91,9 @@ export function compositionCues(
   if (breakdowns.length > 0) out.breakdowns = breakdowns;
   if (
     has(t, ...SHARE_OF_TOTAL) &&
-    !/\bof (its|their) (land|area)\b/.test(t) &&
+    !/\b(of (its|their)|region'?s|subregion'?s|state'?s|county'?s|us|u\.s\.|nation'?s?|country'?s?) (tracked |total )?(land|area)\b/.test(
+      t,
+    ) &&
     !/\b(comes?|coming|came) (mostly |mainly )?from\b/.test(t)
   ) {
     out.measure = 'share_of_total';

@@ -94,7 +94,7 @@ export const SHARE = [
 export const SHARE_OF_TOTAL = [
   /\b(share|fraction|proportion|percent(age)?|portion) of (the )?(nation'?s|national|country'?s|total|(us|u\.s\.|nation|country)'s|all (of )?(the )?(nation'?s|country'?s))( |$)/,
   /\b(national|nation'?s|country'?s|us) total\b/,
-  /\b(share|fraction|proportion|percent(age)?|portion) of all (the )?(us|u\.s\.|american|national)\b/,
+  /\b(share|fraction|proportion|percent(age)?|portion) of all (\w+ )?(the )?(us|u\.s\.|american|national)\b/,
   /\b(share|fraction|proportion|percent(age)?|portion) of (the )?[\w -]+? (region|subregion)'s\b/,
 ];
 export const PERCENT_CHANGE = [

@@ -60,7 +60,7 @@ const NOT_HELD: readonly [RegExp, string][] = [
     'carbon or emissions',
   ],
   [
-    /\b(population|residents|inhabitants|households?|housing units|jobs|employment|how many (new )?(houses|homes))\b/,
+    /\b(population|residents|inhabitants|households?|housing units|jobs|employment|how many (new )?(houses|homes)|how many people|people (will )?(live|living))\b/,
     'population, housing or jobs',
   ],
   [
@@ -73,7 +73,7 @@ const NOT_HELD: readonly [RegExp, string][] = [
   ],
   [/\b(species|wildlife|biodiversity|habitats?)\b/, 'wildlife or habitat'],
   [
-    /\b(crop yields?|yields?|bushels|farm output|production of (corn|wheat|soy\w*))\b/,
+    /\b(crop yields?|yields? (per|of)|bushels|farm output|production of (corn|wheat|soy\w*)|cattle|livestock|head of|carrying capacity|stocking rates?)\b/,
     'crop yields or farm output',
   ],
 ];

@@ -185,8 +185,10 @@ export function planArgs(tool: ToolName, slots: Slots): ToolArgs {
     args.counties = [name(slots.county), ...(slots.otherCounty ? [name(slots.otherCounty)] : [])];
   } else if (slots.states.length > 0) {
     // One RPA region named: by its name, so the answer says "the Southeast", not its states.
-    const region = slots.places.length === 1 ? regionNamed(slots.places[0]!) : undefined;
-    args.states = region ? [region] : [...slots.states];
+    // With DC left out, the region's states without it.
+    const region =
+      slots.places.length === 1 && !slots.withoutDc ? regionNamed(slots.places[0]!) : undefined;
+    args.states = region ? [region] : slots.states.filter((s) => !slots.withoutDc || s !== 'DC');
   }
 
   const breakdown = [...(slots.breakdowns ?? [])];

@@ -48,10 +48,15 @@ export function rewriteConversions(question: string): string {
       // "turns urban", "go urban", "lost to cities", "to subdivisions and towns", "to pavement".
       .replace(/\b(turns?|turned|turning|goes|go|going|went) urban\b/gi, 'converted to urban land')
       .replace(
-        /\bto (cities|towns|development|subdivisions?( and towns)?|pavement|sprawl|housing)\b/gi,
-        'to urban land',
+        /\b((?:turns?|turned|turning|goes|go|going|went) )?(in)?to (cities|towns|development|subdivisions?( and towns)?|pavement|sprawl|housing)\b/gi,
+        (_m, verb?: string) => (verb ? 'converted to urban land' : 'to urban land'),
       )
       .replace(/\bput back into\b/gi, 'converted to')
+      // "change into something else", "go to other uses": land lost.
+      .replace(
+        /\b(changes?|changed|changing|turns?|turned|converts?|converted|goes|go) (in)?to (something|anything) else\b|\b(goes|go|converted|lost) to (other|another) (land )?uses?\b/gi,
+        'lost',
+      )
   );
 }
 
