@@ -46,6 +46,10 @@ describe('composing a query plan from the parts of a question', () => {
         states: ['UT'],
       },
     );
+    expect(call('How much cropland in Iowa turns into subdivisions by 2050?')).toMatchObject({
+      tool: 'query_land_use_transitions',
+      args: { from_use: 'crop', to_use: 'urban', states: ['IA'] },
+    });
     expect(call('Farmland to urban in Ohio').args).toMatchObject({
       measure: 'flow',
       from: ['agricultural'],
@@ -182,10 +186,6 @@ describe('composing a query plan from the parts of a question', () => {
     [
       'Ohio county adding the most urban land by 2050',
       { measure: 'gain', states: ['OH'], breakdown: ['county'] },
-    ],
-    [
-      'How much cropland in Iowa turns into subdivisions by 2050?',
-      { measure: 'flow', from: ['crop'], to: ['urban'], states: ['IA'] },
     ],
     [
       'Which New England state, leaving out DC, gains the least urban land?',
