@@ -3,13 +3,7 @@ import { AppError, CLIMATE_MODELS, SCENARIOS, type Scenario } from '../../domain
 import { sql } from '../../data/sql.ts';
 import { num, params, parse, pct, result, yearsLabel } from '../common.ts';
 import { runRows, type AnalyticsContext } from '../context.ts';
-import {
-  geographyFilter,
-  inList,
-  metricSql,
-  METRIC_LABELS,
-  type Metric,
-} from '../parts.ts';
+import { geographyFilter, inList, metricSql, METRIC_LABELS, type Metric } from '../parts.ts';
 import {
   resolveGeography,
   resolveHorizon,
