@@ -258,7 +258,7 @@ function instrumentationWork(config: Config): ObservabilityBenchmark['work'] {
   try {
     return { answerCacheUs: time(false), agentUs: time(true) };
   } finally {
-    obs.close();
+    void obs.close();
   }
 }
 

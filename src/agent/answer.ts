@@ -7,7 +7,12 @@ import {
 } from '@langchain/core/messages';
 import { randomUUID } from 'node:crypto';
 import { AppError } from '../domain/index.ts';
-import { ensureCollector, type Collector, type RequestMetrics } from '../observability/index.ts';
+import {
+  ensureCollector,
+  traced,
+  type Collector,
+  type RequestMetrics,
+} from '../observability/index.ts';
 import type { AgentGraph } from './graph.ts';
 import type { ToolArtifact } from './tools/index.ts';
 import { answerTables, isSqlTable, type AnswerTable } from './tools/index.ts';
@@ -71,7 +76,24 @@ export type AgentEvent =
  * current request's collector (observability), or to one of its own outside a request.
  */
 export function answerQuestion(props: AskProps): Promise<AskResult> {
-  return ensureCollector((collector) => answerWith(props, collector));
+  return ensureCollector((collector) =>
+    // With LANDUSE_OTEL_ENDPOINT, the run is a span; its model and tool calls hang under it.
+    traced(
+      collector,
+      'invoke_agent landuse',
+      {
+        'gen_ai.operation.name': 'invoke_agent',
+        'gen_ai.agent.name': 'landuse',
+        'gen_ai.provider.name': props.provider,
+      },
+      () => answerWith(props, collector),
+      (r) => ({
+        'gen_ai.conversation.id': r.threadId,
+        'gen_ai.usage.input_tokens': r.usage.inputTokens,
+        'gen_ai.usage.output_tokens': r.usage.outputTokens,
+      }),
+    ),
+  );
 }
 
 interface AskProps {

@@ -86,6 +86,7 @@ describe('loadConfig defaults', () => {
       alertWebhookUrl: undefined,
       alertWebhookTimeoutSeconds: 5,
       alertWebhookRetries: 3,
+      otelEndpoint: undefined,
       anthropicApiKey: undefined,
       openaiApiKey: undefined,
     });

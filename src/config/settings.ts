@@ -528,6 +528,13 @@ export const SETTINGS = {
     default: '3',
     schema: digits.pipe(z.number().int().min(0).max(10)).default(3),
   },
+  otelEndpoint: {
+    env: 'LANDUSE_OTEL_ENDPOINT',
+    group: 'Monitoring',
+    description:
+      'An OpenTelemetry collector (OTLP/HTTP, e.g. http://127.0.0.1:4318) that receives a trace of each request: the agent run, its model calls and tool calls with the GenAI attributes. Unset: no tracing, at no cost.',
+    ...optionalUrl(['http', 'https'], 'an http:// or https:// URL'),
+  },
   anthropicApiKey: {
     env: 'ANTHROPIC_API_KEY',
     group: 'Provider keys',

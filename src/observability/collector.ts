@@ -13,6 +13,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import { getHeapStatistics } from 'node:v8';
+import { newSpanId, span, type AttributeValue, type SpanExporter } from './tracing.ts';
 
 /** Cache tiers: the in-process LRU (l1) and the shared Redis cache (l2, not built yet). */
 export const CACHE_LEVELS = ['l1', 'l2'] as const;
@@ -121,6 +122,19 @@ export interface RequestMetrics {
   errors: Record<string, number>;
 }
 
+/**
+ * A request's trace (with LANDUSE_OTEL_ENDPOINT): where its spans go, its trace id, the
+ * request's own span, and the span new ones hang under (the request's, or the agent run's).
+ */
+export interface RequestTrace {
+  exporter: SpanExporter;
+  traceId: string;
+  spanId: string;
+  /** The caller's span (a traceparent header), parent of the request's. */
+  remoteParentId: string | undefined;
+  parentSpanId: string;
+}
+
 interface Scope {
   collector: Collector;
   /** The tool running now: the label of the database queries it runs. */
@@ -162,6 +176,8 @@ export class Collector {
   readonly started = performance.now();
   private readonly loop: EventLoopUtilization = performance.eventLoopUtilization();
   provider: string | null = null;
+  /** Set by the server when tracing is on; undefined otherwise (and every span is skipped). */
+  trace: RequestTrace | undefined = undefined;
   modelMs = 0;
   databaseMs = 0;
   toolMs = 0;
@@ -335,6 +351,24 @@ export function recordModelCall(call: ModelCall): void {
   c.outputTokens += call.outputTokens;
   if (call.errorType) c.error('provider');
   c.sink?.modelCall(call);
+  if (c.trace) {
+    // gen_ai.client spans: "chat {model}", a client call for an LLM, internal for the planner.
+    addSpan(
+      c.trace,
+      `chat ${call.model}`,
+      call.provider === 'offline' ? 1 : 3,
+      call.durationMs,
+      {
+        'gen_ai.operation.name': 'chat',
+        'gen_ai.provider.name': call.provider,
+        'gen_ai.request.model': call.model,
+        'gen_ai.usage.input_tokens': call.inputTokens,
+        'gen_ai.usage.output_tokens': call.outputTokens,
+        'error.type': call.errorType,
+      },
+      call.errorType,
+    );
+  }
 }
 
 /** One tool call ended. */
@@ -345,6 +379,90 @@ export function recordToolCall(tool: string, durationMs: number, ok: boolean): v
   c.toolMs += durationMs;
   if (!ok) c.error('tool');
   c.sink?.toolCall(tool, durationMs / 1000, ok);
+  if (c.trace) {
+    addSpan(
+      c.trace,
+      `execute_tool ${tool}`,
+      1,
+      durationMs,
+      {
+        'gen_ai.operation.name': 'execute_tool',
+        'gen_ai.tool.name': tool,
+        'gen_ai.tool.type': 'function',
+        'error.type': ok ? undefined : 'tool_error',
+      },
+      ok ? undefined : 'tool_error',
+    );
+  }
+}
+
+/** A finished operation of `durationMs`, ending now, under the trace's current parent. */
+function addSpan(
+  trace: RequestTrace,
+  name: string,
+  kind: 1 | 3,
+  durationMs: number,
+  attributes: Record<string, AttributeValue>,
+  error: string | undefined,
+): void {
+  const end = performance.now();
+  trace.exporter.add(
+    span({
+      traceId: trace.traceId,
+      parentSpanId: trace.parentSpanId,
+      name,
+      kind,
+      startMs: end - durationMs,
+      endMs: end,
+      attributes,
+      error,
+    }),
+  );
+}
+
+/**
+ * Runs `fn` as one span of the current request's trace (the spans recorded meanwhile hang under
+ * it); with tracing off, just runs `fn`. `end` adds attributes from its result.
+ */
+export async function traced<T>(
+  collector: Collector,
+  name: string,
+  attributes: Record<string, AttributeValue>,
+  fn: () => Promise<T>,
+  end?: (result: T) => Record<string, AttributeValue>,
+): Promise<T> {
+  const trace = collector.trace;
+  if (!trace) return fn();
+  const spanId = newSpanId();
+  const parentSpanId = trace.parentSpanId;
+  const started = performance.now();
+  trace.parentSpanId = spanId;
+  let result: T | undefined;
+  let error: string | undefined = 'error';
+  try {
+    result = await fn();
+    error = undefined;
+    return result;
+  } finally {
+    trace.parentSpanId = parentSpanId;
+    trace.exporter.add(
+      span({
+        traceId: trace.traceId,
+        spanId,
+        parentSpanId,
+        name,
+        kind: 1,
+        startMs: started,
+        endMs: performance.now(),
+        attributes: {
+          ...attributes,
+          ...(result !== undefined && end ? end(result) : {}),
+          'error.type': error,
+        },
+        error,
+      }),
+    );
+  }
 }
 
 /** A provider call is tried again (`reason`: a closed set, see modelErrorType). */

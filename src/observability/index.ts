@@ -19,9 +19,11 @@ export {
   recordToolCall,
   runWithCollector,
   setInstrumentation,
+  traced,
   withOperation,
   type RequestMetrics,
 } from './collector.ts';
+export { newSpanId, newTraceId, parseTraceparent, span, SpanExporter } from './tracing.ts';
 export { instrumentPool, observedGuard } from './instrument.ts';
 export { RATE_LIMITS, type LimiterFigures, type MetricSources, type Outcome } from './metrics.ts';
 export {

@@ -17,6 +17,7 @@ import {
 import { setSampledRss, type Collector } from './collector.ts';
 import { downsample, HistoryRing, HistoryStore, type Snapshot } from './history.ts';
 import { Metrics, SERVER_ERROR_OUTCOMES, type MetricSources, type Outcome } from './metrics.ts';
+import { SpanExporter } from './tracing.ts';
 import { webhookPayload, WebhookNotifier } from './webhook.ts';
 import { SlidingWindow, type WindowFigures } from './window.ts';
 
@@ -34,6 +35,7 @@ export type ObservabilityConfig = Pick<
   | 'alertWebhookUrl'
   | 'alertWebhookTimeoutSeconds'
   | 'alertWebhookRetries'
+  | 'otelEndpoint'
 >;
 
 /** pino's shape (Fastify's logger), as far as this module logs. */
@@ -96,6 +98,8 @@ export class Observability {
   private readonly ring: HistoryRing;
   private readonly store: HistoryStore | undefined;
   private readonly webhook: WebhookNotifier | undefined;
+  /** Where request traces go (LANDUSE_OTEL_ENDPOINT); undefined: no tracing. */
+  readonly traces: SpanExporter | undefined;
   private readonly sources: MetricSources;
   private log: Log = quiet;
   private timers: NodeJS.Timeout[] = [];
@@ -132,6 +136,13 @@ export class Observability {
       for (const s of this.store.since(this.now() - 3_600_000, this.ring.capacity))
         this.ring.push(s);
     }
+    this.traces = config.otelEndpoint
+      ? new SpanExporter({
+          endpoint: config.otelEndpoint,
+          serviceName: 'landuse',
+          log: (message) => this.log.warn({}, message),
+        })
+      : undefined;
     if (config.alertWebhookUrl) {
       this.webhook = new WebhookNotifier({
         url: config.alertWebhookUrl,
@@ -308,11 +319,13 @@ export class Observability {
     return this.webhook?.drained() ?? Promise.resolve();
   }
 
-  close(): void {
+  /** Stops the timers and the webhook, closes the history file, sends the last spans. */
+  async close(): Promise<void> {
     if (this.timers.length > 0) setSampledRss(0);
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     this.webhook?.close();
     this.store?.close();
+    await this.traces?.close();
   }
 }

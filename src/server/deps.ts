@@ -158,7 +158,7 @@ export async function openServerDeps(
     state,
     // Closes what it opened; a service or checkpointer passed in belongs to the caller.
     async close() {
-      observability.close();
+      await observability.close();
       if (!options.checkpointer) checkpointer.close();
       if (!options.service) await service.close();
     },

@@ -7,7 +7,11 @@ import type { FastifyBaseLogger, FastifyInstance, FastifyRequest } from 'fastify
 import {
   Collector,
   instrumentationEnabled,
+  newSpanId,
+  newTraceId,
+  parseTraceparent,
   runWithCollector,
+  span,
   type Observability,
   type Outcome,
 } from '../observability/index.ts';
@@ -46,6 +50,19 @@ export function registerObservability(app: FastifyInstance, obs: Observability):
     const route = request.routeOptions.url ?? 'unmatched';
     const collector = new Collector(obs.metrics, request.id, route);
     request.collector = collector;
+    if (obs.traces) {
+      // A caller's W3C traceparent makes this request a span of its trace.
+      const header = request.headers.traceparent;
+      const remote = parseTraceparent(typeof header === 'string' ? header : undefined);
+      const spanId = newSpanId();
+      collector.trace = {
+        exporter: obs.traces,
+        traceId: remote?.traceId ?? newTraceId(),
+        spanId,
+        remoteParentId: remote?.spanId,
+        parentSpanId: spanId,
+      };
+    }
     obs.requestStarted();
     const res = reply.raw;
     res.once('close', () => {
@@ -62,6 +79,29 @@ export function registerObservability(app: FastifyInstance, obs: Observability):
         collector,
       });
       logRequest(request.log, request, status, outcome, collector);
+      const trace = collector.trace;
+      if (trace) {
+        trace.exporter.add(
+          span({
+            traceId: trace.traceId,
+            spanId: trace.spanId,
+            parentSpanId: trace.remoteParentId,
+            name: `${request.method} ${route}`,
+            kind: 2,
+            startMs: collector.started,
+            endMs: performance.now(),
+            attributes: {
+              'http.request.method': request.method,
+              'http.route': route,
+              'http.response.status_code': status,
+              'landuse.outcome': outcome,
+              'landuse.request_id': request.id,
+              'gen_ai.provider.name': collector.provider ?? undefined,
+            },
+            error: status >= 500 ? String(status) : undefined,
+          }),
+        );
+      }
     });
     runWithCollector(collector, done);
   });
