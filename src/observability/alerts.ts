@@ -231,6 +231,8 @@ function summary(rule: Rule, value: number | null): string {
 export function format(value: number, unit: Unit): string {
   if (unit === 'seconds')
     return value < 1 ? `${Math.round(value * 1000)} ms` : `${value.toFixed(2)} s`;
-  if (unit === 'bytes') return `${(value / 2 ** 20).toFixed(0)} MiB`;
+  // Decimal units, as the setting is written (LANDUSE_ALERT_MEMORY=1GB).
+  if (unit === 'bytes')
+    return value >= 1e9 ? `${(value / 1e9).toFixed(2)} GB` : `${(value / 1e6).toFixed(0)} MB`;
   return `${(value * 100).toFixed(1)} %`;
 }

@@ -159,7 +159,7 @@ export function renderMonitor(data: MonitorData, now: Date): string {
           '',
         ],
         [
-          `memory (> ${formatBytes(t.memoryBytes)})`,
+          `memory (> ${(t.memoryBytes / 1e9).toFixed(1)} GB)`,
           last ? `${formatBytes(last.rssBytes)} rss, ${formatBytes(last.heapUsedBytes)} heap` : '-',
           formatBytes(w.rssBytes),
           spark(points.map((p) => p.rssBytes)),
