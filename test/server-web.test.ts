@@ -70,21 +70,24 @@ describe('the web app at / (routes/web.ts over a built dist folder)', () => {
     expect(again.statusCode).toBe(304);
   });
 
-  it('answers client routes with the page and leaves API and operational paths to their 404s', async () => {
-    for (const url of ['/analytics', '/explorer?sql=select%201', '/chat/thread/abc']) {
+  it('answers the app pages with the page and leaves every other path to the 404', async () => {
+    for (const url of ['/analytics', '/explorer?sql=select%201', '/about', '/?thread=abc']) {
       const res = await app.inject({ url });
       expect(res.statusCode, url).toBe(200);
       expect(res.body, url).toBe(INDEX);
     }
+    expect((await app.inject({ url: '/favicon.svg' })).headers['content-type']).toBe(
+      'image/svg+xml',
+    );
     for (const url of [
       '/api/nothing',
       '/api',
       '/docs/nothing',
       '/metrics/x',
-      '/health/x',
-      '/ready/x',
       '/assets/old-chunk.js',
       '/missing.png',
+      '/no-such-page',
+      '/index.html',
     ]) {
       const res = await app.inject({ url });
       expect(res.statusCode, url).toBe(404);
@@ -108,7 +111,7 @@ describe('the web app inside the real server', () => {
   it('keeps the API, docs and health routes their own', async () => {
     const t = await openTestApp();
     try {
-      const page = await t.app.inject({ url: '/threads-view' });
+      const page = await t.app.inject({ url: '/performance' });
       expect(page.statusCode).toBe(200);
       expect(page.headers['content-type']).toMatch(/^text\/html/);
       const api = await t.app.inject({ url: '/api/nothing' });
@@ -116,6 +119,9 @@ describe('the web app inside the real server', () => {
       expect(api.json()).toMatchObject({ error: { code: 'not_found:route' } });
       expect((await t.app.inject({ url: '/health' })).statusCode).toBe(200);
       expect((await t.app.inject({ url: '/docs/json' })).json()).toHaveProperty('openapi');
+      // An over-long path segment under /api is still the router's 414, not the web app's.
+      const long = await t.app.inject({ url: `/api/threads/${'a'.repeat(600)}` });
+      expect(long.statusCode).toBe(414);
     } finally {
       await t.close();
     }

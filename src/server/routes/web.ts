@@ -9,8 +9,12 @@ import type { ZodApp } from '../types.ts';
 /** Where `vite build` writes the web app (web/vite.config.ts). */
 export const WEB_DIST = join(import.meta.dirname, '..', '..', '..', 'web', 'dist');
 
-/** Paths the web app never answers: the API and the operational routes keep their own 404s. */
-const NOT_WEB = /^\/(api|docs|metrics|health|ready)(\/|$|\?)/;
+/**
+ * The app's pages (web/src/App.tsx): each answers with index.html, whatever its query string.
+ * Only these and the built files are routed here, never a catch-all: the API's routing (its 404s,
+ * its 414 for an over-long path segment) stays exactly as it is.
+ */
+export const APP_PAGES = ['/', '/analytics', '/explorer', '/export', '/performance', '/about'];
 
 const TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -115,9 +119,9 @@ const NOT_BUILT = `<!doctype html><html lang="en"><head><meta charset="utf-8"><t
 The API works meanwhile: <a href="/docs">/docs</a>.</p></body></html>`;
 
 /**
- * The web app (web/, built by Vite into web/dist) at `/`: hashed assets cached for a year,
- * index.html revalidated every time, and every other GET that is not an API or operational path
- * answered with index.html so client routes (/analytics?..., /explorer) load the app.
+ * The web app (web/, built by Vite into web/dist) at `/`: its pages answered with index.html
+ * (revalidated every time), hashed assets under /assets/ cached for a year, the other built
+ * files (favicon) by name.
  */
 export function webRoutes(app: ZodApp, _deps: ServerDeps, dist: string = WEB_DIST): Promise<void> {
   const files = loadDist(dist);
@@ -129,20 +133,16 @@ export function webRoutes(app: ZodApp, _deps: ServerDeps, dist: string = WEB_DIS
       .header('cache-control', 'no-cache')
       .send(NOT_BUILT);
   };
-  app.get('/', { schema: { hide: true } }, page);
-  app.get('/*', { schema: { hide: true } }, (request, reply) => {
-    let path: string;
-    try {
-      path = decodeURIComponent(request.url.split('?')[0] ?? '/');
-    } catch {
-      return reply.callNotFound();
+  for (const url of APP_PAGES) app.get(url, { schema: { hide: true } }, page);
+  for (const [url, file] of files) {
+    if (!url.startsWith('/assets/') && url !== '/index.html') {
+      app.get(url, { schema: { hide: true } }, (request, reply) => send(request, reply, file));
     }
-    if (NOT_WEB.test(path)) return reply.callNotFound();
-    const file = files.get(path);
-    if (file) return send(request, reply, file);
+  }
+  app.get('/assets/*', { schema: { hide: true } }, (request, reply) => {
+    const file = files.get(request.url.split('?')[0] ?? '');
     // A missing asset is a 404, not the page: a stale tab asking for an old chunk must see it.
-    if (path.startsWith('/assets/') || extname(path) !== '') return reply.callNotFound();
-    return page(request, reply);
+    return file ? send(request, reply, file) : reply.callNotFound();
   });
   return Promise.resolve();
 }
