@@ -102,7 +102,7 @@ export interface RequestMetrics {
   rssBytes: number;
   /** The highest resident memory the server's sampler has seen (once a second) since it started. */
   peakRssBytes: number;
-  /** JavaScript heap in use at the end. */
+  /** JavaScript heap in use at the end (sampled, as rssBytes). */
   heapUsedBytes: number;
   /** DuckDB queries run, and the rows they returned. */
   queries: number;
@@ -157,17 +157,19 @@ export function instrumentationEnabled(): boolean {
   return enabled;
 }
 
-/** Resident memory, as a server's sampler last read it (0: no sampler, read it live). */
+/** Memory as a server's sampler last read it (0: no sampler, read it live). */
 let sampledRss = 0;
+let sampledHeap = 0;
 let peakRss = 0;
 
 /**
  * Called by the server's one-second sampler, so a request's figures need no system call
  * (reading the resident memory costs tens of microseconds); 0 stops using the samples.
  */
-export function setSampledRss(bytes: number): void {
-  sampledRss = bytes;
-  peakRss = Math.max(peakRss, bytes);
+export function setSampledMemory(rssBytes: number, heapUsedBytes: number): void {
+  sampledRss = rssBytes;
+  sampledHeap = heapUsedBytes;
+  peakRss = Math.max(peakRss, rssBytes);
 }
 
 export class Collector {
@@ -238,7 +240,7 @@ export class Collector {
       eventLoopBusyMs: round(performance.eventLoopUtilization(this.loop).active),
       rssBytes: rss,
       peakRssBytes: Math.max(peakRss, rss),
-      heapUsedBytes: getHeapStatistics().used_heap_size,
+      heapUsedBytes: sampledHeap || getHeapStatistics().used_heap_size,
       queries: this.queries,
       rows: this.rows,
       cache,

@@ -8,14 +8,7 @@
  * declared, a provider or model the operator configured, a tool name, an error kind from code;
  * never a question, a thread id or a SQL text.
  */
-import {
-  collectDefaultMetrics,
-  Counter,
-  Gauge,
-  Histogram,
-  Registry,
-  type LabelValues,
-} from 'prom-client';
+import { collectDefaultMetrics, Counter, Gauge, Registry } from 'prom-client';
 import {
   CACHE_KINDS,
   type CacheKind,
@@ -24,6 +17,7 @@ import {
   type MetricsSink,
   type ModelCall,
 } from './collector.ts';
+import { LiteCounter, LiteHistogram } from './lite.ts';
 
 /** An agent, export or SQL limiter as /metrics reads it (server/limiter.ts's stats). */
 export interface LimiterFigures {
@@ -92,22 +86,20 @@ const SAFE = new Map<string, string>();
 export class Metrics implements MetricsSink {
   readonly registry = new Registry();
 
-  private readonly httpDuration: Histogram<'route' | 'method' | 'provider' | 'outcome'>;
-  private readonly httpRequests: Counter<'route' | 'method' | 'provider' | 'outcome'>;
-  private readonly inFlight: Gauge;
-  private readonly streams: Gauge<'kind'>;
-  private readonly dbDuration: Histogram<'operation' | 'outcome'>;
-  private readonly dbRows: Counter<'operation'>;
-  private readonly cacheHits: Counter<'level' | 'kind'>;
-  private readonly cacheMisses: Counter<'level' | 'kind'>;
-  private readonly genAiDuration: Histogram<
-    'gen_ai_operation_name' | 'gen_ai_provider_name' | 'gen_ai_request_model' | 'error_type'
-  >;
-  private readonly genAiTokens: Histogram<
-    'gen_ai_operation_name' | 'gen_ai_provider_name' | 'gen_ai_request_model' | 'gen_ai_token_type'
-  >;
-  private readonly tokens: Counter<'provider' | 'model' | 'direction'>;
-  private readonly toolDuration: Histogram<'tool' | 'outcome'>;
+  // The hot paths (lite.ts): every request, query, cache lookup, model and tool call.
+  private readonly httpDuration: LiteHistogram;
+  private readonly httpRequests: LiteCounter;
+  private readonly dbDuration: LiteHistogram;
+  private readonly dbRows: LiteCounter;
+  private readonly cacheHits: LiteCounter;
+  private readonly cacheMisses: LiteCounter;
+  private readonly genAiDuration: LiteHistogram;
+  private readonly genAiTokens: LiteHistogram;
+  private readonly tokens: LiteCounter;
+  private readonly toolDuration: LiteHistogram;
+  /** Requests being answered, and streams open by kind: read at scrape time. */
+  private inFlight = 0;
+  private readonly streams = { chat: 0, export: 0 };
   private readonly retries: Counter<'provider' | 'reason'>;
   private readonly fallbacks: Counter<'provider' | 'reason'>;
   private readonly rateLimitWaits: Counter<'provider'>;
@@ -123,99 +115,101 @@ export class Metrics implements MetricsSink {
     const registers = [this.registry];
     collectDefaultMetrics({ register: this.registry });
 
-    this.httpDuration = new Histogram({
-      name: 'landuse_http_request_duration_seconds',
-      help: 'HTTP request duration, from arrival to the last byte (a chat stream: the whole answer).',
-      labelNames: ['route', 'method', 'provider', 'outcome'],
-      buckets: HTTP_BUCKETS,
-      registers,
-    });
-    this.httpRequests = new Counter({
-      name: 'landuse_http_requests_total',
-      help: 'HTTP requests answered, by route as declared, provider asked (none for other routes) and outcome.',
-      labelNames: ['route', 'method', 'provider', 'outcome'],
-      registers,
-    });
-    this.inFlight = new Gauge({
+    const reg = this.registry;
+    this.httpDuration = new LiteHistogram(
+      'landuse_http_request_duration_seconds',
+      'HTTP request duration, from arrival to the last byte (a chat stream: the whole answer).',
+      ['route', 'method', 'provider', 'outcome'],
+      HTTP_BUCKETS,
+      reg,
+    );
+    this.httpRequests = new LiteCounter(
+      'landuse_http_requests_total',
+      'HTTP requests answered, by route as declared, provider asked (none for other routes) and outcome.',
+      ['route', 'method', 'provider', 'outcome'],
+      reg,
+    );
+    const counts = { inFlight: () => this.inFlight, streams: this.streams };
+    new Gauge({
       name: 'landuse_http_requests_in_flight',
       help: 'HTTP requests being answered now.',
       registers,
+      collect() {
+        this.set(counts.inFlight());
+      },
     });
-    this.streams = new Gauge({
+    new Gauge({
       name: 'landuse_active_streams',
       help: 'Responses streaming now: chat (server-sent events) and export downloads.',
       labelNames: ['kind'],
       registers,
+      collect() {
+        for (const kind of ['chat', 'export'] as const) this.set({ kind }, counts.streams[kind]);
+      },
     });
-    for (const kind of ['chat', 'export']) this.streams.set({ kind }, 0);
 
-    this.dbDuration = new Histogram({
-      name: 'landuse_db_query_duration_seconds',
-      help: 'DuckDB query duration, by operation: the tool that ran it, else the route.',
-      labelNames: ['operation', 'outcome'],
-      buckets: DB_BUCKETS,
-      registers,
-    });
-    this.dbRows = new Counter({
-      name: 'landuse_db_rows_total',
-      help: 'Rows DuckDB queries returned, by operation.',
-      labelNames: ['operation'],
-      registers,
-    });
-    this.cacheHits = new Counter({
-      name: 'landuse_cache_hits_total',
-      help: 'Result cache lookups that found a value, by level (l1 in process, l2 shared) and kind of entry.',
-      labelNames: ['level', 'kind'],
-      registers,
-    });
-    this.cacheMisses = new Counter({
-      name: 'landuse_cache_misses_total',
-      help: 'Result cache lookups that found nothing, by level and kind of entry.',
-      labelNames: ['level', 'kind'],
-      registers,
-    });
+    this.dbDuration = new LiteHistogram(
+      'landuse_db_query_duration_seconds',
+      'DuckDB query duration, by operation: the tool that ran it, else the route.',
+      ['operation', 'outcome'],
+      DB_BUCKETS,
+      reg,
+    );
+    this.dbRows = new LiteCounter(
+      'landuse_db_rows_total',
+      'Rows DuckDB queries returned, by operation.',
+      ['operation'],
+      reg,
+    );
+    this.cacheHits = new LiteCounter(
+      'landuse_cache_hits_total',
+      'Result cache lookups that found a value, by level (l1 in process, l2 shared) and kind of entry.',
+      ['level', 'kind'],
+      reg,
+    );
+    this.cacheMisses = new LiteCounter(
+      'landuse_cache_misses_total',
+      'Result cache lookups that found nothing, by level and kind of entry.',
+      ['level', 'kind'],
+      reg,
+    );
     for (const kind of CACHE_KINDS.filter((k) => k !== 'other')) {
-      this.cacheHits.inc({ level: 'l1', kind }, 0);
-      this.cacheMisses.inc({ level: 'l1', kind }, 0);
+      this.cacheHits.inc(['l1', kind], 0);
+      this.cacheMisses.inc(['l1', kind], 0);
     }
 
-    this.genAiDuration = new Histogram({
-      name: 'landuse_gen_ai_client_operation_duration_seconds',
-      help: 'GenAI operation duration (OpenTelemetry gen_ai.client.operation.duration): each call to a model, the offline planner included; error_type only on failures.',
-      labelNames: [
-        'gen_ai_operation_name',
-        'gen_ai_provider_name',
-        'gen_ai_request_model',
-        'error_type',
-      ],
-      buckets: GEN_AI_DURATION_BUCKETS,
-      registers,
-    });
-    this.genAiTokens = new Histogram({
-      name: 'landuse_gen_ai_client_token_usage',
-      help: 'Tokens per model call (OpenTelemetry gen_ai.client.token.usage), by gen_ai_token_type input or output.',
-      labelNames: [
+    this.genAiDuration = new LiteHistogram(
+      'landuse_gen_ai_client_operation_duration_seconds',
+      'GenAI operation duration (OpenTelemetry gen_ai.client.operation.duration): each call to a model, the offline planner included; error_type only on failures.',
+      ['gen_ai_operation_name', 'gen_ai_provider_name', 'gen_ai_request_model', 'error_type'],
+      GEN_AI_DURATION_BUCKETS,
+      reg,
+    );
+    this.genAiTokens = new LiteHistogram(
+      'landuse_gen_ai_client_token_usage',
+      'Tokens per model call (OpenTelemetry gen_ai.client.token.usage), by gen_ai_token_type input or output.',
+      [
         'gen_ai_operation_name',
         'gen_ai_provider_name',
         'gen_ai_request_model',
         'gen_ai_token_type',
       ],
-      buckets: GEN_AI_TOKEN_BUCKETS,
-      registers,
-    });
-    this.tokens = new Counter({
-      name: 'landuse_model_tokens_total',
-      help: 'Tokens sent to (input) and received from (output) LLM providers, by provider and model.',
-      labelNames: ['provider', 'model', 'direction'],
-      registers,
-    });
-    this.toolDuration = new Histogram({
-      name: 'landuse_tool_call_duration_seconds',
-      help: "Duration of the agent's tool calls (their queries included), by tool.",
-      labelNames: ['tool', 'outcome'],
-      buckets: DB_BUCKETS,
-      registers,
-    });
+      GEN_AI_TOKEN_BUCKETS,
+      reg,
+    );
+    this.tokens = new LiteCounter(
+      'landuse_model_tokens_total',
+      'Tokens sent to (input) and received from (output) LLM providers, by provider and model.',
+      ['provider', 'model', 'direction'],
+      reg,
+    );
+    this.toolDuration = new LiteHistogram(
+      'landuse_tool_call_duration_seconds',
+      "Duration of the agent's tool calls (their queries included), by tool.",
+      ['tool', 'outcome'],
+      DB_BUCKETS,
+      reg,
+    );
     this.retries = new Counter({
       name: 'landuse_model_retries_total',
       help: 'Provider calls tried again after a rate limit, server error or timeout, by reason.',
@@ -390,64 +384,58 @@ export class Metrics implements MetricsSink {
   }
 
   /** One HTTP request answered. */
-  request(labels: LabelValues<'route' | 'method' | 'provider' | 'outcome'>, seconds: number): void {
-    const l = {
-      route: safe(String(labels.route)),
-      method: safe(String(labels.method)),
-      provider: safe(String(labels.provider)),
-      outcome: labels.outcome,
-    };
-    this.httpDuration.observe(l, seconds);
-    this.httpRequests.inc(l);
+  request(
+    labels: { route: string; method: string; provider: string; outcome: Outcome },
+    seconds: number,
+  ): void {
+    const values = [safe(labels.route), safe(labels.method), safe(labels.provider), labels.outcome];
+    this.httpDuration.observe(values, seconds);
+    this.httpRequests.inc(values);
   }
 
   requestStarted(): void {
-    this.inFlight.inc();
+    this.inFlight++;
   }
 
   requestEnded(): void {
-    this.inFlight.dec();
+    this.inFlight--;
   }
 
   streamOpened(kind: 'chat' | 'export'): void {
-    this.streams.inc({ kind });
+    this.streams[kind]++;
   }
 
   streamClosed(kind: 'chat' | 'export'): void {
-    this.streams.dec({ kind });
+    this.streams[kind]--;
   }
 
   dbQuery(operation: string, seconds: number, rows: number, outcome: DbOutcome): void {
     const op = safe(operation);
-    this.dbDuration.observe({ operation: op, outcome }, seconds);
-    if (rows > 0) this.dbRows.inc({ operation: op }, rows);
+    this.dbDuration.observe([op, outcome], seconds);
+    if (rows > 0) this.dbRows.inc([op], rows);
   }
 
   cacheLookup(level: CacheLevel, kind: CacheKind, hit: boolean): void {
-    (hit ? this.cacheHits : this.cacheMisses).inc({ level, kind });
+    (hit ? this.cacheHits : this.cacheMisses).inc([level, kind]);
   }
 
   modelCall(call: ModelCall): void {
-    const common = {
-      gen_ai_operation_name: 'chat',
-      gen_ai_provider_name: safe(call.provider),
-      gen_ai_request_model: safe(call.model),
-    };
+    const provider = safe(call.provider);
+    const model = safe(call.model);
     this.genAiDuration.observe(
-      call.errorType ? { ...common, error_type: safe(call.errorType) } : common,
+      ['chat', provider, model, call.errorType ? safe(call.errorType) : ''],
       call.durationMs / 1000,
     );
     // The offline planner uses no tokens: it has no token series.
     if (call.provider === 'offline' || call.errorType) return;
-    this.genAiTokens.observe({ ...common, gen_ai_token_type: 'input' }, call.inputTokens);
-    this.genAiTokens.observe({ ...common, gen_ai_token_type: 'output' }, call.outputTokens);
-    const labels = { provider: common.gen_ai_provider_name, model: common.gen_ai_request_model };
-    this.tokens.inc({ ...labels, direction: 'input' }, call.inputTokens);
-    this.tokens.inc({ ...labels, direction: 'output' }, call.outputTokens);
+    this.genAiTokens.observe(['chat', provider, model, 'input'], call.inputTokens);
+    this.genAiTokens.observe(['chat', provider, model, 'output'], call.outputTokens);
+    this.tokens.inc([provider, model, 'input'], call.inputTokens);
+    this.tokens.inc([provider, model, 'output'], call.outputTokens);
   }
 
   toolCall(tool: string, seconds: number, ok: boolean): void {
-    this.toolDuration.observe({ tool: safe(tool), outcome: ok ? 'ok' : 'error' }, seconds);
+    this.toolDuration.observe([safe(tool), ok ? 'ok' : 'error'], seconds);
   }
 
   retry(provider: string, reason: string): void {

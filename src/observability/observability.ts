@@ -14,7 +14,7 @@ import {
   type AlertEvent,
   type AlertThresholds,
 } from './alerts.ts';
-import { setSampledRss, type Collector } from './collector.ts';
+import { setSampledMemory, type Collector } from './collector.ts';
 import { downsample, HistoryRing, HistoryStore, type Snapshot } from './history.ts';
 import { Metrics, SERVER_ERROR_OUTCOMES, type MetricSources, type Outcome } from './metrics.ts';
 import { SpanExporter } from './tracing.ts';
@@ -163,7 +163,10 @@ export class Observability {
   start(): void {
     if (this.timers.length > 0) return;
     this.window.restart(this.now());
-    const sample = () => setSampledRss(process.memoryUsage.rss());
+    const sample = () => {
+      const m = process.memoryUsage();
+      setSampledMemory(m.rss, m.heapUsed);
+    };
     sample();
     this.timers.push(
       setInterval(sample, 1000).unref(),
@@ -226,7 +229,7 @@ export class Observability {
     this.window.current.poolSaturation = saturation;
     const slice = this.window.roll(now);
     const memory = process.memoryUsage();
-    setSampledRss(memory.rss);
+    setSampledMemory(memory.rss, memory.heapUsed);
     const figures = this.window.figures(memory.rss);
     const events = this.alerts.evaluate(figures, now);
     this.lastFigures = figures;
@@ -321,7 +324,7 @@ export class Observability {
 
   /** Stops the timers and the webhook, closes the history file, sends the last spans. */
   async close(): Promise<void> {
-    if (this.timers.length > 0) setSampledRss(0);
+    if (this.timers.length > 0) setSampledMemory(0, 0);
     for (const t of this.timers) clearInterval(t);
     this.timers = [];
     this.webhook?.close();
