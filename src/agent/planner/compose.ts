@@ -19,7 +19,6 @@ import {
   SHARE,
   SHARE_OF_TOTAL,
   has,
-  leavesOutDc,
 } from './cues.ts';
 import { hasTopic } from './intent.ts';
 import type { PlanBreakdown, Slots } from './types.ts';
@@ -30,7 +29,7 @@ export function compositionCues(
   slots: Slots,
 ): Pick<
   Slots,
-  'breakdowns' | 'measure' | 'order' | 'difference' | 'time' | 'withoutDc' | 'combined' | 'natural'
+  'breakdowns' | 'measure' | 'order' | 'difference' | 'time' | 'combined' | 'natural'
 > {
   const t = text.toLowerCase();
   const breakdowns: PlanBreakdown[] = [];
@@ -66,7 +65,6 @@ export function compositionCues(
     breakdowns.splice(breakdowns.indexOf('rpa_region'), 1);
   }
   const out: ReturnType<typeof compositionCues> = {};
-  if (leavesOutDc(t)) out.withoutDc = true;
   if (COMBINED.test(t)) out.combined = true;
   if (/\bnatural (land|lands|areas?|cover)\b/.test(t)) out.natural = true;
   // An area at two years ("in 2012 and in 2070", "in 2070 than in 2020"): the series between,

@@ -62,6 +62,7 @@ export function planQuestion(question: string, context: PlannerContext = {}): Pl
   const ex = extract(text);
   if (leavesOutDc(text)) {
     // DC named only to be left out is not a place of the question.
+    ex.slots.withoutDc = true;
     ex.slots.states = ex.slots.states.filter((s) => s !== 'DC');
     ex.slots.places = ex.slots.places.filter(
       (p) => !/^(dc|d\.c\.|district of columbia|washington,? dc)$/i.test(p),

@@ -7,28 +7,30 @@ import { STATES } from '../../domain/index.ts';
 const STATE_NAMES = STATES.map((s) => s.name.toLowerCase()).sort((a, b) => b.length - a.length);
 const STATE_ALT = STATE_NAMES.map((n) => n.replace(/ /g, '\\s+')).join('|');
 
+/** A state between a determiner and "county": "which Wisconsin county". */
+const ADJECTIVE = new RegExp(
+  `\\b(which|what|each|every|the|a|an|top|\\d+)\\s+((?:\\w+\\s+){0,2}?)(${STATE_ALT})\\s+(count(?:y|ies)|parish(?:es)?)\\b`,
+  'gi',
+);
+// At the start: "Texas counties ...", or a state before a lower-case "county ..." (a county's
+// own name is written "Texas County").
+const LEADING = new RegExp(`^(${STATE_ALT})\\s+(counties|parishes|county)(?=\\s+[a-z])`, 'i');
+
 /**
  * "Which Wisconsin county ...", "the Oregon counties that ..." name a state as an adjective of
  * "county": said as "which county in Wisconsin", so the state is a place and the county a
  * breakdown (not a county called Wisconsin or Oregon).
  */
 export function rewriteStateAdjectives(question: string): string {
-  const pattern = new RegExp(
-    `\\b(which|what|each|every|the|a|an|top|\\d+)\\s+((?:\\w+\\s+){0,2}?)(${STATE_ALT})\\s+(count(?:y|ies)|parish(?:es)?)\\b`,
-    'gi',
-  );
-  // At the start: "Texas counties ...", or a state before a lower-case "county ..." (a county's
-  // own name is written "Texas County").
-  const leading = new RegExp(`^(${STATE_ALT})\\s+(counties|parishes|county)(?=\\s+[a-z])`, 'i');
-  const lead = leading.exec(question);
+  const lead = LEADING.exec(question);
   const adjective = lead !== null && lead[2] !== 'County';
   return question
     .replace(
-      pattern,
+      ADJECTIVE,
       (_m, det: string, mid: string, state: string, unit: string) =>
         `${det} ${mid}${unit} in ${state}`,
     )
-    .replace(leading, (m, state: string, unit: string) =>
+    .replace(LEADING, (m, state: string, unit: string) =>
       adjective ? `${unit.toLowerCase()} in ${state}` : m,
     );
 }
@@ -117,6 +119,11 @@ const DEMONYMS: Readonly<Record<string, string>> = {
   'new yorker': 'New York',
 };
 
+const DEMONYM = new RegExp(
+  `\\b(${Object.keys(DEMONYMS).join('|')})\\s+(?=count(?:y|ies)\\b)`,
+  'gi',
+);
+
 /**
  * Common misspellings ("forrest", "urbn"), two years side by side, and state demonyms before
  * "counties" ("Texan counties"): said as the words the planner reads.
@@ -137,9 +144,6 @@ export function rewriteTypos(question: string): string {
         const fixed = TYPOS[w.toLowerCase()];
         return fixed ?? w;
       })
-      .replace(
-        new RegExp(`\\b(${Object.keys(DEMONYMS).join('|')})\\s+(?=count(?:y|ies)\\b)`, 'gi'),
-        (w: string) => `${DEMONYMS[w.trim().toLowerCase()]!} `,
-      )
+      .replace(DEMONYM, (w: string) => `${DEMONYMS[w.trim().toLowerCase()]!} `)
   );
 }
