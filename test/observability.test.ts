@@ -13,12 +13,12 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createCheckpointer, type AskResult } from '../src/agent/index.ts';
+import type { AskResult } from '../src/agent/index.ts';
 import type { Analytics } from '../src/analytics/index.ts';
 import type { AlertsView, HistoryView } from '../src/observability/index.ts';
-import { loadConfig } from '../src/config/index.ts';
-import { buildApp, openServerDeps, type ServerDeps } from '../src/server/index.ts';
-import { openHandMade, tempDir } from './helpers.ts';
+import type { ServerDeps } from '../src/server/index.ts';
+import { tempDir } from './helpers.ts';
+import { openTestApp } from './server-helpers.ts';
 import { parseExposition, total, type Sample } from './metrics-text.ts';
 import { startOpenAIServer } from './scripted/openai.ts';
 import type { Reply } from './scripted/server.ts';
@@ -54,38 +54,20 @@ async function openServer(
   env: Record<string, string> = {},
   options: { historyPath?: string } = {},
 ): Promise<TestServer> {
-  const hand = await openHandMade({ cache: true, poolSize: 2 });
   let slowMs = 0;
-  const analytics = Object.fromEntries(
-    Object.entries(hand.service.analytics).map(([name, run]) => [
-      name,
-      async (input?: unknown) => {
-        if (slowMs > 0) await delay(slowMs);
-        return (run as (i?: unknown) => Promise<unknown>)(input);
-      },
-    ]),
-  ) as unknown as Analytics;
-  const checkpointer = createCheckpointer({ kind: 'memory' });
-  const config = loadConfig({
-    LANDUSE_DB_PATH: hand.db,
-    LANDUSE_API_RATE_LIMIT: '0',
-    LANDUSE_API_DAILY_QUOTA: '0',
-    ...env,
-  });
-  const deps = await openServerDeps(config, {
-    service: { ...hand.service, analytics },
-    checkpointer,
-    ...options,
-  });
-  const app = await buildApp(deps, { logger: false });
-  await app.ready();
-  cleanups.push(async () => {
-    await app.close();
-    await deps.close();
-    checkpointer.close();
-    await hand.cleanup();
-  });
-  return { app, deps, db: hand.db, slowTools: (ms) => (slowMs = ms) };
+  const slowed = (analytics: Analytics) =>
+    Object.fromEntries(
+      Object.entries(analytics).map(([name, run]) => [
+        name,
+        async (input?: unknown) => {
+          if (slowMs > 0) await delay(slowMs);
+          return (run as (i?: unknown) => Promise<unknown>)(input);
+        },
+      ]),
+    ) as unknown as Analytics;
+  const { app, deps, db, close } = await openTestApp(env, { ...options, analytics: slowed });
+  cleanups.push(close);
+  return { app, deps, db, slowTools: (ms) => (slowMs = ms) };
 }
 
 async function ask(

@@ -1,6 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { expect } from 'vitest';
 import { createCheckpointer } from '../src/agent/index.ts';
+import type { Analytics } from '../src/analytics/index.ts';
 import { loadConfig } from '../src/config/index.ts';
 import { buildApp, openServerDeps, type ServerDeps } from '../src/server/index.ts';
 import { openHandMade } from './helpers.ts';
@@ -9,7 +10,14 @@ import { openHandMade } from './helpers.ts';
  * The server over the hand-made fixture, in process: the real app, pools and DuckDB, an
  * in-memory conversation store, no logging. `env` overrides settings (LANDUSE_* keys).
  */
-export async function openTestApp(env: Record<string, string> = {}): Promise<{
+export async function openTestApp(
+  env: Record<string, string> = {},
+  options: {
+    /** Wraps the analytics (to slow or count the tools). */
+    analytics?: (analytics: Analytics) => Analytics;
+    historyPath?: string;
+  } = {},
+): Promise<{
   app: FastifyInstance;
   deps: ServerDeps;
   db: string;
@@ -23,7 +31,11 @@ export async function openTestApp(env: Record<string, string> = {}): Promise<{
     LANDUSE_API_DAILY_QUOTA: '0',
     ...env,
   });
-  const deps = await openServerDeps(config, { service: hand.service, checkpointer });
+  const { analytics, ...depOptions } = options;
+  const service = analytics
+    ? { ...hand.service, analytics: analytics(hand.service.analytics) }
+    : hand.service;
+  const deps = await openServerDeps(config, { service, checkpointer, ...depOptions });
   const app = await buildApp(deps, { logger: false });
   await app.ready();
   return {
