@@ -55,6 +55,8 @@ describe('POST /api/ask and the threads', () => {
     expect(r.toolCalls).toMatchObject([
       { name: 'compare_states', args: { metric: 'urban_expansion' }, rows: 2 },
     ]);
+    // Each tool call carries the SQL it ran, for the web app's tool cards.
+    expect(r.toolCalls[0].sql).toMatch(/^\s*(SELECT|WITH)\b/i);
     expect(r.tables[0].rows).toMatchObject([
       { state: 'AL', value: 600 },
       { state: 'CA', value: 150 },

@@ -23,7 +23,7 @@ import { currentTurn } from './memory/trim.ts';
 export interface AskResult {
   answer: string;
   tables: AnswerTable[];
-  toolCalls: { name: string; args: Record<string, unknown>; rows: number; durationMs: number }[];
+  toolCalls: ToolCall[];
   scenario: string[];
   years: { start: number; end: number } | null;
   dataset: 'demo' | 'rpa';
@@ -35,6 +35,16 @@ export interface AskResult {
   timings: Timings;
   /** The request's own figures: times, queries, rows, cache, tokens, retries, memory, CPU. */
   metrics: RequestMetrics;
+}
+
+/** One tool call of an answer: its name, arguments, rows, time and the SQL it ran. */
+export interface ToolCall {
+  name: string;
+  args: Record<string, unknown>;
+  rows: number;
+  durationMs: number;
+  /** The statement the tool ran (a domain query's SQL, or run_sql's guarded statement). */
+  sql?: string;
 }
 
 /**
@@ -65,6 +75,8 @@ export type AgentEvent =
       rows: number;
       durationMs: number;
       ok: boolean;
+      /** The SQL the tool ran, when it ran one. */
+      sql?: string;
     }
   /** A tool's result table, right after its tool_end (the same table the answer carries). */
   | { type: 'table'; title: string; columns: string[]; rows: Record<string, unknown>[] };
@@ -242,6 +254,7 @@ function eventTranslator(
         rows: artifact?.rows ?? 0,
         durationMs: artifact?.durationMs ?? 0,
         ok: artifact !== undefined,
+        ...(artifact?.result.sql ? { sql: artifact.result.sql } : {}),
       });
       if (artifact) {
         for (const table of answerTables(artifact)) emit({ type: 'table', ...table });
@@ -292,6 +305,7 @@ function collectResult(
       args: a.args,
       rows: a.rows,
       durationMs: a.durationMs,
+      ...(a.result.sql ? { sql: a.result.sql } : {}),
     })),
     scenario: firstResult?.scenario ?? [],
     years: firstResult ? { start: firstResult.years.start, end: firstResult.years.end } : null,

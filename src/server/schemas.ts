@@ -68,6 +68,7 @@ export const askResultSchema = z
         args: z.record(z.string(), z.unknown()),
         rows: z.number(),
         durationMs: z.number(),
+        sql: z.string().optional().describe('The SQL the tool ran'),
       }),
     ),
     scenario: z.array(z.string()).describe('Scenario codes used (OVERALL, LM, HM, HL, HH)'),
