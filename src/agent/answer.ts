@@ -45,6 +45,16 @@ export interface ToolCall {
   durationMs: number;
   /** The statement the tool ran (a domain query's SQL, or run_sql's guarded statement). */
   sql?: string;
+  /** The values of the statement's $1, $2 ... placeholders, when it has any. */
+  params?: unknown[];
+}
+
+/** The SQL of a tool's result, and its parameters when it has some (for the tool cards). */
+function sqlOf(artifact: ToolArtifact | undefined): Pick<ToolCall, 'sql' | 'params'> {
+  const result = artifact?.result;
+  if (!result?.sql) return {};
+  const params = isSqlTable(result) ? [] : result.params;
+  return params.length > 0 ? { sql: result.sql, params } : { sql: result.sql };
 }
 
 /**
@@ -75,8 +85,9 @@ export type AgentEvent =
       rows: number;
       durationMs: number;
       ok: boolean;
-      /** The SQL the tool ran, when it ran one. */
+      /** The SQL the tool ran, when it ran one, and its parameters. */
       sql?: string;
+      params?: unknown[];
     }
   /** A tool's result table, right after its tool_end (the same table the answer carries). */
   | { type: 'table'; title: string; columns: string[]; rows: Record<string, unknown>[] };
@@ -254,7 +265,7 @@ function eventTranslator(
         rows: artifact?.rows ?? 0,
         durationMs: artifact?.durationMs ?? 0,
         ok: artifact !== undefined,
-        ...(artifact?.result.sql ? { sql: artifact.result.sql } : {}),
+        ...sqlOf(artifact),
       });
       if (artifact) {
         for (const table of answerTables(artifact)) emit({ type: 'table', ...table });
@@ -305,7 +316,7 @@ function collectResult(
       args: a.args,
       rows: a.rows,
       durationMs: a.durationMs,
-      ...(a.result.sql ? { sql: a.result.sql } : {}),
+      ...sqlOf(a),
     })),
     scenario: firstResult?.scenario ?? [],
     years: firstResult ? { start: firstResult.years.start, end: firstResult.years.end } : null,

@@ -69,6 +69,10 @@ export const askResultSchema = z
         rows: z.number(),
         durationMs: z.number(),
         sql: z.string().optional().describe('The SQL the tool ran'),
+        params: z
+          .array(z.unknown())
+          .optional()
+          .describe('The values of its $1, $2 ... placeholders'),
       }),
     ),
     scenario: z.array(z.string()).describe('Scenario codes used (OVERALL, LM, HM, HL, HH)'),

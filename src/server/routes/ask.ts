@@ -71,7 +71,7 @@ export function askRoutes(app: ZodApp, deps: ServerDeps, options: AskOptions = {
         tags: ['Ask'],
         summary: 'Answer a question, streamed as server-sent events',
         description:
-          'Events: `token` {text} (answer text as it is written), `tool_start` {name, args}, `tool_end` {name, args, rows, durationMs, ok, sql}, `table` {title, columns, rows}, `heartbeat` {} while tools run, then `final` (the whole /api/ask object) or `error` {code, message}. Closing the connection stops the work.',
+          'Events: `token` {text} (answer text as it is written), `tool_start` {name, args}, `tool_end` {name, args, rows, durationMs, ok, sql, params}, `table` {title, columns, rows}, `heartbeat` {} while tools run, then `final` (the whole /api/ask object) or `error` {code, message}. Closing the connection stops the work.',
         body: askBody,
         response: {
           200: z
