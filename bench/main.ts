@@ -26,6 +26,7 @@ import {
   writeObservabilityBenchmark,
 } from './observability.ts';
 import { queryBenchmarkMarkdown, runQueryBenchmark, writeQueryBenchmark } from './queries.ts';
+import { writePerformanceReport } from './report.ts';
 import { runServerBenchmark, serverBenchmarkMarkdown, writeServerBenchmark } from './server.ts';
 
 const config = loadConfig();
@@ -142,6 +143,11 @@ async function benchServer(opts: { db?: string; seconds: number; out: string }) 
   );
 }
 
+async function report(opts: { db?: string; out: string }) {
+  const files = await writePerformanceReport(opts.out, { db: opts.db ?? config.dbPath });
+  process.stdout.write(`Wrote ${files.join(' and ')}\n`);
+}
+
 function int(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) {
@@ -165,7 +171,16 @@ const program = new Command('npm run bench --')
     await benchAsk({ rounds: 3, out: opts.out });
     await benchObservability({ rounds: 5, out: opts.out });
     await benchServer({ seconds: 10, out: opts.out });
+    await report({ out: opts.out });
   });
+
+program
+  .command('report')
+  .description(
+    'write performance_report.md and .json from the results already in bench/results (no benchmark runs)',
+  )
+  .option(...dbOption)
+  .action((opts: { db?: string }) => report({ ...opts, out: program.opts<{ out: string }>().out }));
 
 program
   .command('load')
