@@ -28,9 +28,6 @@ const TYPES: Record<string, string> = {
   '.webmanifest': 'application/manifest+json',
 };
 
-/** Kinds worth compressing (images other than SVG already are). */
-const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.json', '.svg', '.txt', '.webmanifest']);
-
 /**
  * The page's own policy: helmet's default plus what the app needs (blob: workers and images
  * for CodeMirror and downloads), without `upgrade-insecure-requests`, which would send a
@@ -60,12 +57,28 @@ interface StaticFile {
   immutable: boolean;
 }
 
-/** Every file of the built app, read and compressed once at start (a few MB at most). */
+const read = (path: string) => (existsSync(path) ? readFileSync(path) : undefined);
+
+/** Kinds worth compressing (images other than SVG already are). */
+const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.json', '.svg', '.txt', '.webmanifest']);
+
+/** The built files of each dist folder, by the time of its build stamp: read once per process. */
+const loaded = new Map<string, { stamp: number; files: Map<string, StaticFile> }>();
+
+/**
+ * Every file of the built app (a few MB at most), with the FILE.br and FILE.gz that
+ * web/ensure-built.ts wrote beside it at build time (best compression, once); a compressible file
+ * without them (a dist built otherwise) is compressed here with fast settings.
+ */
 function loadDist(dir: string): Map<string, StaticFile> {
+  const stampPath = join(dir, '.built');
+  const stamp = existsSync(stampPath) ? statSync(stampPath).mtimeMs : 0;
+  const cached = loaded.get(dir);
+  if (cached?.stamp === stamp) return cached.files;
   const files = new Map<string, StaticFile>();
   const walk = (d: string) => {
     for (const name of readdirSync(d)) {
-      if (name.startsWith('.')) continue;
+      if (name.startsWith('.') || name.endsWith('.br') || name.endsWith('.gz')) continue;
       const path = join(d, name);
       if (statSync(path).isDirectory()) walk(path);
       else {
@@ -73,16 +86,15 @@ function loadDist(dir: string): Map<string, StaticFile> {
         const ext = extname(name);
         const body = readFileSync(path);
         const compress = COMPRESSIBLE.has(ext) && body.length > 1024;
+        const gzip = compress ? (read(`${path}.gz`) ?? gzipSync(body)) : undefined;
+        const brotli = compress
+          ? (read(`${path}.br`) ??
+            brotliCompressSync(body, { params: { [zlib.BROTLI_PARAM_QUALITY]: 5 } }))
+          : undefined;
         files.set(url, {
           body,
-          ...(compress
-            ? {
-                gzip: gzipSync(body, { level: 9 }),
-                brotli: brotliCompressSync(body, {
-                  params: { [zlib.BROTLI_PARAM_QUALITY]: 11 },
-                }),
-              }
-            : {}),
+          ...(gzip ? { gzip } : {}),
+          ...(brotli ? { brotli } : {}),
           type: TYPES[ext] ?? 'application/octet-stream',
           etag: `"${createHash('sha1').update(body).digest('base64url').slice(0, 20)}"`,
           immutable: url.startsWith('/assets/'),
@@ -91,6 +103,7 @@ function loadDist(dir: string): Map<string, StaticFile> {
     }
   };
   if (existsSync(dir)) walk(dir);
+  loaded.set(dir, { stamp, files });
   return files;
 }
 
