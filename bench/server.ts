@@ -11,7 +11,7 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { loadQuestionSet } from '../src/agent/eval.ts';
-import { STATES } from '../src/domain/index.ts';
+import { uniqueQuestions } from '../src/loadtest/questions.ts';
 
 interface LoadResult {
   name: string;
@@ -33,22 +33,6 @@ interface ServerBenchmark {
   machine: { cpus: number; cpuModel: string; node: string };
   startupMs: number;
   loads: LoadResult[];
-}
-
-/** Distinct questions: topics x states x horizons, so none repeats within a run. */
-function uniqueQuestions(): string[] {
-  const topics = [
-    (s: string, y: number) => `How much new urban land is there in ${s} by ${y}?`,
-    (s: string, y: number) => `How much forest does ${s} lose by ${y}?`,
-    (s: string, y: number) => `How much cropland will ${s} have in ${y}?`,
-    (s: string, y: number) => `Which counties in ${s} develop most by ${y}?`,
-    (s: string, y: number) => `Compare urban expansion in ${s} across scenarios by ${y}`,
-    (s: string, y: number) => `How does pasture change in ${s} by ${y}?`,
-  ];
-  const years = [2030, 2040, 2050, 2060, 2070];
-  const out: string[] = [];
-  for (const y of years) for (const t of topics) for (const s of STATES) out.push(t(s.name, y));
-  return out;
 }
 
 async function startServer(
