@@ -1,6 +1,7 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
 import { reportError } from './errors.ts';
 import type { ExportOptions } from './commands/export.ts';
+import type { LoadTestOptions } from './commands/loadtest.ts';
 
 /** The landuse command line: each action lazily imports its module and calls a use case. */
 function buildProgram(): Command {
@@ -191,6 +192,36 @@ function buildProgram(): Command {
     .action(async (opts: { url?: string; interval: number; once?: boolean }) => {
       const { monitorCommand } = await import('./commands/monitor.ts');
       await monitorCommand(opts);
+    });
+
+  program
+    .command('loadtest')
+    .description(
+      'virtual users against the in-process agent pool or a server (--url): latency percentiles, requests/s, errors, server memory and CPU; exit 1 when an objective is missed',
+    )
+    .option('--users <n>', 'virtual users (default 10)')
+    .option('--ramp-up <seconds>', 'start the users evenly over this many seconds (default 0)')
+    .option('--duration <seconds>', 'seconds per level (default 30 unless --requests)')
+    .option('--requests <n>', 'stop after this many requests per level')
+    .option('--think-ms <ms>', "a user's pause between requests, 0.5x to 1.5x this (default 0)")
+    .option(
+      '--mix <mix>',
+      'realistic (every tool, follow-ups, chat, analytics, SQL, export; repetition) or distinct (questions that never repeat); default realistic',
+    )
+    .option('--questions <file>', 'ask the questions of a file instead (one per line, or JSONL)')
+    .option('--url <url>', 'load a running server (e.g. http://127.0.0.1:8000) instead')
+    .option('--api-key <key>', "the server's API key, when it requires one (with --url)")
+    .option('--levels', 'run the four levels in turn: 5, 10, 20 and 50 users')
+    .option('--p95-ms <ms>', 'objective: p95 latency at most this')
+    .option('--p99-ms <ms>', 'objective: p99 latency at most this')
+    .option('--max-error-rate <share>', 'objective: failed requests at most this share (0 to 1)')
+    .option('--min-rps <n>', 'objective: at least this many requests per second')
+    .option('--json', 'print the report as JSON (no progress line)')
+    .option('--markdown <file>', 'also write the report as Markdown to this file')
+    .option('--db <path>', 'database file (default: LANDUSE_DB_PATH or data/landuse.duckdb)')
+    .action(async (opts: LoadTestOptions) => {
+      const { loadtestCommand } = await import('./commands/loadtest.ts');
+      await loadtestCommand(opts, process.argv.slice(2));
     });
 
   return program;
