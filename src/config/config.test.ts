@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { describe, expect, it } from 'vitest';
 import {
   CONFIG_DOCS,
@@ -72,6 +73,7 @@ describe('loadConfig defaults', () => {
       maxExports: 2,
       bodyTimeoutSeconds: 10,
       shutdownTimeoutSeconds: 10,
+      workers: 1,
       logLevel: 'info',
       metricsIntervalSeconds: 5,
       metricsRetentionHours: 24,
@@ -117,6 +119,16 @@ describe('loadConfig defaults', () => {
     expect(() => loadConfig({ LANDUSE_CORS_ORIGINS: 'example.org' })).toThrow(
       /LANDUSE_CORS_ORIGINS/,
     );
+  });
+
+  it('reads LANDUSE_WORKERS: a positive integer, or auto for the number of cores', () => {
+    expect(loadConfig({ LANDUSE_WORKERS: '3' }).workers).toBe(3);
+    expect(loadConfig({ LANDUSE_WORKERS: ' Auto ' }).workers).toBe(availableParallelism());
+    for (const bad of ['0', '-2', '1.5', 'all', '65']) {
+      expect(errorFor({ LANDUSE_WORKERS: bad }).message).toContain(
+        `LANDUSE_WORKERS="${bad}": expected a positive integer up to 64, or auto (the number of cores) (default 1)`,
+      );
+    }
   });
 
   it('ignores variables outside its namespace', () => {

@@ -3,6 +3,7 @@
  * variable, default, accepted values and zod schema); the Config type, the zod schema, the
  * documentation (CONFIG_DOCS) and .env.example all come from that table.
  */
+import { availableParallelism } from 'node:os';
 import { z } from 'zod';
 import {
   decimal,
@@ -418,6 +419,21 @@ export const SETTINGS = {
     description:
       'Seconds in-flight requests get to finish on SIGTERM or SIGINT before they are cut.',
     ...positiveSeconds(10),
+  },
+  workers: {
+    env: 'LANDUSE_WORKERS',
+    group: 'Server',
+    description:
+      'Server processes sharing the port (`landuse serve --workers N`): 1 is a single process; auto means one per core. Rate limits and quotas stay per client across them, /metrics sums them all.',
+    accepts: 'a positive integer up to 64, or auto (the number of cores)',
+    default: '1',
+    schema: z
+      .string()
+      .trim()
+      .toLowerCase()
+      .pipe(z.union([z.literal('auto').transform(() => availableParallelism()), digits]))
+      .pipe(z.number().int().min(1).max(64))
+      .default(1),
   },
   logLevel: {
     env: 'LANDUSE_LOG_LEVEL',
