@@ -1,4 +1,5 @@
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
+import { availableParallelism } from 'node:os';
 import { reportError } from './errors.ts';
 import type { ExportOptions } from './commands/export.ts';
 import type { LoadTestOptions } from './commands/loadtest.ts';
@@ -158,7 +159,12 @@ function buildProgram(): Command {
       'port to listen on (default: LANDUSE_PORT or 8000; 0 = any free port)',
       port,
     )
-    .action(async (opts: { db?: string; port?: number }) => {
+    .option(
+      '--workers <n>',
+      'server processes sharing the port (default: LANDUSE_WORKERS or 1; auto = one per core)',
+      workerCount,
+    )
+    .action(async (opts: { db?: string; port?: number; workers?: number }) => {
       const { startCommand } = await import('./commands/start.ts');
       await startCommand(opts);
     });
@@ -173,7 +179,12 @@ function buildProgram(): Command {
     )
     .option('--host <address>', 'address to listen on (default: LANDUSE_HOST or 127.0.0.1)')
     .option('--db <path>', 'database file (default: LANDUSE_DB_PATH or data/landuse.duckdb)')
-    .action(async (opts: { port?: number; host?: string; db?: string }) => {
+    .option(
+      '--workers <n>',
+      'server processes sharing the port (default: LANDUSE_WORKERS or 1; auto = one per core)',
+      workerCount,
+    )
+    .action(async (opts: { port?: number; host?: string; db?: string; workers?: number }) => {
       const { serveCommand } = await import('./commands/serve.ts');
       await serveCommand(opts);
     });
@@ -231,6 +242,18 @@ function int(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1) {
     throw new InvalidArgumentError(`expected a positive whole number, got "${value}".`);
+  }
+  return n;
+}
+
+/** --workers: as LANDUSE_WORKERS, a whole number from 1 to 64 or auto (one per core). */
+function workerCount(value: string): number {
+  if (value.trim().toLowerCase() === 'auto') return availableParallelism();
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < 1 || n > 64) {
+    throw new InvalidArgumentError(
+      `expected a whole number of processes from 1 to 64, or auto (one per core), got "${value}".`,
+    );
   }
   return n;
 }

@@ -476,8 +476,19 @@ export class Metrics implements MetricsSink {
     this.notifications.inc({ outcome });
   }
 
+  private aggregate: (() => Promise<string>) | undefined;
+
+  /**
+   * In a worker of `landuse serve --workers N`: /metrics serves what `source` returns, every
+   * worker's metrics summed (by the cluster's primary), not this process's alone.
+   */
+  aggregateWith(source: () => Promise<string>): void {
+    this.aggregate = source;
+  }
+
   /** The exposition text and its content type, for GET /metrics. */
   async exposition(): Promise<{ contentType: string; text: string }> {
-    return { contentType: this.registry.contentType, text: await this.registry.metrics() };
+    const text = this.aggregate ? await this.aggregate() : await this.registry.metrics();
+    return { contentType: this.registry.contentType, text };
   }
 }

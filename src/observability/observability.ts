@@ -106,6 +106,8 @@ export class Observability {
   private lastFigures: WindowFigures;
   private evaluatedAt: number | null = null;
   private streams = 0;
+  /** A worker that takes no snapshots (start): its history is read from the leader's file. */
+  private follower = false;
 
   constructor(private readonly options: ObservabilityOptions) {
     const { config } = options;
@@ -159,9 +161,15 @@ export class Observability {
     this.log = log;
   }
 
-  /** Starts the snapshot timer and the memory sampler (both unref'd: they keep nothing alive). */
-  start(): void {
+  /**
+   * Starts the snapshot timer and the memory sampler (both unref'd: they keep nothing alive).
+   * With `snapshots: false` (every worker of `serve --workers N` but the leader) only the
+   * memory sampler: one process evaluates the alerts and writes the history file, and the
+   * others read the history from that file.
+   */
+  start(options: { snapshots?: boolean } = {}): void {
     if (this.timers.length > 0) return;
+    this.follower = options.snapshots === false;
     this.window.restart(this.now());
     const sample = () => {
       const m = process.memoryUsage();
@@ -170,7 +178,7 @@ export class Observability {
     sample();
     this.timers.push(
       setInterval(sample, 1000).unref(),
-      setInterval(() => this.tick(), this.intervalMs).unref(),
+      ...(this.follower ? [] : [setInterval(() => this.tick(), this.intervalMs).unref()]),
     );
   }
 
@@ -299,7 +307,7 @@ export class Observability {
     const interval = this.options.config.metricsIntervalSeconds;
     const oldest = this.ring.oldest();
     const raw =
-      this.store && (oldest === undefined || since < oldest)
+      this.store && (this.follower || oldest === undefined || since < oldest)
         ? this.store.since(since, 100_000)
         : this.ring.since(since);
     let step = Math.max(interval, stepSeconds ?? interval);

@@ -12,6 +12,7 @@ import {
 } from 'fastify-type-provider-zod';
 import { AppError } from '../domain/index.ts';
 import { registerCallers } from './callers.ts';
+import { MemoryLimitStore, rateLimitStore, type LimitStore } from './limiter.ts';
 import type { ServerDeps } from './deps.ts';
 import { edgeServerOptions, errorContext, registerEdges } from './edges.ts';
 import { toHttpError } from './errors.ts';
@@ -27,6 +28,14 @@ import { monitoringRoutes } from './routes/monitoring.ts';
 import { threadRoutes } from './routes/threads.ts';
 import { webRoutes } from './routes/web.ts';
 
+/**
+ * Sent by the start-up warm-up (index.ts) so its requests count against no client's rate limit:
+ * several workers warming up would otherwise spend the loopback client's minute. Random per
+ * process, never sent to anyone.
+ */
+export const WARM_UP_TOKEN = crypto.randomUUID();
+const warmUp = (request: FastifyRequest) => request.headers['x-landuse-warm-up'] === WARM_UP_TOKEN;
+
 /** The largest request body accepted: a question or SQL statement is far smaller. */
 const BODY_LIMIT_BYTES = 64 * 1024;
 
@@ -38,6 +47,13 @@ interface AppOptions {
   logger?: boolean | 'pretty';
   /** Milliseconds between SSE heartbeats on /api/chat (default 5000). */
   heartbeatMs?: number;
+  /**
+   * Where the per-client counters live (rate limit, daily quota, failed keys): this process's
+   * memory unless given (the cluster's primary when several workers serve: cluster-ipc.ts).
+   */
+  limitStore?: LimitStore;
+  /** Set in a worker of `serve --workers N`: its number, sent as the x-landuse-worker header. */
+  workerId?: number;
 }
 
 /**
@@ -109,8 +125,10 @@ export async function buildApp(
       },
     });
   });
+  const worker = options.workerId === undefined ? undefined : String(options.workerId);
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id);
+    if (worker) reply.header('x-landuse-worker', worker);
   });
 
   await app.register(helmet, {
@@ -159,7 +177,8 @@ export async function buildApp(
   // The API: who calls (an API key, or an anonymous owner cookie), a per-minute rate limit and
   // a daily quota per caller.
   await app.register(async (api) => {
-    await registerCallers(api, config, deps.ownerSecret);
+    const limits = options.limitStore ?? new MemoryLimitStore();
+    await registerCallers(api, config, deps.ownerSecret, limits);
     // Who registerCallers found: the key's owner (its digest), or the client's address.
     const keyGenerator = (request: FastifyRequest) =>
       config.apiKeys.length > 0 ? `key:${request.caller.owner}` : `ip:${request.ip}`;
@@ -168,7 +187,10 @@ export async function buildApp(
         max: config.apiRateLimit,
         timeWindow: 60_000,
         keyGenerator,
-        nameSpace: 'landuse-minute-',
+        store: rateLimitStore(limits, 'minute:'),
+        allowList: warmUp,
+        // The limit store out of reach (a worker's primary not answering): the request goes on.
+        skipOnError: true,
         errorResponseBuilder: (_req, context) =>
           new AppError(
             'rate_limit:per_minute',
@@ -182,7 +204,9 @@ export async function buildApp(
         max: config.apiDailyQuota,
         timeWindow: 86_400_000,
         keyGenerator,
-        nameSpace: 'landuse-day-',
+        store: rateLimitStore(limits, 'day:'),
+        allowList: warmUp,
+        skipOnError: true,
         addHeaders: {
           'x-ratelimit-limit': false,
           'x-ratelimit-remaining': false,

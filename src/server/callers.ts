@@ -1,11 +1,11 @@
 import cookie from '@fastify/cookie';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { LRUCache } from 'lru-cache';
 import { createHash, randomBytes, randomUUID, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Config } from '../config/index.ts';
 import { AppError } from '../domain/index.ts';
+import type { LimitCount, LimitStore } from './limiter.ts';
 
 /**
  * Who is calling, as the routes need it: the owner of the conversations the request may read,
@@ -37,27 +37,28 @@ const ONE_YEAR_SECONDS = 365 * 24 * 3600;
  * Registers, on the API scope, who the caller is: with LANDUSE_API_KEYS the key (refused when
  * missing or wrong, and an address that fails more than LANDUSE_AUTH_FAILURE_LIMIT times a
  * minute gets 429 until the minute is over); without keys an anonymous owner id from a signed,
- * HttpOnly, SameSite=Strict cookie, issued on the first request.
+ * HttpOnly, SameSite=Strict cookie, issued on the first request. The failures are counted in
+ * `limits`, with the rate limits.
  */
 export async function registerCallers(
   api: FastifyInstance,
   config: Config,
   cookieSecret: string,
+  limits: LimitStore,
 ): Promise<void> {
   await api.register(cookie, { secret: cookieSecret, hook: 'onRequest' });
   if (config.apiKeys.length > 0) {
     const accepted = config.apiKeys.map(digest);
-    const failures = new LRUCache<string, { count: number; resetAt: number }>({
-      // Bounded whatever the number of addresses; an address forgotten early is only let in
-      // for another minute's worth of guesses.
-      max: 100_000,
-      ttl: 60_000,
-    });
-    api.addHook('onRequest', (request, _reply, done) => {
-      const now = Date.now();
-      const seen = failures.get(request.ip);
-      if (seen && seen.count >= config.authFailureLimit) {
-        const retryAfterSeconds = Math.max(1, Math.ceil((seen.resetAt - now) / 1000));
+    // Counted in the limit store (the cluster's primary when several workers serve), so an
+    // address gets its LANDUSE_AUTH_FAILURE_LIMIT guesses in all, not per worker process.
+    const failuresOf = (ip: string) => `auth-failures:${ip}`;
+    const check = (
+      request: FastifyRequest,
+      seen: LimitCount,
+      done: (error?: AppError) => void,
+    ): void => {
+      if (seen.count >= config.authFailureLimit) {
+        const retryAfterSeconds = Math.max(1, Math.ceil(seen.ttlMs / 1000));
         done(
           new AppError(
             'rate_limit:auth_failures',
@@ -68,9 +69,11 @@ export async function registerCallers(
         return;
       }
       const fail = (error: AppError) => {
-        if (seen) seen.count++;
-        else failures.set(request.ip, { count: 1, resetAt: now + 60_000 });
-        done(error);
+        // Counted before the answer, so the next request from the address sees it.
+        limits.incr(failuresOf(request.ip), 60_000).then(
+          () => done(error),
+          () => done(error),
+        );
       };
       const key = apiKeyOf(request);
       if (!key) {
@@ -90,6 +93,14 @@ export async function registerCallers(
       const owner = `k_${given.toString('hex').slice(0, 32)}`;
       request.caller = { owner, bucket: owner };
       done();
+    };
+    api.addHook('onRequest', (request, _reply, done) => {
+      limits.incr(failuresOf(request.ip), 60_000, 0).then(
+        (seen) => check(request, seen, done),
+        // The store out of reach lets the request on to the key check (fail open, as the rate
+        // limits do): a wrong key is still refused.
+        () => check(request, { count: 0, ttlMs: 60_000 }, done),
+      );
     });
     return;
   }

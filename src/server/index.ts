@@ -4,9 +4,10 @@ import type { AnalyticsService } from '../analytics/open.ts';
 import type { ThreadCheckpointer } from '../agent/index.ts';
 import type { Config } from '../config/index.ts';
 import { AppError } from '../domain/index.ts';
-import { buildApp } from './app.ts';
+import { buildApp, WARM_UP_TOKEN } from './app.ts';
 import { isLoopback } from './edges.ts';
 import { openServerDeps, type ServerDeps } from './deps.ts';
+import type { LimitStore } from './limiter.ts';
 
 export { buildApp } from './app.ts';
 export { openServerDeps, type ServerDeps } from './deps.ts';
@@ -43,6 +44,12 @@ export async function startServer(
     service?: AnalyticsService;
     checkpointer?: ThreadCheckpointer;
     onReady?: (url: string) => void;
+    /** Where per-client counters live (default: this process's memory). */
+    limitStore?: LimitStore;
+    /** A worker of `serve --workers N`: its slot, sent as the x-landuse-worker header. */
+    workerId?: number;
+    /** false: no history snapshots or alerts here (a worker that is not the leader). */
+    snapshots?: boolean;
   } = {},
 ): Promise<RunningServer> {
   // Export scratch folders of a server that was killed (kill -9) are removed before serving.
@@ -53,6 +60,8 @@ export async function startServer(
     app = await buildApp(deps, {
       ...(options.logger === undefined ? {} : { logger: options.logger }),
       ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+      ...(options.limitStore === undefined ? {} : { limitStore: options.limitStore }),
+      ...(options.workerId === undefined ? {} : { workerId: options.workerId }),
     });
     await app.listen({ host: config.host, port: config.port }).catch((error: unknown) => {
       throw listenError(error, config);
@@ -75,7 +84,7 @@ export async function startServer(
   await warmUp(app, deps);
   deps.state.ready = true;
   // Snapshots for the history, and the alerts, from now on (the warm-up is not traffic).
-  deps.observability.start();
+  deps.observability.start({ snapshots: options.snapshots ?? true });
   options.onReady?.(url);
 
   let closing: Promise<void> | undefined;
@@ -121,7 +130,10 @@ function listenError(error: unknown, config: Config): unknown {
 /** Runs the dashboard's default queries and one question, so their results are cached. */
 async function warmUp(app: FastifyInstance, deps: ServerDeps): Promise<void> {
   const started = performance.now();
-  const headers = deps.config.apiKeys[0] ? { 'x-api-key': deps.config.apiKeys[0] } : {};
+  const headers = {
+    'x-landuse-warm-up': WARM_UP_TOKEN,
+    ...(deps.config.apiKeys[0] ? { 'x-api-key': deps.config.apiKeys[0] } : {}),
+  };
   for (const url of WARM_UP_PATHS) {
     const res = await app.inject({ method: 'GET', url, headers });
     if (res.statusCode !== 200) app.log.warn(`warm-up: ${url} answered ${res.statusCode}`);

@@ -107,3 +107,96 @@ export class Limiter {
     );
   }
 }
+
+/** A key's count in its current fixed window. */
+export interface LimitCount {
+  count: number;
+  /** Milliseconds until the window ends and the count starts again from 0. */
+  ttlMs: number;
+}
+
+/**
+ * Where per-client counters live (the per-minute rate limit, the daily quota, failed API keys):
+ * one process's memory (MemoryLimitStore), the cluster's primary over IPC when several worker
+ * processes serve one port (cluster-ipc.ts), or later a shared store such as Redis. Counting
+ * in one place keeps a limit per client, whatever worker a request lands on.
+ */
+export interface LimitStore {
+  /**
+   * Adds `by` (1 unless said; 0 only reads) to the key's count in its window of `windowMs`,
+   * starting a window when none is running, and returns the count with that addition.
+   * Rejects when the store cannot be reached; each caller decides whether that lets the
+   * request through (they all do: see README, Several processes).
+   */
+  incr(key: string, windowMs: number, by?: number): Promise<LimitCount>;
+}
+
+/** Fixed windows in this process's memory, the least recently used keys forgotten past `max`. */
+export class MemoryLimitStore implements LimitStore {
+  private readonly windows = new Map<string, { count: number; start: number; windowMs: number }>();
+
+  constructor(
+    private readonly max = 100_000,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  incr(key: string, windowMs: number, by = 1): Promise<LimitCount> {
+    return Promise.resolve(this.incrNow(key, windowMs, by));
+  }
+
+  /** incr without the promise, for the cluster primary that answers workers from it. */
+  incrNow(key: string, windowMs: number, by = 1): LimitCount {
+    const now = this.now();
+    let w = this.windows.get(key);
+    if (w && w.start + w.windowMs <= now) {
+      this.windows.delete(key);
+      w = undefined;
+    }
+    // A read of a key with no window running starts none.
+    if (!w && by === 0) return { count: 0, ttlMs: 0 };
+    if (w) this.windows.delete(key);
+    else w = { count: 0, start: now, windowMs };
+    w.count += by;
+    // Re-inserted last: the Map's order is the recency order, its first key the least recent.
+    this.windows.set(key, w);
+    if (this.windows.size > this.max) {
+      const oldest = this.windows.keys().next().value;
+      if (oldest !== undefined) this.windows.delete(oldest);
+    }
+    return { count: w.count, ttlMs: w.start + w.windowMs - now };
+  }
+}
+
+/** @fastify/rate-limit's store. */
+interface RateLimitStore {
+  incr(
+    key: string,
+    callback: (error: Error | null, result?: { current: number; ttl: number }) => void,
+    timeWindow: number,
+  ): void;
+  child(): RateLimitStore;
+}
+
+/**
+ * A LimitStore as @fastify/rate-limit's `store` option wants it: a class the plugin constructs,
+ * with incr(key, callback, timeWindow) and child(routeOptions). Keys get `namespace` in front,
+ * so two limits over the same clients (a minute, a day) count apart.
+ */
+export function rateLimitStore(store: LimitStore, namespace: string): new () => RateLimitStore {
+  return class implements RateLimitStore {
+    incr(
+      key: string,
+      callback: (error: Error | null, result?: { current: number; ttl: number }) => void,
+      timeWindow: number,
+    ): void {
+      store.incr(namespace + key, timeWindow).then(
+        (r) => callback(null, { current: r.count, ttl: r.ttlMs }),
+        (error: unknown) => callback(error instanceof Error ? error : new Error(String(error))),
+      );
+    }
+
+    child(): RateLimitStore {
+      return this;
+    }
+  };
+}

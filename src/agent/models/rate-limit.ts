@@ -59,12 +59,25 @@ export function createRateLimiter(props: {
 }
 
 const shared = new Map<string, RateLimiter>();
+let sharedFactory: ((calls: number, windowSeconds: number) => RateLimiter) | undefined;
+
+/**
+ * Makes processRateLimiter return `factory`'s limiters: a worker of `landuse serve --workers N`
+ * waits for its model call's turn in the cluster's primary, so the limit holds for the server,
+ * not per process.
+ */
+export function shareRateLimiters(
+  factory: (calls: number, windowSeconds: number) => RateLimiter,
+): void {
+  sharedFactory = factory;
+}
 
 /**
  * The process-wide limiter for a setting (LANDUSE_RATE_LIMIT_CALLS per
  * LANDUSE_RATE_LIMIT_WINDOW): every model built with the same setting shares one window.
  */
 export function processRateLimiter(calls: number, windowSeconds: number): RateLimiter {
+  if (sharedFactory) return sharedFactory(calls, windowSeconds);
   const key = `${calls}/${windowSeconds}`;
   let limiter = shared.get(key);
   if (!limiter) {

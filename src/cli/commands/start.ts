@@ -1,3 +1,4 @@
+import cluster from 'node:cluster';
 import { existsSync } from 'node:fs';
 import { cliConfig } from '../context.ts';
 import { ensureDemoDatabase } from '../../data/demo/index.ts';
@@ -9,8 +10,14 @@ import { serveCommand } from './serve.ts';
  * `npm start`: on a fresh clone there is no database, so build the demo one (generate + load,
  * with progress), show what it holds, then run the server.
  */
-export async function startCommand(opts: { db?: string; port?: number }): Promise<void> {
+export async function startCommand(opts: {
+  db?: string;
+  port?: number;
+  workers?: number;
+}): Promise<void> {
   const db = opts.db ?? cliConfig().dbPath;
+  // A worker of `start --workers N` runs this command again: the primary has shown the rest.
+  if (cluster.isWorker) return serveCommand({ ...opts, db });
   await ensureDatabase(db);
   await infoCommand({ db });
   process.stdout.write(
@@ -18,7 +25,11 @@ export async function startCommand(opts: { db?: string; port?: number }): Promis
       '  npx landuse ask "Which states have the most urban expansion?"\n' +
       '  npx landuse chat\n\n',
   );
-  await serveCommand({ db, ...(opts.port !== undefined ? { port: opts.port } : {}) });
+  await serveCommand({
+    db,
+    ...(opts.port !== undefined ? { port: opts.port } : {}),
+    ...(opts.workers !== undefined ? { workers: opts.workers } : {}),
+  });
 }
 
 /** Builds the full-size demo database at `db` when there is none, with a progress bar. */

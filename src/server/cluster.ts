@@ -1,0 +1,435 @@
+/**
+ * `landuse serve --workers N`: a primary process that serves nothing itself and N worker
+ * processes (node:cluster) that each open the database read-only and share one port.
+ *
+ * The primary
+ * - forks the workers, and restarts one that dies: at once after a stable run, with a doubling
+ *   delay (capped) while it keeps dying soon after starting, and not at all after
+ *   `maxQuickDeaths` such deaths in a row (said in the log; the others go on serving);
+ * - keeps the per-client counters (rate limit, daily quota, failed keys) and the model calls'
+ *   rate limit, which the workers ask for over IPC (cluster-ipc.ts);
+ * - sums every worker's metrics for /metrics (prom-client's AggregatorRegistry.aggregate);
+ * - on SIGTERM or SIGINT asks every worker to drain (stop accepting, finish in-flight requests,
+ *   close) and exits once all are gone, or after a bounded wait.
+ *
+ * One worker, the leader, evaluates the alerts and writes the performance history; the others
+ * read the history from its file. A worker replacing the leader becomes the leader. Every
+ * worker signs anonymous owner cookies with the same key, made by the primary.
+ */
+import cluster, { type Worker } from 'node:cluster';
+import { createServer } from 'node:net';
+import { dirname, join } from 'node:path';
+import { AggregatorRegistry, Counter, Gauge, Registry } from 'prom-client';
+import { openThreadStore } from '../agent/index.ts';
+import { processRateLimiter, shareRateLimiters } from '../agent/models/rate-limit.ts';
+import type { Config } from '../config/index.ts';
+import { HistoryStore } from '../observability/history.ts';
+import {
+  answerMetricsRequests,
+  ClusterLimitStore,
+  isMessage,
+  METRICS_REQUEST,
+  METRICS_RESPONSE,
+  PrimaryClient,
+  REQUEST,
+  RESPONSE,
+  type Channel,
+  type MetricsRequestMessage,
+  type MetricsResponseMessage,
+  type PrimaryAnswers,
+  type PrimaryRequest,
+  type RequestMessage,
+  type ResponseMessage,
+  type WorkerInit,
+  type WorkerMetrics,
+} from './cluster-ipc.ts';
+import { ownerCookieSecret } from './callers.ts';
+import { startServer } from './index.ts';
+import { MemoryLimitStore } from './limiter.ts';
+
+/** The message that asks a worker to drain and exit. */
+const SHUTDOWN = 'landuse:shutdown';
+
+export interface RestartPolicy {
+  /** Delay before the first restart after a quick death; doubled at each further one. */
+  initialDelayMs: number;
+  maxDelayMs: number;
+  /** A worker that lived this long died "after a stable run": its count of quick deaths resets. */
+  stableMs: number;
+  /** Quick deaths in a row after which a slot is given up. */
+  maxQuickDeaths: number;
+}
+
+export const DEFAULT_RESTART: RestartPolicy = {
+  initialDelayMs: 250,
+  maxDelayMs: 10_000,
+  stableMs: 30_000,
+  maxQuickDeaths: 5,
+};
+
+/** How long the primary waits for a worker's metrics before summing those it has. */
+const METRICS_TIMEOUT_MS = 3000;
+
+export interface PrimaryOptions {
+  workers: number;
+  /** Lines for the person who started the server (stderr). */
+  log: (line: string) => void;
+  /** Once every worker listens (the first time). */
+  onReady?: (url: string) => void;
+  restart?: Partial<RestartPolicy>;
+}
+
+interface Slot {
+  slot: number;
+  worker: Worker | undefined;
+  startedAt: number;
+  ready: boolean;
+  quickDeaths: number;
+  gaveUp: boolean;
+  timer: NodeJS.Timeout | undefined;
+}
+
+/** A free port on `host`, for --port 0: every worker, and every restarted one, gets the same. */
+async function freePort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen({ host, port: 0 }, () => {
+      const address = probe.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/**
+ * Creates the SQLite files every worker opens at start (the conversations and the performance
+ * history), so the workers find them made and in WAL mode instead of racing to set them up: a
+ * journal-mode change does not wait for a busy file.
+ */
+function prepareStores(config: Config): void {
+  if (!config.enableMemory || config.threadsDbPath === ':memory:') return;
+  openThreadStore(config).close();
+  const history =
+    config.metricsHistoryPath ?? join(dirname(config.threadsDbPath), 'metrics.sqlite');
+  new HistoryStore(history, config.metricsRetentionHours * 3_600_000).close();
+}
+
+/**
+ * Runs the primary until the workers are gone; resolves with the process's exit code (0 after
+ * a clean drain, 1 when the workers could not start, all were given up, or the drain overran).
+ */
+export async function runPrimary(config: Config, options: PrimaryOptions): Promise<number> {
+  const policy = { ...DEFAULT_RESTART, ...options.restart };
+  const port = config.port === 0 ? await freePort(config.host) : config.port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  const { log } = options;
+  const limits = new MemoryLimitStore();
+  // Made (or read from its file) once, here: workers making their own at the same time would
+  // each sign cookies the others refuse.
+  const cookieSecret = ownerCookieSecret(config, config.enableMemory);
+  prepareStores(config);
+  const slots: Slot[] = Array.from({ length: options.workers }, (_, i) => ({
+    slot: i + 1,
+    worker: undefined,
+    startedAt: 0,
+    ready: false,
+    quickDeaths: 0,
+    gaveUp: false,
+    timer: undefined,
+  }));
+  let leader: number | undefined;
+  let everReady = false;
+  let closing: { signal: string; codes: number[] } | undefined;
+  let finish: (code: number) => void = () => {};
+  const finished = new Promise<number>((resolve) => (finish = resolve));
+
+  // The primary's own figures, summed with the workers' at /metrics.
+  const registry = new Registry();
+  const restarts = new Counter({
+    name: 'landuse_cluster_worker_restarts_total',
+    help: 'Worker processes restarted by the primary after they died (serve --workers N).',
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'landuse_cluster_workers',
+    help: 'Worker processes serving now (serve --workers N).',
+    registers: [registry],
+    collect() {
+      this.set(slots.filter((s) => s.ready).length);
+    },
+  });
+  const workerMemory = new Gauge({
+    name: 'landuse_cluster_worker_resident_memory_bytes',
+    help: "Each worker's resident memory, by worker slot (process_resident_memory_bytes is their sum).",
+    labelNames: ['worker'],
+    registers: [registry],
+  });
+
+  const metricsRequests = new Map<
+    number,
+    { waiting: Set<number>; got: { slot: number; metrics: WorkerMetrics }[]; done: () => void }
+  >();
+  let nextMetricsId = 1;
+
+  /** Every ready worker's metrics (those that answer in time), summed with the primary's. */
+  const collect = async (): Promise<string> => {
+    const id = nextMetricsId++;
+    const asked = slots.filter((s) => s.ready && s.worker?.isConnected());
+    const got = await new Promise<{ slot: number; metrics: WorkerMetrics }[]>((resolve) => {
+      const entry = {
+        waiting: new Set(asked.map((s) => s.slot)),
+        got: [] as { slot: number; metrics: WorkerMetrics }[],
+        done: () => {
+          clearTimeout(timer);
+          metricsRequests.delete(id);
+          resolve(entry.got);
+        },
+      };
+      const timer = setTimeout(() => {
+        log(
+          `metrics: no answer from worker ${[...entry.waiting].join(', ')} within ${METRICS_TIMEOUT_MS} ms; summing the others`,
+        );
+        entry.done();
+      }, METRICS_TIMEOUT_MS);
+      metricsRequests.set(id, entry);
+      if (asked.length === 0) entry.done();
+      for (const s of asked) {
+        s.worker?.send({ type: METRICS_REQUEST, id } satisfies MetricsRequestMessage);
+      }
+    });
+    workerMemory.reset();
+    for (const { slot, metrics } of got) {
+      const rss = metrics.find((m) => m.name === 'process_resident_memory_bytes')?.values[0];
+      if (rss) workerMemory.set({ worker: String(slot) }, rss.value);
+    }
+    const all = [...got.map((g) => g.metrics), await registry.getMetricsAsJSON()];
+    return AggregatorRegistry.aggregate(all).metrics();
+  };
+
+  const answer = async (s: Slot, body: PrimaryRequest): Promise<unknown> => {
+    switch (body.op) {
+      case 'init': {
+        const alive = leader !== undefined && slots[leader - 1]?.worker !== undefined;
+        if (!alive || leader === s.slot) leader = s.slot;
+        return {
+          slot: s.slot,
+          port,
+          leader: leader === s.slot,
+          cookieSecret,
+        } satisfies WorkerInit;
+      }
+      case 'ready': {
+        s.ready = true;
+        log(`worker ${s.slot} (pid ${s.worker?.process.pid}) is serving`);
+        if (!everReady && slots.every((x) => x.ready || x.gaveUp)) {
+          everReady = true;
+          options.onReady?.(url);
+        }
+        return null;
+      }
+      case 'limit':
+        return limits.incrNow(body.key, body.windowMs, body.by) satisfies PrimaryAnswers['limit'];
+      case 'model-call':
+        await processRateLimiter(body.calls, body.windowSeconds).acquire();
+        return null;
+      case 'metrics':
+        return collect();
+    }
+  };
+
+  const onMessage = (s: Slot, worker: Worker, message: unknown) => {
+    if (isMessage<RequestMessage>(message, REQUEST)) {
+      answer(s, message.body).then(
+        (value) => reply(worker, { type: RESPONSE, id: message.id, value }),
+        (error: unknown) => reply(worker, { type: RESPONSE, id: message.id, error: String(error) }),
+      );
+    } else if (isMessage<MetricsResponseMessage>(message, METRICS_RESPONSE)) {
+      const entry = metricsRequests.get(message.id);
+      if (!entry || !entry.waiting.delete(s.slot)) return;
+      if (message.metrics) entry.got.push({ slot: s.slot, metrics: message.metrics });
+      if (entry.waiting.size === 0) entry.done();
+    }
+  };
+
+  const reply = (worker: Worker, message: ResponseMessage) => {
+    // A worker that died meanwhile gets no answer; it is being replaced.
+    if (worker.isConnected()) worker.send(message);
+  };
+
+  const fork = (s: Slot) => {
+    s.timer = undefined;
+    s.ready = false;
+    s.startedAt = Date.now();
+    const worker = cluster.fork();
+    s.worker = worker;
+    log(`worker ${s.slot} starting (pid ${worker.process.pid})`);
+    worker.on('message', (message: unknown) => onMessage(s, worker, message));
+    worker.once('exit', (code, signal) => onExit(s, code, signal));
+  };
+
+  const onExit = (s: Slot, code: number | null, signal: string | null) => {
+    const pid = s.worker?.process.pid;
+    s.worker = undefined;
+    s.ready = false;
+    if (leader === s.slot) leader = undefined;
+    for (const entry of metricsRequests.values()) {
+      if (entry.waiting.delete(s.slot) && entry.waiting.size === 0) entry.done();
+    }
+    const how = signal ? `killed by ${signal}` : `exited with code ${code}`;
+    if (closing) {
+      closing.codes.push(code ?? 1);
+      if (slots.every((x) => !x.worker)) finish(closing.codes.every((c) => c === 0) ? 0 : 1);
+      return;
+    }
+    if (!everReady) {
+      // A worker that cannot start (no database, port taken) says why on stderr; its
+      // siblings would fail the same way.
+      log(`worker ${s.slot} (pid ${pid}) ${how} before the server was ready: stopping`);
+      void shutdown('startup failure', 1);
+      return;
+    }
+    const lived = Date.now() - s.startedAt;
+    s.quickDeaths = lived < policy.stableMs ? s.quickDeaths + 1 : 0;
+    if (s.quickDeaths >= policy.maxQuickDeaths) {
+      s.gaveUp = true;
+      const left = slots.filter((x) => x.worker).length;
+      log(
+        `worker ${s.slot} (pid ${pid}) ${how}: it died ${s.quickDeaths} times in a row within ${Math.round(policy.stableMs / 1000)} s of starting, so it is not restarted again (${left} worker(s) left)`,
+      );
+      if (left === 0) {
+        log('no worker left: exiting');
+        finish(1);
+      }
+      return;
+    }
+    // After a stable run at once; while it keeps dying soon after starting, 250 ms, 500 ms ...
+    const delay =
+      s.quickDeaths === 0
+        ? 0
+        : Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (s.quickDeaths - 1));
+    log(
+      `worker ${s.slot} (pid ${pid}) ${how} after ${(lived / 1000).toFixed(1)} s: restarting it${delay > 0 ? ` in ${delay} ms` : ''}`,
+    );
+    restarts.inc();
+    s.timer = setTimeout(() => fork(s), delay);
+  };
+
+  const shutdown = (signal: string, code = 0): Promise<number> => {
+    if (closing) return finished;
+    closing = { signal, codes: code === 0 ? [] : [code] };
+    for (const s of slots) clearTimeout(s.timer);
+    const alive = slots.filter((s) => s.worker);
+    if (alive.length === 0) {
+      finish(code);
+      return finished;
+    }
+    log(
+      `${signal}: each worker finishes its in-flight requests (up to ${config.shutdownTimeoutSeconds} s)`,
+    );
+    for (const s of alive) {
+      if (s.worker?.isConnected()) s.worker.send({ type: SHUTDOWN });
+      else s.worker?.process.kill('SIGTERM');
+    }
+    // The workers cut their own connections at LANDUSE_SHUTDOWN_TIMEOUT; a few seconds more for
+    // closing the stores, then whatever is left is killed.
+    setTimeout(
+      () => {
+        const stuck = slots.filter((s) => s.worker);
+        if (stuck.length === 0) return;
+        log(`worker(s) ${stuck.map((s) => s.slot).join(', ')} still running: killing them`);
+        for (const s of stuck) s.worker?.process.kill('SIGKILL');
+        closing?.codes.push(1);
+      },
+      config.shutdownTimeoutSeconds * 1000 + 5000,
+    ).unref();
+    return finished;
+  };
+
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (closing) {
+      log(`${signal} again: stopping the workers now`);
+      for (const s of slots) s.worker?.process.kill('SIGKILL');
+      finish(1);
+      return;
+    }
+    void shutdown(signal);
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+
+  // The workers run this same command line; the exit code is the primary's to set.
+  cluster.setupPrimary({});
+  log(`starting ${options.workers} workers on ${url}`);
+  for (const s of slots) fork(s);
+  const code = await finished;
+  process.off('SIGTERM', onSignal);
+  process.off('SIGINT', onSignal);
+  return code;
+}
+
+/**
+ * A worker: asks the primary for its slot and port, then runs the server as a single process
+ * would, with its per-client counters and model-call turns in the primary and /metrics summed
+ * over all workers. It drains on the primary's request, on SIGTERM or SIGINT (once: the
+ * primary escalates), and when the primary is gone.
+ */
+export async function runWorker(
+  config: Config,
+  options: { logger?: boolean | 'pretty' } = {},
+): Promise<void> {
+  const channel = process as unknown as Channel;
+  const primary = new PrimaryClient(channel);
+  const init = await primary.call({ op: 'init' }, 30_000).catch((error: unknown) => {
+    process.disconnect?.();
+    throw error;
+  });
+  shareRateLimiters((calls, windowSeconds) => ({
+    acquire: async (signal) => {
+      signal?.throwIfAborted();
+      await primary.call({ op: 'model-call', calls, windowSeconds });
+      signal?.throwIfAborted();
+    },
+  }));
+  let running: Awaited<ReturnType<typeof startServer>>;
+  try {
+    running = await startServer(
+      { ...config, port: init.port, cookieSecret: init.cookieSecret },
+      {
+        ...(options.logger === undefined ? {} : { logger: options.logger }),
+        limitStore: new ClusterLimitStore(primary),
+        workerId: init.slot,
+        snapshots: init.leader,
+      },
+    );
+  } catch (error) {
+    // The channel would keep the process alive: let go of it, so the error ends the worker.
+    process.disconnect?.();
+    throw error;
+  }
+  const { metrics } = running.deps.observability;
+  metrics.aggregateWith(() => primary.call({ op: 'metrics' }, METRICS_TIMEOUT_MS + 2000));
+  answerMetricsRequests(channel, () => metrics.registry.getMetricsAsJSON());
+
+  let closing = false;
+  const drain = (why: string) => {
+    if (closing) return;
+    closing = true;
+    running.app.log.info(`${why}: finishing in-flight requests`);
+    void running.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  channel.on('message', (message) => {
+    if (isMessage<{ type: typeof SHUTDOWN }>(message, SHUTDOWN)) drain('asked to stop');
+  });
+  process.on('SIGTERM', () => drain('SIGTERM'));
+  process.on('SIGINT', () => drain('SIGINT'));
+  process.on('disconnect', () => drain('the primary process is gone'));
+  await primary.call({ op: 'ready', url: running.url }, 10_000);
+}
+
+export function isClusterWorker(): boolean {
+  return cluster.isWorker;
+}
