@@ -14,6 +14,10 @@ export interface ToolCall {
   rows?: number;
   durationMs?: number;
   ok?: boolean;
+  /** The SQL the tool ran (absent for a tool that ran none, or a thread read back from the server). */
+  sql?: string;
+  /** The values of the SQL's $1, $2 ... placeholders. */
+  params?: unknown[];
 }
 
 export interface AskResult {
