@@ -55,7 +55,18 @@ async function axe(page: Page): Promise<string[]> {
 }
 
 async function shoot(page: Page, name: string) {
+  // Scrolled to the end, sticky parts (the question box) rest where they belong: a full-page
+  // capture draws them where the viewport has them, over whatever is there.
+  await page.evaluate('window.scrollTo(0, document.documentElement.scrollHeight)');
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
+}
+
+/**
+ * How far the page is wider than `width`. Not innerWidth: on a phone, the visual viewport zooms
+ * out to show what overflows, and innerWidth grows with it.
+ */
+function overflowPast(page: Page, width: number): Promise<number> {
+  return page.evaluate<number>(`document.documentElement.scrollWidth - ${width}`);
 }
 
 /** The page at both widths: axe at each, and a screenshot of each. */
@@ -69,9 +80,7 @@ async function checkBothWidths(path: string, name: string, ready: (p: Page) => P
       await page.goto(server.url + path);
       await ready(page);
       expect(await axe(page), `${name} at ${width} px`).toEqual([]);
-      const overflow = await page.evaluate<number>(
-        'document.documentElement.scrollWidth - window.innerWidth',
-      );
+      const overflow = await overflowPast(page, width);
       expect(overflow, `${name} at ${width} px scrolls sideways`).toBeLessThanOrEqual(1);
       await shoot(page, `${name}-${width}`);
     } finally {
@@ -156,6 +165,11 @@ describe('the web app in chromium', () => {
     await expect
       .poll(() => first.locator('.tool-card summary').first().textContent())
       .toContain('compare_states');
+    // Opened, the tool card shows the SQL the tool ran.
+    const card = first.locator('.tool-card').first();
+    await card.locator('summary').click();
+    expect(await card.locator('pre.tool-sql').textContent()).toMatch(/^\s*(SELECT|WITH)\b/i);
+    expect(await card.getByRole('button', { name: 'Copy SQL' }).count()).toBe(1);
     expect(await first.locator('.answer-text').textContent()).toMatch(/acres/);
     const table = first.getByRole('region', { name: /^Table: States by urban expansion/ });
     await table.waitFor();
@@ -251,6 +265,33 @@ describe('the web app in chromium', () => {
     await page.close();
   }, 60_000);
 
+  it('chat on a phone: the answer, its tool card and SQL fit, and the question box hides none of it', async () => {
+    const page = await phone.newPage();
+    try {
+      await page.goto(server.url + '/');
+      await page.getByLabel('Your question').fill(QUESTION);
+      await page.getByRole('button', { name: 'Ask', exact: true }).click();
+      const turn = page.locator('article.turn').first();
+      await turn.locator('.turn-actions').waitFor({ timeout: 30_000 });
+      await turn.locator('.plot svg').first().waitFor();
+      await turn.locator('.tool-card summary').first().click();
+      await turn.locator('pre.tool-sql').waitFor();
+      // A button reached by the keyboard is scrolled above the sticky question box, not behind it.
+      const chip = turn.getByRole('group', { name: 'Follow-up questions' }).getByRole('button');
+      await chip.last().focus();
+      const covered = await page.evaluate<number>(
+        "document.activeElement.getBoundingClientRect().bottom - document.querySelector('.composer').getBoundingClientRect().top",
+      );
+      expect(covered).toBeLessThanOrEqual(0);
+      const overflow = await overflowPast(page, 390);
+      expect(overflow, 'chat answer at 390 px scrolls sideways').toBeLessThanOrEqual(1);
+      expect(await axe(page)).toEqual([]);
+      await shoot(page, 'chat-answer-390');
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
+
   it('chat at both widths passes axe', async () => {
     await checkBothWidths('/', 'chat', async (p) => {
       await p.getByLabel('Your question').waitFor();
@@ -297,6 +338,12 @@ describe('the web app in chromium', () => {
       'OVERALL',
       'HH',
     ]);
+    // The transitions as a Sankey instead of the matrix: ribbons into urban, kept in the URL.
+    await page.getByRole('combobox', { name: /^View/ }).selectOption('sankey');
+    await page.locator('svg.sankey').waitFor();
+    expect(await page.locator('svg.sankey path.ribbon').count()).toBeGreaterThan(3);
+    expect(await page.locator('svg.sankey path.ribbon:not(.faded)').count()).toBeGreaterThan(0);
+    expect(new URL(page.url()).searchParams.get('flows')).toBe('sankey');
     await shoot(page, 'analytics-twin-1280');
     expect(await axe(page)).toEqual([]);
     expect(errors).toEqual([]);
@@ -423,9 +470,10 @@ describe('the web app in chromium', () => {
       await page.locator('.plot svg').first().waitFor();
       expect(await axe(page)).toEqual([]);
       await shoot(page, 'chat-dark-1280');
-      await page.goto(server.url + '/analytics');
+      await page.goto(server.url + '/analytics?flows=sankey');
       await page.locator('.map-frame svg').waitFor({ timeout: 30_000 });
       await page.locator('.plot svg').first().waitFor();
+      await page.locator('svg.sankey').waitFor();
       expect(await axe(page)).toEqual([]);
       await shoot(page, 'analytics-dark-1280');
     } finally {

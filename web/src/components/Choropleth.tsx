@@ -6,7 +6,7 @@ import topologyUrl from 'us-atlas/counties-albers-10m.json?url';
 import { formatNumber } from '../format.ts';
 import { FIPS_STATE } from './geo.ts';
 
-/** The us-atlas topology (already projected to 975 x 610), fetched once from this server. */
+/** The us-atlas topology (already projected to 975 x 610, Alaska and Hawaii as insets), fetched once from this server. */
 let topology: Promise<Topology> | null = null;
 const loadTopology = () =>
   (topology ??= fetch(topologyUrl).then((r) => {
@@ -19,25 +19,42 @@ interface Shapes {
   states: { id: string; d: string; name: string }[];
   stateBorders: string;
   nation: string;
+  /** The drawing's box (x y width height): the lower 48 and DC, with a small margin. */
+  viewBox: string;
 }
 
+/** Alaska (02) and Hawaii (15): insets in us-atlas, outside the data (lower 48 and DC). */
+const OUTSIDE_DATA = new Set(['02', '15']);
+const inData = (g: { id?: string | number }) => !OUTSIDE_DATA.has(String(g.id).slice(0, 2));
+
 let shapes: Promise<Shapes> | null = null;
-/** SVG paths for every county and state, computed once. */
+/** SVG paths for every county and state of the lower 48 and DC, computed once. */
 export const loadShapes = () =>
   (shapes ??= loadTopology().then((t) => {
     const path = geoPath();
     const objects = t.objects as Record<string, GeometryCollection>;
-    const of = (name: string) =>
-      feature(t, objects[name]!).features.map((f) => ({
+    const kept = (name: string): GeometryCollection => ({
+      ...objects[name]!,
+      geometries: objects[name]!.geometries.filter(inData),
+    });
+    const states = kept('states');
+    const of = (collection: GeometryCollection) =>
+      feature(t, collection).features.map((f) => ({
         id: String(f.id),
         d: path(f) ?? '',
         name: String((f.properties as { name?: string } | null)?.name ?? f.id),
       }));
+    const [[x0, y0], [x1, y1]] = path.bounds(feature(t, states));
+    const pad = 6;
     return {
-      counties: of('counties'),
-      states: of('states'),
-      stateBorders: path(mesh(t, objects.states, (a, b) => a !== b)) ?? '',
-      nation: path(mesh(t, objects.nation)) ?? '',
+      counties: of(kept('counties')),
+      states: of(states),
+      stateBorders: path(mesh(t, states, (a, b) => a !== b)) ?? '',
+      // The outline: the states' edges that no other state shares.
+      nation: path(mesh(t, states, (a, b) => a === b)) ?? '',
+      viewBox: [x0 - pad, y0 - pad, x1 - x0 + 2 * pad, y1 - y0 + 2 * pad]
+        .map((v) => Math.round(v))
+        .join(' '),
     };
   }));
 
@@ -75,8 +92,19 @@ export function makeScale(values: number[], diverging: boolean): ColorScale {
   return { color: (v) => s(v), domain: [lo, hi], diverging };
 }
 
-/** The legend of a colour scale: a gradient bar with its ends and middle. */
-export function Legend({ scale, label, unit }: { scale: ColorScale; label: string; unit: string }) {
+/** The legend of a colour scale: a gradient bar with its ends and middle, and what grey means. */
+export function Legend({
+  scale,
+  label,
+  unit,
+  noData,
+}: {
+  scale: ColorScale;
+  label: string;
+  unit: string;
+  /** What the grey places are ("no data"), when some are grey. */
+  noData?: string | undefined;
+}) {
   const [lo, hi] = scale.domain;
   const stops = Array.from({ length: 11 }, (_, i) => lo + ((hi - lo) * i) / 10);
   const gradient = `linear-gradient(to right, ${stops.map((v) => scale.color(v)).join(', ')})`;
@@ -86,6 +114,7 @@ export function Legend({ scale, label, unit }: { scale: ColorScale; label: strin
     <figure className="legend" aria-label={`Legend: ${label}`}>
       <figcaption>
         {label} {unit !== 'percent' && unit ? <span className="muted">({unit})</span> : null}
+        {noData && <span className="legend-no-data">{noData}</span>}
       </figcaption>
       <div className="legend-bar" style={{ background: gradient }} />
       <div className="legend-ticks">
@@ -99,6 +128,9 @@ export function Legend({ scale, label, unit }: { scale: ColorScale; label: strin
     </figure>
   );
 }
+
+/** Counties in the drawing (and in the data): the lower 48 and DC. */
+export const COUNTY_COUNT = 3108;
 
 export interface MapValue {
   id: string;
@@ -163,7 +195,7 @@ export function Choropleth({ level, values, scale, label, unit, selected, onSele
   return (
     <div className="map-frame">
       <svg
-        viewBox="0 0 975 610"
+        viewBox={shapes.viewBox}
         role="img"
         aria-label={`Map of ${label} by ${level}: ${shown} ${level === 'county' ? 'counties' : 'states'} coloured`}
         onMouseMove={onMove}

@@ -50,7 +50,16 @@ export default function ResultMap({
         label={words(measure)}
         unit={unit}
       />
-      <Legend scale={scale} label={words(measure)} unit={unit} />
+      <Legend
+        scale={scale}
+        label={words(measure)}
+        unit={unit}
+        noData={
+          geo.level === 'county' || values.length < Object.keys(STATE_FIPS).length
+            ? 'not in this table'
+            : undefined
+        }
+      />
     </div>
   );
 }

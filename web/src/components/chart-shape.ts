@@ -31,6 +31,14 @@ export interface Shape {
 
 const distinct = (t: Table, c: string) => new Set(t.rows.map((r) => r[c])).size;
 
+/**
+ * True when two columns cross (scenario x state), false when one follows from the other
+ * (scenario -> rcp, ssp, scenario_name): more distinct pairs than values on either side.
+ */
+const crosses = (t: Table, a: string, b: string) =>
+  new Set(t.rows.map((r) => JSON.stringify([r[a], r[b]]))).size >
+  Math.max(distinct(t, a), distinct(t, b));
+
 /** Which charts a table can be drawn as, and the best one: bars for rankings, lines over years, grouped bars for scenario x something. */
 export function shapeOf(t: Table): Shape {
   const none: Shape = {
@@ -56,10 +64,11 @@ export function shapeOf(t: Table): Shape {
   const years = t.columns.includes('year') && distinct(t, 'year') > 1;
   const label = LABEL_PREFERENCE.find((c) => labels.includes(c)) ?? labels[0] ?? null;
   const varying = labels.filter((c) => distinct(t, c) > 1);
-  const group =
-    varying.includes('scenario') && varying.some((c) => c !== 'scenario' && c !== 'scenario_name')
-      ? 'scenario'
-      : null;
+  // A second category that crosses the scenarios (not one of the scenario's own attributes).
+  const across = varying.includes('scenario')
+    ? (varying.find((c) => c !== 'scenario' && crosses(t, 'scenario', c)) ?? null)
+    : null;
+  const group = across ? 'scenario' : null;
   if (years) {
     kinds.push('line');
     best = 'line';
@@ -87,10 +96,7 @@ export function shapeOf(t: Table): Shape {
     best,
     measures,
     labels,
-    label:
-      group && label === 'scenario'
-        ? (varying.find((c) => c !== 'scenario' && c !== 'scenario_name') ?? label)
-        : label,
+    label: group && label === 'scenario' ? (across ?? label) : label,
     group,
     geo,
   };
