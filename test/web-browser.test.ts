@@ -57,7 +57,10 @@ async function axe(page: Page): Promise<string[]> {
 async function shoot(page: Page, name: string) {
   // Scrolled to the end, sticky parts (the question box) rest where they belong: a full-page
   // capture draws them where the viewport has them, over whatever is there.
-  await page.evaluate('window.scrollTo(0, document.documentElement.scrollHeight)');
+  // A focused text field is scrolled back into view when the capture resizes the viewport.
+  await page.evaluate(
+    'document.activeElement?.blur(); window.scrollTo(0, document.documentElement.scrollHeight)',
+  );
   await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage: true });
 }
 
