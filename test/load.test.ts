@@ -176,8 +176,65 @@ describe('load of the hand-made raw file', () => {
 
   it('records the dataset and schema version for info', async () => {
     const info = await readDatabaseInfo(db);
-    expect(info).toMatchObject({ dataset: 'rpa', schemaVersion: 1, sourceFile: 'hand-made.json' });
+    expect(info).toMatchObject({ dataset: 'rpa', schemaVersion: 2, sourceFile: 'hand-made.json' });
     expect(info.fileBytes).toBeGreaterThan(0);
+  });
+
+  it('builds the rollups: the facts summed per state and for the nation', async () => {
+    // One county per state here, so each state's rows are its county's rows.
+    expect(result.tables).toMatchObject({
+      agg_transitions_state: 72,
+      agg_transitions_gcm_state: 48,
+    });
+    expect(result.stageSeconds.rollups).toBeGreaterThanOrEqual(0);
+    const [sums] = await query(
+      db,
+      `SELECT (SELECT sum(acres) FROM fact_landuse_transitions) AS facts,
+              (SELECT sum(acres) FROM agg_transitions_state) AS state,
+              (SELECT sum(acres) FROM agg_transitions_nation) AS nation,
+              (SELECT sum(acres) FROM fact_landuse_transitions_gcm) AS gcm_facts,
+              (SELECT sum(acres) FROM agg_transitions_gcm_nation) AS gcm_nation,
+              (SELECT sum(fact_rows) FROM agg_transitions_nation) AS nation_rows,
+              (SELECT sum(fact_rows) FROM agg_transitions_gcm_nation) AS gcm_rows`,
+    );
+    expect(Number(sums!.state)).toBeCloseTo(Number(sums!.facts), 6);
+    expect(Number(sums!.nation)).toBeCloseTo(Number(sums!.facts), 6);
+    expect(Number(sums!.gcm_nation)).toBeCloseTo(Number(sums!.gcm_facts), 6);
+    expect(Number(sums!.nation_rows)).toBe(72);
+    expect(Number(sums!.gcm_rows)).toBe(48);
+    // The nation's urban expansion 2020-2030 (OVERALL), as the facts give it below.
+    const [nation] = await query(
+      db,
+      `SELECT sum(acres) AS acres FROM agg_transitions_nation
+       WHERE scenario_id = 1 AND time_id = 2 AND to_landuse_id = 5 AND from_landuse_id <> 5`,
+    );
+    const [facts] = await query(
+      db,
+      `SELECT sum(acres) AS acres FROM fact_landuse_transitions
+       WHERE scenario_id = 1 AND time_id = 2 AND to_landuse_id = 5 AND from_landuse_id <> 5`,
+    );
+    expect(nation!.acres).toBeCloseTo(Number(facts!.acres), 6);
+    const states = await query(
+      db,
+      `SELECT DISTINCT state_abbrev, state_name, region, rpa_region, rpa_subregion
+       FROM agg_transitions_state ORDER BY state_abbrev`,
+    );
+    expect(states).toEqual([
+      {
+        state_abbrev: 'AL',
+        state_name: 'Alabama',
+        region: 'South',
+        rpa_region: 'South',
+        rpa_subregion: 'South Central',
+      },
+      {
+        state_abbrev: 'CA',
+        state_name: 'California',
+        region: 'West',
+        rpa_region: 'Pacific Coast',
+        rpa_subregion: 'Pacific Southwest',
+      },
+    ]);
   });
 
   it('the input file is untouched by the load', async () => {

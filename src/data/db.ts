@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { DuckDBInstance, type DuckDBConnection, type DuckDBValue } from '@duckdb/node-api';
 import { AppError } from '../domain/index.ts';
-import { SCHEMA_VERSION } from './schema.ts';
+import { OLDEST_READABLE_SCHEMA_VERSION, SCHEMA_VERSION } from './schema.ts';
 
 interface OpenOptions {
   readOnly?: boolean;
@@ -60,16 +60,23 @@ export async function openLandUseDatabase(
   }
 }
 
-/** Throws a message that says to re-run `landuse load` when the schema version is not ours. */
+/**
+ * Throws a message that says to re-run `landuse load` when the schema version is not one this
+ * code reads (an older readable one lacks only the rollups, which the queries then do without).
+ */
 export async function checkSchemaVersion(
   connection: DuckDBConnection,
   path: string,
 ): Promise<void> {
   const version = await schemaVersion(connection);
-  if (version !== SCHEMA_VERSION) {
+  if (
+    version === undefined ||
+    version < OLDEST_READABLE_SCHEMA_VERSION ||
+    version > SCHEMA_VERSION
+  ) {
     throw new AppError(
       'db:schema_version',
-      `${path} has schema version ${version ?? 'none'}, but this version of landuse reads version ${SCHEMA_VERSION}. Re-run \`landuse load --input FILE --db ${path}\` to rebuild it.`,
+      `${path} has schema version ${version ?? 'none'}, but this version of landuse reads versions ${OLDEST_READABLE_SCHEMA_VERSION} to ${SCHEMA_VERSION}. Re-run \`landuse load --input FILE --db ${path}\` to rebuild it.`,
     );
   }
 }

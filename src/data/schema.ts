@@ -3,8 +3,24 @@
  * external checks rely on them. Add freely; never rename or drop.
  */
 
-/** Bump when the schema changes in a way old databases cannot serve; `info` and `open` check it. */
-export const SCHEMA_VERSION = 1;
+/**
+ * The version a load writes; `info` and `open` check it. 2 added the rollups (the
+ * agg_transitions_* tables).
+ */
+export const SCHEMA_VERSION = 2;
+/**
+ * The oldest version this code still reads. A version-1 database has no rollups: every query
+ * reads the fact tables (same answers, slower) until `landuse load` rebuilds it.
+ */
+export const OLDEST_READABLE_SCHEMA_VERSION = 1;
+
+/** The pre-aggregated rollups a load builds after the fact tables (schema version 2). */
+export const ROLLUP_TABLES = [
+  'agg_transitions_nation',
+  'agg_transitions_state',
+  'agg_transitions_gcm_nation',
+  'agg_transitions_gcm_state',
+] as const;
 
 export const TABLES = [
   'dim_scenario',
@@ -14,6 +30,7 @@ export const TABLES = [
   'dim_landuse',
   'fact_landuse_transitions',
   'fact_landuse_transitions_gcm',
+  ...ROLLUP_TABLES,
   'schema_version',
   'load_metadata',
 ] as const;
@@ -84,6 +101,82 @@ CREATE TABLE fact_landuse_transitions_gcm (
   acres DOUBLE NOT NULL,
   transition_type VARCHAR NOT NULL
 );
+
+-- The rollups: the fact tables summed over the counties of each state and of the nation, built
+-- by the load after the facts. acres is the sum of the fact rows' acres (the mean over runs for
+-- the combined scenarios, as in the facts), fact_rows how many fact rows were summed. A state's
+-- rows carry its names and regions as dim_geography spells them, so they need no join.
+CREATE TABLE agg_transitions_nation (
+  scenario_id INTEGER NOT NULL,
+  time_id INTEGER NOT NULL,
+  from_landuse_id INTEGER NOT NULL,
+  to_landuse_id INTEGER NOT NULL,
+  acres DOUBLE NOT NULL,
+  fact_rows INTEGER NOT NULL
+);
+CREATE TABLE agg_transitions_state (
+  scenario_id INTEGER NOT NULL,
+  time_id INTEGER NOT NULL,
+  state_abbrev VARCHAR NOT NULL,
+  state_name VARCHAR NOT NULL,
+  region VARCHAR NOT NULL,
+  rpa_region VARCHAR NOT NULL,
+  rpa_subregion VARCHAR NOT NULL,
+  from_landuse_id INTEGER NOT NULL,
+  to_landuse_id INTEGER NOT NULL,
+  acres DOUBLE NOT NULL,
+  fact_rows INTEGER NOT NULL
+);
+CREATE TABLE agg_transitions_gcm_nation (
+  climate_model_id INTEGER NOT NULL,
+  scenario_id INTEGER NOT NULL,
+  time_id INTEGER NOT NULL,
+  from_landuse_id INTEGER NOT NULL,
+  to_landuse_id INTEGER NOT NULL,
+  acres DOUBLE NOT NULL,
+  fact_rows INTEGER NOT NULL
+);
+CREATE TABLE agg_transitions_gcm_state (
+  climate_model_id INTEGER NOT NULL,
+  scenario_id INTEGER NOT NULL,
+  time_id INTEGER NOT NULL,
+  state_abbrev VARCHAR NOT NULL,
+  state_name VARCHAR NOT NULL,
+  region VARCHAR NOT NULL,
+  rpa_region VARCHAR NOT NULL,
+  rpa_subregion VARCHAR NOT NULL,
+  from_landuse_id INTEGER NOT NULL,
+  to_landuse_id INTEGER NOT NULL,
+  acres DOUBLE NOT NULL,
+  fact_rows INTEGER NOT NULL
+);
+`;
+
+/**
+ * Fills the rollups from the fact tables (run by the load once both are complete): each state's
+ * sums straight from the county facts, the nation's from the states'. Sorted like the facts.
+ */
+export const ROLLUPS = `
+INSERT INTO agg_transitions_state
+SELECT f.scenario_id, f.time_id, g.state_abbrev, g.state_name, g.region, g.rpa_region,
+       g.rpa_subregion, f.from_landuse_id, f.to_landuse_id, sum(f.acres), count(*)
+FROM fact_landuse_transitions f JOIN dim_geography g USING (geography_id)
+GROUP BY ALL ORDER BY ALL;
+
+INSERT INTO agg_transitions_nation
+SELECT scenario_id, time_id, from_landuse_id, to_landuse_id, sum(acres), sum(fact_rows)
+FROM agg_transitions_state GROUP BY ALL ORDER BY ALL;
+
+INSERT INTO agg_transitions_gcm_state
+SELECT f.climate_model_id, f.scenario_id, f.time_id, g.state_abbrev, g.state_name, g.region,
+       g.rpa_region, g.rpa_subregion, f.from_landuse_id, f.to_landuse_id, sum(f.acres), count(*)
+FROM fact_landuse_transitions_gcm f JOIN dim_geography g USING (geography_id)
+GROUP BY ALL ORDER BY ALL;
+
+INSERT INTO agg_transitions_gcm_nation
+SELECT climate_model_id, scenario_id, time_id, from_landuse_id, to_landuse_id, sum(acres),
+       sum(fact_rows)
+FROM agg_transitions_gcm_state GROUP BY ALL ORDER BY ALL;
 `;
 
 /**
@@ -145,6 +238,14 @@ export const DESCRIPTIONS: Readonly<Record<string, string>> = {
   fact_landuse_transitions:
     'Acres moving from one use to another per scenario, period and county (mean over GCM runs)',
   fact_landuse_transitions_gcm: 'The same transitions for each of the 20 individual GCM runs',
+  agg_transitions_nation:
+    'Rollup: fact_landuse_transitions summed over all counties, per scenario, period, from and to use',
+  agg_transitions_state:
+    'Rollup: fact_landuse_transitions summed over each state’s counties, with its regions',
+  agg_transitions_gcm_nation:
+    'Rollup: fact_landuse_transitions_gcm summed over all counties, per run, period, from and to use',
+  agg_transitions_gcm_state:
+    'Rollup: fact_landuse_transitions_gcm summed over each state’s counties, per run, with its regions',
   schema_version: 'The schema version this database was built with',
   load_metadata: 'How and from what this database was loaded (dataset: demo or rpa)',
   v_transitions_detailed: 'Transitions joined with every dimension, all scenarios and periods',

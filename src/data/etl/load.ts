@@ -4,7 +4,13 @@ import { AppError, isAppError } from '../../domain/index.ts';
 import { conterminousCounties } from '../counties.ts';
 import { readSidecar, type DatasetKind } from '../dataset-meta.ts';
 import { openDatabase, type Database } from '../db.ts';
-import { buildDimensions, insertCombinedFacts, insertGcmFacts, keyRuns } from './build.ts';
+import {
+  buildDimensions,
+  insertCombinedFacts,
+  insertGcmFacts,
+  insertRollups,
+  keyRuns,
+} from './build.ts';
 import { createLookupTables, insertValues } from './lookups.ts';
 import { checkInputFile, readRawFile } from './read.ts';
 import { summarizeDatabase, type DatabaseSummary } from './summary.ts';
@@ -38,6 +44,8 @@ export interface LoadResult extends DatabaseSummary {
   /** Transition values read from the file (5 per row). */
   values: number;
   valuesPerSecond: number;
+  /** Seconds each stage took (read, validate, dims, gcm, facts, combined, rollups, commit). */
+  stageSeconds: Record<string, number>;
 }
 
 const STAGES = [
@@ -47,6 +55,7 @@ const STAGES = [
   { key: 'gcm', label: 'Keying runs', weight: 3 },
   { key: 'facts', label: 'Run facts', weight: 12 },
   { key: 'combined', label: 'Scenario means', weight: 14 },
+  { key: 'rollups', label: 'Rollups', weight: 3 },
   { key: 'commit', label: 'Committing', weight: 4 },
 ] as const;
 type StageKey = (typeof STAGES)[number]['key'];
@@ -74,10 +83,13 @@ export async function runLoad(
   let current: (typeof STAGES)[number] = STAGES[0];
   const report = (within = 0) =>
     effects.progress(Math.min(1, (done + current.weight * within) / TOTAL_WEIGHT), current.label);
+  const stageSeconds: Record<string, number> = {};
   const stage = async <T>(key: StageKey, work: () => Promise<T>): Promise<T> => {
     current = STAGES.find((s) => s.key === key)!;
     report();
+    const t0 = effects.now();
     const result = await work();
+    stageSeconds[key] = (effects.now() - t0) / 1000;
     done += current.weight;
     return result;
   };
@@ -125,6 +137,7 @@ export async function runLoad(
     await stage('gcm', () => keyRuns(connection));
     await stage('facts', () => insertGcmFacts(connection));
     await stage('combined', () => insertCombinedFacts(connection));
+    await stage('rollups', () => insertRollups(connection));
     const summary = await stage('commit', async () => {
       await insertValues(connection, 'load_metadata', [
         ['dataset', dataset],
@@ -157,6 +170,7 @@ export async function runLoad(
       seconds,
       values,
       valuesPerSecond: values / seconds,
+      stageSeconds,
     };
   } catch (error) {
     throw explain(error, options);

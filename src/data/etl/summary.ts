@@ -2,7 +2,7 @@ import type { DuckDBConnection } from '@duckdb/node-api';
 import { TABLES } from '../schema.ts';
 
 export interface DatabaseSummary {
-  /** Row count of every table of the schema. */
+  /** Row count of every table of the schema the database has (a version-1 one lacks the rollups). */
   tables: Record<string, number>;
   /** RPA codes of the scenarios that have data. */
   scenarios: string[];
@@ -16,8 +16,14 @@ export interface DatabaseSummary {
 
 /** Counts what a land use database holds; used by load's summary and by `info`. */
 export async function summarizeDatabase(connection: DuckDBConnection): Promise<DatabaseSummary> {
+  const present = await connection.runAndReadAll(
+    `SELECT table_name FROM information_schema.tables WHERE table_schema = 'main'`,
+  );
+  const names = new Set(present.getRows().map(([name]) => String(name)));
   const counts = await connection.runAndReadAll(
-    TABLES.map((t) => `SELECT '${t}' AS name, count(*) AS n FROM ${t}`).join(' UNION ALL '),
+    TABLES.filter((t) => names.has(t))
+      .map((t) => `SELECT '${t}' AS name, count(*) AS n FROM ${t}`)
+      .join(' UNION ALL '),
   );
   const tables: Record<string, number> = {};
   for (const [name, n] of counts.getRows()) tables[String(name)] = Number(n);

@@ -177,7 +177,9 @@ async function readSchema(deps: ServerDeps): Promise<SchemaInfo> {
     params: [],
     types: [],
   });
-  const tables = TABLES.filter((t) => EXPLORER_TABLES.includes(t));
+  // A database built before the rollups (schema version 1) has none of their tables.
+  const present = new Set(catalog.rows.map((row) => String(row.table_name)));
+  const tables = TABLES.filter((t) => EXPLORER_TABLES.includes(t) && present.has(t));
   const counts = await pool.query(
     join(
       tables.map((t) => sql`SELECT ${t} AS name, count(*) AS n FROM ${ident(t, tables)}`),
