@@ -4,11 +4,13 @@
  * breakdown's keys; DATA.md's readings come from parts.ts (flows over the periods of a horizon,
  * areas at period boundaries with interpolation inside a period).
  */
-import { SCENARIOS } from '../domain/index.ts';
-import { join, sql, type SqlFragment } from '../data/sql.ts';
+import { PERIODS, SCENARIOS } from '../domain/index.ts';
+import { join, sql, when, type SqlFragment } from '../data/sql.ts';
 import {
   boundaryRows,
   entering,
+  factLevel,
+  factTable,
   geographyFilter,
   inList,
   into,
@@ -17,6 +19,7 @@ import {
   outOf,
   periodIds,
   type BoundaryRow,
+  type FactLevel,
 } from './parts.ts';
 import type { Breakdown, ResolvedPlan, UseItem } from './plan.ts';
 
@@ -30,10 +33,16 @@ export interface CompiledPlan {
 
 type KeyedBreakdown = Exclude<Breakdown, 'land_use'>;
 
-/** Each breakdown's select list and group key; identifiers are fixed text, never input. */
-const KEYS: Readonly<
+type Keys = Readonly<
   Record<KeyedBreakdown, { select: SqlFragment; group: SqlFragment; columns: string[] }>
-> = {
+>;
+
+/**
+ * Each breakdown's select list and group key, with the place columns on `g` (dim_geography, for
+ * the county facts) or on the rows themselves (the states' rollup); identifiers are fixed text,
+ * never input.
+ */
+const keysOn = (g: SqlFragment): Keys => ({
   scenario: {
     select: sql`f.scenario_id AS scenario_id`,
     group: sql`f.scenario_id`,
@@ -47,23 +56,23 @@ const KEYS: Readonly<
   period: { select: sql`t.year_range AS period`, group: sql`t.year_range`, columns: ['period'] },
   year: { select: sql`y.year AS year`, group: sql`y.year`, columns: ['year'] },
   rpa_region: {
-    select: sql`g.rpa_region AS rpa_region`,
-    group: sql`g.rpa_region`,
+    select: sql`${g}.rpa_region AS rpa_region`,
+    group: sql`${g}.rpa_region`,
     columns: ['rpa_region'],
   },
   rpa_subregion: {
-    select: sql`g.rpa_subregion AS rpa_subregion`,
-    group: sql`g.rpa_subregion`,
+    select: sql`${g}.rpa_subregion AS rpa_subregion`,
+    group: sql`${g}.rpa_subregion`,
     columns: ['rpa_subregion'],
   },
   census_region: {
-    select: sql`g.region AS census_region`,
-    group: sql`g.region`,
+    select: sql`${g}.region AS census_region`,
+    group: sql`${g}.region`,
     columns: ['census_region'],
   },
   state: {
-    select: sql`g.state_abbrev AS state, any_value(g.state_name) AS state_name`,
-    group: sql`g.state_abbrev`,
+    select: sql`${g}.state_abbrev AS state, any_value(${g}.state_name) AS state_name`,
+    group: sql`${g}.state_abbrev`,
     columns: ['state', 'state_name'],
   },
   county: {
@@ -81,7 +90,8 @@ const KEYS: Readonly<
     group: sql`f.to_landuse_id`,
     columns: ['to_id'],
   },
-};
+});
+const KEYS = { county: keysOn(sql`g`), state: keysOn(sql`f`) } as const;
 
 /** The key a breakdown sorts by (land_use keeps the order the uses were listed in). */
 const ORDER_BY: Readonly<Record<Breakdown, SqlFragment>> = {
@@ -99,32 +109,59 @@ const ORDER_BY: Readonly<Record<Breakdown, SqlFragment>> = {
   to_use: sql`to_id`,
 };
 
-/** The climate-model table's columns, as the combined table names them. */
-const RUN_COLUMNS = sql`climate_model_id, scenario_id, time_id, geography_id, from_landuse_id, to_landuse_id, acres`;
+/** The place columns of each level's rows, as a list (the nation's rollup has none). */
+const PLACE_COLUMNS: Readonly<Record<FactLevel, (alias: SqlFragment) => SqlFragment>> = {
+  county: (a) => sql`${a}geography_id, `,
+  state: (a) =>
+    sql`${a}state_abbrev, ${a}state_name, ${a}region, ${a}rpa_region, ${a}rpa_subregion, `,
+  nation: () => sql``,
+};
 
 /**
- * The facts a plan reads. A climate_model breakdown reads the 20 runs; a pathway is its runs as
- * they are, and OVERALL for one model is the mean over that model's pathways (so the mean over
- * models of it is the combined OVERALL, the mean over all runs).
+ * The facts a plan reads, at a level (the county facts or a rollup). A climate_model breakdown
+ * reads the 20 runs; a pathway is its runs as they are, and OVERALL for one model is the mean
+ * over that model's pathways (so the mean over models of it is the combined OVERALL, the mean
+ * over all runs).
  */
-function source(r: ResolvedPlan, timeIds: number[]): SqlFragment {
-  if (!r.breakdown.includes('climate_model')) return sql`fact_landuse_transitions`;
+function source(r: ResolvedPlan, timeIds: number[], level: FactLevel): SqlFragment {
+  if (!r.breakdown.includes('climate_model')) return factTable(level);
+  const runs = factTable(level, true);
+  const place = PLACE_COLUMNS[level];
   const pathways = r.scenarios.filter((s) => s.code !== 'OVERALL').map((s) => s.id);
   const parts: SqlFragment[] = [];
   if (pathways.length > 0) {
-    parts.push(sql`SELECT ${RUN_COLUMNS} FROM fact_landuse_transitions_gcm
+    parts.push(sql`SELECT climate_model_id, scenario_id, time_id, ${place(sql``)}from_landuse_id, to_landuse_id, acres
+      FROM ${runs}
       WHERE ${inList(sql`scenario_id`, pathways)} AND ${inList(sql`time_id`, timeIds)}`);
   }
   if (r.scenarios.some((s) => s.code === 'OVERALL')) {
-    parts.push(sql`SELECT r.climate_model_id, ${SCENARIOS[0]!.id} AS scenario_id, r.time_id, r.geography_id,
+    // The pathways each model has: the same on every level, so the nation's rollup counts them.
+    const counted = factTable(level === 'county' ? 'county' : 'nation', true);
+    parts.push(sql`SELECT r.climate_model_id, ${SCENARIOS[0]!.id} AS scenario_id, r.time_id, ${place(sql`r.`)}
         r.from_landuse_id, r.to_landuse_id, r.acres / n.pathways AS acres
-      FROM fact_landuse_transitions_gcm r
+      FROM ${runs} r
       JOIN (SELECT climate_model_id, count(DISTINCT scenario_id) AS pathways
-            FROM fact_landuse_transitions_gcm WHERE ${inList(sql`time_id`, timeIds)}
+            FROM ${counted} WHERE ${inList(sql`time_id`, timeIds)}
             GROUP BY climate_model_id) n USING (climate_model_id)
       WHERE ${inList(sql`r.time_id`, timeIds)}`);
   }
   return sql`(${join(parts, ' UNION ALL ')})`;
+}
+
+/** Breakdowns that read a place's `g.` columns. */
+const PLACE_BREAKDOWNS: readonly Breakdown[] = [
+  'rpa_region',
+  'rpa_subregion',
+  'census_region',
+  'state',
+];
+
+/** The level a plan reads: a rollup unless it needs counties (or the database has none). */
+export function planLevel(r: ResolvedPlan, rollups: boolean): FactLevel {
+  return factLevel({ rollups }, r.geo, {
+    counties: r.breakdown.includes('county'),
+    places: r.breakdown.some((b) => PLACE_BREAKDOWNS.includes(b)),
+  });
 }
 
 /** The year table of an area: (year shown, period, side, weight) rows, bound values. */
@@ -156,7 +193,13 @@ function measure(
   item: UseItem | undefined,
 ): { acres: SqlFragment; base: SqlFragment; rows?: SqlFragment } {
   const ids = item?.ids ?? [];
-  const first = r.breakdown.includes('period') ? sql`true` : sql`t.start_year = ${r.horizon.start}`;
+  // The horizon's first period (by its dim_time id, so that no query joins dim_time for it).
+  const first = r.breakdown.includes('period')
+    ? sql`true`
+    : inList(
+        sql`f.time_id`,
+        PERIODS.filter((p) => p.start === r.horizon.start).map((p) => p.id),
+      );
   const startArea = (group: number[]) =>
     sql`sum(f.acres) FILTER (WHERE ${outOf(group)} AND ${first})`;
   switch (r.base) {
@@ -187,9 +230,11 @@ function flowOf(rows: SqlFragment, base: SqlFragment) {
 /**
  * Compiles a resolved plan to one parameterized query: one grouped SELECT per use item (a
  * single one unless broken down by land_use), stacked, then sorted and limited. Values are bound;
- * every identifier is fixed text chosen from the closed lists above.
+ * every identifier is fixed text chosen from the closed lists above. With `rollups` it reads the
+ * states' or the nation's rollup whenever nothing needs counties (planLevel).
  */
-export function compilePlan(r: ResolvedPlan): CompiledPlan {
+export function compilePlan(r: ResolvedPlan, options: { rollups: boolean }): CompiledPlan {
+  const level = planLevel(r, options.rollups);
   const area = r.base === 'area';
   const years = area ? yearTable(r) : undefined;
   const timeIds = years ? [...new Set(years.rows.map((b) => b.timeId))] : periodIds(r.horizon);
@@ -199,33 +244,37 @@ export function compilePlan(r: ResolvedPlan): CompiledPlan {
   const percent = r.unit === 'percent';
   // Grouped by from/to use, a pair that never meets the measure is no row rather than a zero.
   const byPair = r.breakdown.includes('from_use') || r.breakdown.includes('to_use');
+  const on = KEYS[level === 'county' ? 'county' : 'state'];
   const selects = items.map((item, i) => {
     const m = measure(r, item);
-    const keys = keyed.map((b) => KEYS[b].select);
+    const keys = keyed.map((b) => on[b].select);
     if (byUse) keys.push(sql`${item!.key} AS land_use`, sql`${i} AS item`);
     const values = [sql`coalesce(${m.acres}, 0) AS acres`];
     if (percent) values.push(sql`${m.base} AS base_acres`);
     return sql`SELECT ${join([...keys, ...values], ', ')}
-      FROM ${source(r, timeIds)} f
-        JOIN dim_time t ON t.time_id = f.time_id
-        JOIN dim_geography g ON g.geography_id = f.geography_id
+      FROM ${source(r, timeIds, level)} f
+        ${when(r.breakdown.includes('period'), sql`JOIN dim_time t ON t.time_id = f.time_id`)}
+        ${when(level === 'county', sql`JOIN dim_geography g ON g.geography_id = f.geography_id`)}
         ${years ? sql`JOIN ${years.fragment} ON y.time_id = f.time_id` : sql``}
       WHERE ${inList(
         sql`f.scenario_id`,
         r.scenarios.map((s) => s.id),
       )}
-        AND ${inList(sql`f.time_id`, timeIds)} ${geographyFilter(r.geo)}
+        AND ${inList(sql`f.time_id`, timeIds)} ${geographyFilter(r.geo, level)}
         ${byPair && m.rows ? sql`AND ${m.rows}` : sql``}
       ${
         keyed.length > 0
           ? sql`GROUP BY ${join(
-              keyed.map((b) => KEYS[b].group),
+              keyed.map((b) => on[b].group),
               ', ',
             )}`
           : sql``
       }`;
   });
-  const value = percent ? sql`percent` : sql`acres`;
+  // Ranked by the value as results show it (to the cent), then by the keys: values that are
+  // equal but for the order of the additions (every scenario's area in 2020, say) tie the same
+  // way on the facts and on a rollup.
+  const value = percent ? sql`round(percent, 2)` : sql`round(acres, 2)`;
   const keyOrder = r.breakdown.map((b) => ORDER_BY[b]);
   const order =
     r.sort === 'time'
@@ -240,7 +289,7 @@ export function compilePlan(r: ResolvedPlan): CompiledPlan {
     ${r.limit !== undefined ? sql`LIMIT ${r.limit}` : sql``}`;
   return {
     fragment,
-    keyColumns: r.breakdown.flatMap((b) => (b === 'land_use' ? ['land_use'] : KEYS[b].columns)),
+    keyColumns: r.breakdown.flatMap((b) => (b === 'land_use' ? ['land_use'] : on[b].columns)),
     valueColumns: percent ? ['percent', 'acres', 'base_acres'] : ['acres'],
   };
 }

@@ -2,6 +2,7 @@ import type { ResultCache } from '../cache/index.ts';
 import { render, type SqlFragment } from '../data/sql.ts';
 import type { ConnectionPool } from '../data/pool.ts';
 import { cacheKey, databaseFingerprint } from '../cache/index.ts';
+import { ROLLUP_TABLES } from '../data/schema.ts';
 import type { CountyRef, Horizon } from './resolve.ts';
 
 /** What the domain queries need: the pool, an optional cache, and facts about the database. */
@@ -14,6 +15,11 @@ export interface AnalyticsContext {
   counties: readonly CountyRef[];
   /** The periods that hold data, in order (all six for a full file). */
   periods: readonly Horizon[];
+  /**
+   * Whether the database has the rollups (schema version 2): queries that need no county then
+   * read them instead of the fact tables. False for a version-1 database, or to force the facts.
+   */
+  rollups: boolean;
 }
 
 interface Rows {
@@ -45,9 +51,17 @@ export async function createAnalyticsContext(props: {
     params: [],
     types: [],
   });
+  // Table names are fixed text from schema.ts, never input.
+  const rollups = await props.pool.query({
+    text: `SELECT count(*) AS n FROM information_schema.tables
+           WHERE table_name IN (${ROLLUP_TABLES.map((t) => `'${t}'`).join(', ')})`,
+    params: [],
+    types: [],
+  });
   return {
     pool: props.pool,
     periods: periods.rows as unknown as Horizon[],
+    rollups: Number(rollups.rows[0]?.n) === ROLLUP_TABLES.length,
     cache: props.cache,
     fingerprint: await databaseFingerprint(props.path),
     dataset: meta.rows[0]?.value === 'demo' ? 'demo' : 'rpa',

@@ -2,10 +2,78 @@ import { AppError, FIRST_YEAR, PERIODS, landUseByKey } from '../domain/index.ts'
 import { join, sql, when, type SqlFragment, type SqlValue } from '../data/sql.ts';
 import { boundaryWeights, type Geography, type Horizon } from './resolve.ts';
 
-/** The fact table with the dims every domain query filters on. */
-export const FROM_FACTS = sql`fact_landuse_transitions f
-  JOIN dim_time t USING (time_id)
-  JOIN dim_geography g USING (geography_id)`;
+/**
+ * Where a query's rows come from. `county`: the fact tables, one row per county. `state` and
+ * `nation`: the rollups the load builds (schema.ts), the same acres summed over each state's
+ * counties or over all of them, a few tens of thousands of rows against 1.6 M. Every reading here
+ * is a sum of acres, so it gives the same figures on each, up to the order of the additions.
+ */
+export type FactLevel = 'county' | 'state' | 'nation';
+
+/** What a query needs besides its geography: county rows, or rows split by a place. */
+interface LevelNeeds {
+  /** Split, named or ranked by county: only the facts have counties. */
+  counties?: boolean;
+  /** Split by state or region (`g.` columns): the states' rollup has them, the nation's not. */
+  places?: boolean;
+}
+
+/**
+ * The smallest source that can answer a query over `geo`: the facts when the database has no
+ * rollups or anything needs counties; the nation's rollup for the whole US with no place named
+ * or split; else the states' rollup (a region is its states).
+ */
+export function factLevel(
+  ctx: { rollups: boolean },
+  geo: Geography,
+  needs: LevelNeeds = {},
+): FactLevel {
+  if (!ctx.rollups || geo.counties.length > 0 || needs.counties) return 'county';
+  if (geo.states.length === 0 && !needs.places) return 'nation';
+  return 'state';
+}
+
+/** The table of each level, for the combined scenarios and for the climate-model runs. */
+const FACT_TABLES: Readonly<Record<'combined' | 'runs', Readonly<Record<FactLevel, SqlFragment>>>> =
+  {
+    combined: {
+      county: sql`fact_landuse_transitions`,
+      state: sql`agg_transitions_state`,
+      nation: sql`agg_transitions_nation`,
+    },
+    runs: {
+      county: sql`fact_landuse_transitions_gcm`,
+      state: sql`agg_transitions_gcm_state`,
+      nation: sql`agg_transitions_gcm_nation`,
+    },
+  };
+
+export function factTable(level: FactLevel, runs = false): SqlFragment {
+  return FACT_TABLES[runs ? 'runs' : 'combined'][level];
+}
+
+/**
+ * Where a level's place columns are (state_abbrev, state_name, region, rpa_region, rpa_subregion,
+ * as dim_geography names them): on dim_geography as `g` beside the county facts, on the rows
+ * themselves in the states' rollup. The nation's rollup has none, and no query asks it for one.
+ */
+export function placeAlias(level: FactLevel): SqlFragment {
+  return level === 'county' ? sql`g` : sql`f`;
+}
+
+/**
+ * The rows of a level as `f`, with the geography as `g` for the county facts, and dim_time as `t`
+ * when the query reads a period's years (`time`); nothing else is joined, so a rollup query reads
+ * one small table.
+ */
+export function factsFrom(
+  level: FactLevel,
+  options: { runs?: boolean; time?: boolean } = {},
+): SqlFragment {
+  return sql`${factTable(level, options.runs)} f
+  ${when(options.time, sql`JOIN dim_time t USING (time_id)`)}
+  ${when(level === 'county', sql`JOIN dim_geography g USING (geography_id)`)}`;
+}
 
 /**
  * `column IN ($1, $2, ...)`: each value bound. DuckDB plans an IN of scalars (and prunes row
@@ -20,10 +88,13 @@ export function inList(column: SqlFragment, values: readonly SqlValue[]): SqlFra
   )})`;
 }
 
-/** Rows inside a geography (nothing for the whole nation). */
-export function geographyFilter(geo: Geography): SqlFragment {
+/** Rows inside a geography (nothing for the whole nation), on the rows of a level. */
+export function geographyFilter(geo: Geography, level: FactLevel): SqlFragment {
   if (geo.counties.length > 0) return sql`AND ${inList(sql`g.fips_code`, geo.counties)}`;
-  return when(geo.states.length > 0, sql`AND ${inList(sql`g.state_abbrev`, geo.states)}`);
+  return when(
+    geo.states.length > 0,
+    sql`AND ${inList(sql`${placeAlias(level)}.state_abbrev`, geo.states)}`,
+  );
 }
 
 /** dim_time ids of the periods lying inside a horizon (the table is sorted by them). */

@@ -134,7 +134,7 @@ async function sharesOfTotal(
     sort: 'time',
     limit: undefined,
   };
-  const q = await runRows(ctx, compilePlan(whole).fragment);
+  const q = await runRows(ctx, compilePlan(whole, ctx).fragment);
   // The same key for a raw row of the whole and a result row: the split's cells, in order.
   const key = (cells: (b: Breakdown) => Record<string, Cell>) =>
     JSON.stringify(split.map((b) => COLUMNS[b].map((c) => cells(b)[c] ?? null)));
@@ -145,7 +145,9 @@ async function sharesOfTotal(
   });
   if (r.sort === 'time') return shares;
   const sign = r.sort === 'asc' ? 1 : -1;
-  return shares.sort((a, b) => sign * (num(a.percent) - num(b.percent)));
+  // By the percent as shown (to the cent), ties keeping the query's order (see compile.ts).
+  const shown = (row: Record<string, Cell>) => Math.round(num(row.percent) * 100) / 100;
+  return shares.sort((a, b) => sign * (shown(a) - shown(b)));
 }
 
 /**
@@ -154,7 +156,7 @@ async function sharesOfTotal(
  */
 export async function runPlan(ctx: AnalyticsContext, input: unknown): Promise<AnalyticsResult> {
   const r = resolvePlan(ctx, parse(queryPlanSchema, input));
-  const compiled = compilePlan(r);
+  const compiled = compilePlan(r, ctx);
   const q = await runRows(ctx, compiled.fragment);
   let rows = q.rows.map((row) => {
     const out: Record<string, Cell> = {};

@@ -3,7 +3,7 @@ import { LAND_USES, PERIOD_BOUNDARIES, FIRST_YEAR, type LandUse } from '../../do
 import { ident, join, sql, when } from '../../data/sql.ts';
 import { params, parse, pct, num, result, yearsLabel } from '../common.ts';
 import { runRows, type AnalyticsContext } from '../context.ts';
-import { areaAt, FROM_FACTS, geographyFilter, inList } from '../parts.ts';
+import { areaAt, factLevel, factsFrom, geographyFilter, inList, placeAlias } from '../parts.ts';
 import {
   resolveGeography,
   resolveLandUse,
@@ -33,16 +33,18 @@ export async function landUseArea(ctx: AnalyticsContext, input: unknown): Promis
   const uses: LandUse[] = p.land_use ? [resolveLandUse(p.land_use)] : [...LAND_USES];
   const all = LAND_USES.map((u) => areaAt(u.id, year));
   const where = all[0]!.where;
+  const level = factLevel(ctx, geo, { places: p.by_state });
+  const g = placeAlias(level);
   const q = await runRows(
     ctx,
-    sql`SELECT ${when(p.by_state, sql`g.state_abbrev AS state,`)}
+    sql`SELECT ${when(p.by_state, sql`${g}.state_abbrev AS state,`)}
           ${join(
             all.map((a, i) => sql`${a.value} AS ${ident(`a${i}`, ALIASES)}`),
             ', ',
           )}
-        FROM ${FROM_FACTS}
-        WHERE f.scenario_id = ${scenario.id} AND ${where} ${geographyFilter(geo)}
-        ${when(p.by_state, sql`GROUP BY g.state_abbrev ORDER BY g.state_abbrev`)}`,
+        FROM ${factsFrom(level)}
+        WHERE f.scenario_id = ${scenario.id} AND ${where} ${geographyFilter(geo, level)}
+        ${when(p.by_state, sql`GROUP BY ${g}.state_abbrev ORDER BY ${g}.state_abbrev`)}`,
   );
   const rows = q.rows.flatMap((r) => {
     const areas = LAND_USES.map((_, i) => num(r[`a${i}`]));
@@ -89,14 +91,16 @@ export async function timeSeries(ctx: AnalyticsContext, input: unknown): Promise
     : [resolveScenario(p.scenario)];
   const uses = p.land_use ? [resolveLandUse(p.land_use)] : [...LAND_USES];
   const ids = scenarios.map((s) => s.id);
+  const level = factLevel(ctx, geo);
+  const from = factsFrom(level, { time: true });
   const q = await runRows(
     ctx,
     sql`SELECT scenario_id, year, landuse_id, sum(acres) AS acres FROM (
           SELECT f.scenario_id, t.end_year AS year, f.to_landuse_id AS landuse_id, f.acres
-          FROM ${FROM_FACTS} WHERE ${inList(sql`f.scenario_id`, ids)} ${geographyFilter(geo)}
+          FROM ${from} WHERE ${inList(sql`f.scenario_id`, ids)} ${geographyFilter(geo, level)}
           UNION ALL
           SELECT f.scenario_id, t.start_year, f.from_landuse_id, f.acres
-          FROM ${FROM_FACTS} WHERE ${inList(sql`f.scenario_id`, ids)} AND t.start_year = ${FIRST_YEAR} ${geographyFilter(geo)})
+          FROM ${from} WHERE ${inList(sql`f.scenario_id`, ids)} AND t.start_year = ${FIRST_YEAR} ${geographyFilter(geo, level)})
         GROUP BY ALL ORDER BY scenario_id, year`,
   );
   const byKey = new Map<string, Record<string, number | string>>();

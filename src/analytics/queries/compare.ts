@@ -3,7 +3,15 @@ import { AppError, CLIMATE_MODELS, SCENARIOS, type Scenario } from '../../domain
 import { sql } from '../../data/sql.ts';
 import { num, params, parse, pct, result, yearsLabel } from '../common.ts';
 import { runRows, type AnalyticsContext } from '../context.ts';
-import { geographyFilter, inList, metricSql, METRIC_LABELS, type Metric } from '../parts.ts';
+import {
+  factLevel,
+  factsFrom,
+  geographyFilter,
+  inList,
+  metricSql,
+  METRIC_LABELS,
+  type Metric,
+} from '../parts.ts';
 import {
   resolveGeography,
   resolveHorizon,
@@ -208,14 +216,15 @@ export async function climateModelSpread(
   const scenario = resolveScenario(p.scenario);
   const pathways = scenario.code === 'OVERALL' ? SCENARIOS.slice(1) : [scenario];
   const m = metricOf(ctx, p);
+  const level = factLevel(ctx, geo);
   const q = await runRows(
     ctx,
     sql`SELECT f.scenario_id, f.climate_model_id, ${m.value} AS value
-        FROM fact_landuse_transitions_gcm f JOIN dim_time t USING (time_id) JOIN dim_geography g USING (geography_id)
+        FROM ${factsFrom(level, { runs: true })}
         WHERE ${inList(
           sql`f.scenario_id`,
           pathways.map((s) => s.id),
-        )} AND ${m.where} ${geographyFilter(geo)}
+        )} AND ${m.where} ${geographyFilter(geo, level)}
         GROUP BY ALL ORDER BY f.scenario_id, f.climate_model_id`,
   );
   if (q.rows.length === 0) {

@@ -5,7 +5,8 @@ import { num, params, parse, pct, result, yearsLabel } from '../common.ts';
 import { runRows, type AnalyticsContext } from '../context.ts';
 import {
   areaAt,
-  FROM_FACTS,
+  factLevel,
+  factsFrom,
   geographyFilter,
   horizonFilter,
   inList,
@@ -45,11 +46,12 @@ export async function transitions(ctx: AnalyticsContext, input: unknown): Promis
   const { geo, scenario, horizon } = common(ctx, p);
   const from = p.from_use ? resolveLandUse(p.from_use) : undefined;
   const to = p.to_use ? resolveLandUse(p.to_use) : undefined;
+  const level = factLevel(ctx, geo);
   const q = await runRows(
     ctx,
     sql`SELECT f.from_landuse_id AS from_id, f.to_landuse_id AS to_id, sum(f.acres) AS acres
-        FROM ${FROM_FACTS}
-        WHERE f.scenario_id = ${scenario.id} AND ${horizonFilter(horizon)} ${geographyFilter(geo)}
+        FROM ${factsFrom(level)}
+        WHERE f.scenario_id = ${scenario.id} AND ${horizonFilter(horizon)} ${geographyFilter(geo, level)}
           AND f.from_landuse_id <> f.to_landuse_id
           ${when(from, sql`AND f.from_landuse_id = ${from?.id ?? 0}`)}
           ${when(to, sql`AND f.to_landuse_id = ${to?.id ?? 0}`)}
@@ -130,21 +132,23 @@ async function exchange(
   const startWhere = periodsAround(horizon.start);
   const endWhere = periodsAround(horizon.end);
   const add = (parts: ReturnType<typeof sql>[]) => parts.reduce((a, b) => sql`${a} + ${b}`);
+  const level = factLevel(ctx, geo);
+  const from = factsFrom(level);
   const q = await runRows(
     ctx,
     sql`WITH flows AS (
           SELECT CASE WHEN ${into(ids)} THEN f.from_landuse_id ELSE f.to_landuse_id END AS other_id,
                  sum(f.acres) FILTER (WHERE ${into(ids)}) AS gained_from,
                  sum(f.acres) FILTER (WHERE ${outOf(ids)}) AS lost_to
-          FROM ${FROM_FACTS}
-          WHERE f.scenario_id = ${scenario.id} AND ${horizonFilter(horizon)} ${geographyFilter(geo)}
+          FROM ${from}
+          WHERE f.scenario_id = ${scenario.id} AND ${horizonFilter(horizon)} ${geographyFilter(geo, level)}
             AND (${outOf(ids)}) <> (${into(ids)})
           GROUP BY other_id),
         areas AS (
           SELECT ${add(startArea)} AS area_start, ${add(endArea)} AS area_end
-          FROM ${FROM_FACTS}
+          FROM ${from}
           WHERE f.scenario_id = ${scenario.id}
-            AND ${inList(sql`f.time_id`, [...new Set([...startWhere, ...endWhere])])} ${geographyFilter(geo)})
+            AND ${inList(sql`f.time_id`, [...new Set([...startWhere, ...endWhere])])} ${geographyFilter(geo, level)})
         SELECT flows.*, areas.* FROM areas LEFT JOIN flows ON true ORDER BY other_id`,
   );
   const rows = q.rows

@@ -5,11 +5,13 @@ import { num, params, parse, result, yearsLabel } from '../common.ts';
 import { runRows, type AnalyticsContext } from '../context.ts';
 import {
   areaAt,
-  FROM_FACTS,
+  factLevel,
+  factsFrom,
   geographyFilter,
   METRIC_LABELS,
   METRICS,
   metricSql,
+  placeAlias,
 } from '../parts.ts';
 import { resolveGeography, resolveHorizon, resolveScenario, resolveYear } from '../resolve.ts';
 import type { AnalyticsResult } from '../result.ts';
@@ -72,18 +74,21 @@ export async function mapValues(ctx: AnalyticsContext, input: unknown): Promise<
     label = `${METRIC_LABELS[p.metric]} ${m.years.kind === 'horizon' ? yearsLabel(m.years) : `in ${m.years.start}`}`;
   }
   const county = p.level === 'county';
+  const level = factLevel(ctx, geo, { counties: county, places: true });
+  const from = factsFrom(level);
+  const g = placeAlias(level);
   const q = await runRows(
     ctx,
     county
       ? sql`SELECT g.fips_code AS fips, any_value(g.county_name) AS name, any_value(g.state_abbrev) AS state,
                  ${value} AS value
-            FROM ${FROM_FACTS}
-            WHERE f.scenario_id = ${scenario.id} AND ${where} ${geographyFilter(geo)}
+            FROM ${from}
+            WHERE f.scenario_id = ${scenario.id} AND ${where} ${geographyFilter(geo, level)}
             GROUP BY g.fips_code ORDER BY g.fips_code`
-      : sql`SELECT g.state_abbrev AS state, any_value(g.state_name) AS name, ${value} AS value
-            FROM ${FROM_FACTS}
-            WHERE f.scenario_id = ${scenario.id} AND ${where} ${geographyFilter(geo)}
-            GROUP BY g.state_abbrev ORDER BY g.state_abbrev`,
+      : sql`SELECT ${g}.state_abbrev AS state, any_value(${g}.state_name) AS name, ${value} AS value
+            FROM ${from}
+            WHERE f.scenario_id = ${scenario.id} AND ${where} ${geographyFilter(geo, level)}
+            GROUP BY ${g}.state_abbrev ORDER BY ${g}.state_abbrev`,
   );
   const rows = q.rows.map((r) => ({
     ...(county ? { fips: String(r.fips) } : {}),

@@ -1,25 +1,35 @@
 import { sql } from '../../data/sql.ts';
-import { SCENARIOS } from '../../domain/index.ts';
+import { FIRST_YEAR, PERIODS, SCENARIOS } from '../../domain/index.ts';
+import { inList } from '../parts.ts';
 import { num, result } from '../common.ts';
 import { runRows, type AnalyticsContext } from '../context.ts';
 import type { AnalyticsResult } from '../result.ts';
 
-/** What the data covers: dataset kind, scenarios, periods, runs, states, counties, acres. */
+/** Said by the summary of a database built before the rollups. */
+export const NO_ROLLUPS_NOTE =
+  'This database was built before the rollups (schema version 1): every query reads the county ' +
+  'facts. Re-run `landuse load` to build them; state and national questions then answer faster.';
+
+/**
+ * What the data covers: dataset kind, scenarios, periods, runs, states, counties, acres. The
+ * counties, states and periods come from the context (read once per database); the acres tracked
+ * from the nation's rollup when the database has it. Counting a table's rows reads its metadata.
+ */
 export async function dataSummary(ctx: AnalyticsContext): Promise<AnalyticsResult> {
+  const first = PERIODS.filter((p) => p.start === FIRST_YEAR).map((p) => p.id);
   const q = await runRows(
     ctx,
     sql`SELECT
-      (SELECT count(*) FROM dim_geography) AS counties,
-      (SELECT count(DISTINCT state_abbrev) FROM dim_geography) AS states,
-      (SELECT string_agg(year_range, ', ' ORDER BY start_year) FROM dim_time
-        WHERE time_id IN (SELECT DISTINCT time_id FROM fact_landuse_transitions)) AS periods,
       (SELECT string_agg(rpa_code || ' (' || gcm_count || ' runs)', ', ' ORDER BY scenario_id) FROM dim_scenario) AS scenarios,
       (SELECT count(*) FROM dim_climate_model) AS climate_models,
-      (SELECT sum(acres) FROM fact_landuse_transitions f JOIN dim_time t USING (time_id)
-        WHERE f.scenario_id = ${SCENARIOS[0]!.id} AND t.start_year = 2012) AS acres_tracked,
+      (SELECT sum(acres) FROM ${ctx.rollups ? sql`agg_transitions_nation` : sql`fact_landuse_transitions`}
+        WHERE scenario_id = ${SCENARIOS[0]!.id} AND ${inList(sql`time_id`, first)}) AS acres_tracked,
       (SELECT count(*) FROM fact_landuse_transitions) AS transition_rows,
       (SELECT count(*) FROM fact_landuse_transitions_gcm) AS gcm_rows`,
   );
+  const counties = ctx.counties.length;
+  const states = new Set(ctx.counties.map((c) => c.state)).size;
+  const periods = ctx.periods.map((p) => `${p.start}-${p.end}`).join(', ');
   const r = q.rows[0] ?? {};
   const rows = [
     {
@@ -27,10 +37,10 @@ export async function dataSummary(ctx: AnalyticsContext): Promise<AnalyticsResul
       value: ctx.dataset === 'demo' ? 'demo (generated)' : 'rpa (2020 RPA Assessment)',
     },
     { item: 'scenarios', value: String(r.scenarios) },
-    { item: 'periods', value: String(r.periods) },
+    { item: 'periods', value: periods },
     { item: 'climate models', value: num(r.climate_models) },
-    { item: 'states', value: num(r.states) },
-    { item: 'counties', value: num(r.counties) },
+    { item: 'states', value: states },
+    { item: 'counties', value: counties },
     { item: 'acres tracked', value: num(r.acres_tracked) },
     { item: 'transition rows', value: num(r.transition_rows) },
     { item: 'climate-model rows', value: num(r.gcm_rows) },
@@ -49,10 +59,11 @@ export async function dataSummary(ctx: AnalyticsContext): Promise<AnalyticsResul
     geography: { label: 'the conterminous US', level: 'nation', states: [], counties: [] },
     figures: {
       dataset: ctx.dataset,
-      counties: num(r.counties),
+      counties,
       acres_tracked: num(r.acres_tracked),
     },
     sql: q.sql,
     params: q.params,
+    notes: ctx.rollups ? [] : [NO_ROLLUPS_NOTE],
   });
 }
