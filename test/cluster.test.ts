@@ -131,7 +131,8 @@ describe('landuse serve --workers 2', () => {
         cwd: ROOT,
         env: {
           PATH: process.env.PATH,
-          LANDUSE_API_KEYS: 'spread-key,limit-key,kill-key,drain-key',
+          LANDUSE_API_KEYS: 'spread-key,limit-key,kill-key,drain-key,ops-key',
+          LANDUSE_METRICS_INTERVAL: '1',
           LANDUSE_API_RATE_LIMIT: String(RATE_LIMIT),
           LANDUSE_LOG_LEVEL: 'warn',
           LANDUSE_THREADS_DB_PATH: join(tmp.dir, 'threads.sqlite'),
@@ -215,6 +216,24 @@ describe('landuse serve --workers 2', () => {
       // One HELP and TYPE per metric: the workers' series are merged, not listed twice.
       expect(res.body.match(/^# TYPE landuse_http_requests_total /gm)).toHaveLength(1);
     }
+  });
+
+  it("shows the leader's alerts and history from every worker", async () => {
+    // A few intervals: the leader has judged the alerts and written snapshots.
+    await new Promise((r) => setTimeout(r, 3000));
+    const seen = new Set<string | undefined>();
+    for (let i = 0; i < 4; i++) {
+      const alerts = await send(url, '/api/alerts', { key: 'ops-key' });
+      const history = await send(url, '/api/metrics/history?since=1h', { key: 'ops-key' });
+      expect([alerts.status, history.status]).toEqual([200, 200]);
+      expect((JSON.parse(alerts.body) as { evaluatedAt: string | null }).evaluatedAt).toEqual(
+        expect.any(String),
+      );
+      expect((JSON.parse(history.body) as { points: unknown[] }).points.length).toBeGreaterThan(0);
+      seen.add(alerts.worker);
+      seen.add(history.worker);
+    }
+    expect(seen).toEqual(new Set(['1', '2']));
   });
 
   it('restarts a worker that is killed, and keeps answering meanwhile', async () => {

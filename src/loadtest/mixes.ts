@@ -153,7 +153,7 @@ export function distinctMix(): Mix {
   const questions = distinctQuestions();
   return {
     name: 'distinct',
-    description: 'generated questions that never repeat within the run (no cache carries them)',
+    description: 'generated questions that never repeat within the run, so no cache carries them',
     forUser() {
       return () => ({ kind: 'ask', question: questions.next().value, followUp: false });
     },

@@ -108,6 +108,7 @@ export class Observability {
   private streams = 0;
   /** A worker that takes no snapshots (start): its history is read from the leader's file. */
   private follower = false;
+  private leaderAlerts: AlertsView | undefined;
 
   constructor(private readonly options: ObservabilityOptions) {
     const { config } = options;
@@ -292,7 +293,13 @@ export class Observability {
     this.webhook?.notify(webhookPayload(e, hostname()));
   }
 
+  /** In a worker that takes no snapshots: the leader's alerts, which alertsView then returns. */
+  showLeaderAlerts(view: AlertsView): void {
+    this.leaderAlerts = view;
+  }
+
   alertsView(): AlertsView {
+    if (this.follower && this.leaderAlerts) return this.leaderAlerts;
     return {
       active: this.alerts.active(),
       recent: this.alerts.recent(),

@@ -6,6 +6,7 @@
  * for /metrics summed over every worker; the primary asks each worker for its metrics.
  */
 import type { MetricObjectWithValues, MetricValue } from 'prom-client';
+import type { AlertsView } from '../observability/index.ts';
 import { AppError } from '../domain/index.ts';
 import type { LimitCount, LimitStore } from './limiter.ts';
 
@@ -15,7 +16,8 @@ export type PrimaryRequest =
   | { op: 'ready'; url: string }
   | { op: 'limit'; key: string; windowMs: number; by: number }
   | { op: 'model-call'; calls: number; windowSeconds: number }
-  | { op: 'metrics' };
+  | { op: 'metrics' }
+  | { op: 'alerts' };
 
 /** What the primary answers to each request. */
 export interface PrimaryAnswers {
@@ -24,6 +26,8 @@ export interface PrimaryAnswers {
   limit: LimitCount;
   'model-call': null;
   metrics: string;
+  /** The leader's alerts view; null while there is no leader to ask. */
+  alerts: AlertsView | null;
 }
 
 /** What a worker learns from the primary before it opens anything. */
@@ -45,6 +49,19 @@ export const REQUEST = 'landuse:request';
 export const RESPONSE = 'landuse:response';
 export const METRICS_REQUEST = 'landuse:metrics-request';
 export const METRICS_RESPONSE = 'landuse:metrics-response';
+export const ALERTS_REQUEST = 'landuse:alerts-request';
+export const ALERTS_RESPONSE = 'landuse:alerts-response';
+
+export interface AlertsRequestMessage {
+  type: typeof ALERTS_REQUEST;
+  id: number;
+}
+
+export interface AlertsResponseMessage {
+  type: typeof ALERTS_RESPONSE;
+  id: number;
+  view: AlertsView;
+}
 
 export interface RequestMessage {
   type: typeof REQUEST;
@@ -193,6 +210,18 @@ export function answerMetricsRequests(channel: Channel, read: () => Promise<Work
           error: String(error),
         } satisfies MetricsResponseMessage),
     );
+  });
+}
+
+/** The leader answers the primary's requests for its alerts view, which the others show. */
+export function answerAlertsRequests(channel: Channel, read: () => AlertsView): void {
+  channel.on('message', (message) => {
+    if (!isMessage<AlertsRequestMessage>(message, ALERTS_REQUEST)) return;
+    channel.send({
+      type: ALERTS_RESPONSE,
+      id: message.id,
+      view: read(),
+    } satisfies AlertsResponseMessage);
   });
 }
 

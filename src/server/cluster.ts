@@ -28,11 +28,16 @@ import {
   answerMetricsRequests,
   ClusterLimitStore,
   isMessage,
+  ALERTS_REQUEST,
+  ALERTS_RESPONSE,
+  answerAlertsRequests,
   METRICS_REQUEST,
   METRICS_RESPONSE,
   PrimaryClient,
   REQUEST,
   RESPONSE,
+  type AlertsRequestMessage,
+  type AlertsResponseMessage,
   type Channel,
   type MetricsRequestMessage,
   type MetricsResponseMessage,
@@ -207,6 +212,27 @@ export async function runPrimary(config: Config, options: PrimaryOptions): Promi
     return AggregatorRegistry.aggregate(all).metrics();
   };
 
+  const alertsRequests = new Map<number, (view: PrimaryAnswers['alerts']) => void>();
+  let nextAlertsId = 1;
+  /** The leader's alerts view, for the other workers to show (null: no leader, or no answer). */
+  const leaderAlerts = (): Promise<PrimaryAnswers['alerts']> => {
+    const worker = leader === undefined ? undefined : slots[leader - 1]?.worker;
+    if (!worker?.isConnected()) return Promise.resolve(null);
+    const id = nextAlertsId++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        alertsRequests.delete(id);
+        resolve(null);
+      }, 2000);
+      alertsRequests.set(id, (view) => {
+        clearTimeout(timer);
+        alertsRequests.delete(id);
+        resolve(view);
+      });
+      worker.send({ type: ALERTS_REQUEST, id } satisfies AlertsRequestMessage);
+    });
+  };
+
   const answer = async (s: Slot, body: PrimaryRequest): Promise<unknown> => {
     switch (body.op) {
       case 'init': {
@@ -235,6 +261,8 @@ export async function runPrimary(config: Config, options: PrimaryOptions): Promi
         return null;
       case 'metrics':
         return collect();
+      case 'alerts':
+        return leaderAlerts();
     }
   };
 
@@ -244,6 +272,8 @@ export async function runPrimary(config: Config, options: PrimaryOptions): Promi
         (value) => reply(worker, { type: RESPONSE, id: message.id, value }),
         (error: unknown) => reply(worker, { type: RESPONSE, id: message.id, error: String(error) }),
       );
+    } else if (isMessage<AlertsResponseMessage>(message, ALERTS_RESPONSE)) {
+      alertsRequests.get(message.id)?.(message.view);
     } else if (isMessage<MetricsResponseMessage>(message, METRICS_RESPONSE)) {
       const entry = metricsRequests.get(message.id);
       if (!entry || !entry.waiting.delete(s.slot)) return;
@@ -407,9 +437,24 @@ export async function runWorker(
     process.disconnect?.();
     throw error;
   }
-  const { metrics } = running.deps.observability;
+  const { observability } = running.deps;
+  const { metrics } = observability;
   metrics.aggregateWith(() => primary.call({ op: 'metrics' }, METRICS_TIMEOUT_MS + 2000));
   answerMetricsRequests(channel, () => metrics.registry.getMetricsAsJSON());
+  if (init.leader) {
+    answerAlertsRequests(channel, () => observability.alertsView());
+  } else {
+    // The alerts as the leader judged them, fetched once an interval, for GET /api/alerts here.
+    const fetchAlerts = () =>
+      primary.call({ op: 'alerts' }, 3000).then(
+        (view) => {
+          if (view) observability.showLeaderAlerts(view);
+        },
+        () => {},
+      );
+    void fetchAlerts();
+    setInterval(() => void fetchAlerts(), config.metricsIntervalSeconds * 1000).unref();
+  }
 
   let closing = false;
   const drain = (why: string) => {
