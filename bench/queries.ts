@@ -64,7 +64,13 @@ interface QueryBenchRow {
 
 interface QueryBenchmark {
   date: string;
-  machine: { cpus: number; cpuModel: string; node: string };
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    node: string;
+    /** The 1-minute load average at the start and the end of the run (other work on the machine). */
+    loadAverage: [number, number];
+  };
   database: string;
   iterations: number;
   /** Whether the database has the rollups (schema version 2). */
@@ -98,6 +104,7 @@ export async function runQueryBenchmark(
   options: { db: string; iterations: number; threads: number },
   progress: (fraction: number, stage: string) => void,
 ): Promise<QueryBenchmark> {
+  const loadAtStart = os.loadavg()[0]!;
   const pool = await ConnectionPool.open({
     path: options.db,
     size: 2,
@@ -178,7 +185,12 @@ export async function runQueryBenchmark(
     const cpus = os.cpus();
     return {
       date: new Date().toISOString(),
-      machine: { cpus: cpus.length, cpuModel: cpus[0]?.model ?? 'unknown', node: process.version },
+      machine: {
+        cpus: cpus.length,
+        cpuModel: cpus[0]?.model ?? 'unknown',
+        node: process.version,
+        loadAverage: [loadAtStart, os.loadavg()[0]!],
+      },
       database: options.db,
       iterations: options.iterations,
       rollups: base.rollups,
@@ -208,7 +220,7 @@ export function queryBenchmarkMarkdown(b: QueryBenchmark): string {
   return `${[
     '# Query benchmark',
     '',
-    `${b.date.slice(0, 10)} on ${b.machine.cpus} cores (${b.machine.cpuModel}), Node ${b.machine.node}; ${b.iterations} runs of each query on the full-size demo database${b.rollups ? '' : ' (built without rollups: every query reads the fact tables)'}. Reproduce with \`npm run bench -- queries\`.`,
+    `${b.date.slice(0, 10)} on ${b.machine.cpus} cores (${b.machine.cpuModel}), Node ${b.machine.node}, load average ${b.machine.loadAverage.map((l) => l.toFixed(1)).join(' at the start, ')} at the end; ${b.iterations} runs of each query on the full-size demo database${b.rollups ? '' : ' (built without rollups: every query reads the fact tables)'}. Reproduce with \`npm run bench -- queries\`.`,
     '',
     '"Fact tables" is the same call, uncached, with the rollups switched off (every statement on the county facts, as before the rollups), measured in the same run just after; "reads" says what the SQL read.',
     '',
