@@ -132,11 +132,15 @@ async function benchObservability(opts: { db?: string; rounds: number; out: stri
   );
 }
 
-async function benchServer(opts: { db?: string; seconds: number; out: string }) {
+async function benchServer(opts: { db?: string; seconds: number; workers?: number; out: string }) {
   const db = await database(opts.db);
   await run(
     'Benchmarking the HTTP API',
-    (progress) => runServerBenchmark({ db, seconds: opts.seconds }, progress),
+    (progress) =>
+      runServerBenchmark(
+        { db, seconds: opts.seconds, ...(opts.workers ? { workers: opts.workers } : {}) },
+        progress,
+      ),
     writeServerBenchmark,
     serverBenchmarkMarkdown,
     opts.out,
@@ -231,7 +235,8 @@ program
   .description('autocannon against `landuse serve`: POST /api/ask at 50 connections, req/s, p99')
   .option(...dbOption)
   .option('--seconds <n>', 'seconds per load', int, 10)
-  .action((opts: { db?: string; seconds: number }) =>
+  .option('--workers <n>', 'server processes (landuse serve --workers N)', int, 1)
+  .action((opts: { db?: string; seconds: number; workers: number }) =>
     benchServer({ ...opts, out: program.opts<{ out: string }>().out }),
   );
 

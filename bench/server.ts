@@ -20,7 +20,8 @@ interface LoadResult {
   durationSeconds: number;
   requests: number;
   requestsPerSecond: number;
-  latencyMs: { p50: number; p90: number; p99: number; max: number; mean: number };
+  /** p95 from every response's time (autocannon's own percentiles skip it). */
+  latencyMs: { p50: number; p90: number; p95: number; p99: number; max: number; mean: number };
   non2xx: number;
   errors: number;
   timeouts: number;
@@ -31,6 +32,10 @@ interface LoadResult {
 interface ServerBenchmark {
   date: string;
   machine: { cpus: number; cpuModel: string; node: string };
+  /** Server processes (`serve --workers N`). */
+  workers: number;
+  /** The machine's 1-minute load average before and after the loads (other work shares it). */
+  loadAverage: { before: number; after: number };
   startupMs: number;
   loads: LoadResult[];
 }
@@ -38,9 +43,11 @@ interface ServerBenchmark {
 async function startServer(
   db: string,
   threadsDb: string,
+  workers = 1,
 ): Promise<{ child: ChildProcess; url: string; startupMs: number }> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['bin/landuse.js', 'serve', '--port', '0', '--db', db], {
+  const args = ['serve', '--port', '0', '--db', db, '--workers', String(workers)];
+  const child = spawn(process.execPath, ['bin/landuse.js', ...args], {
     env: {
       // eslint-disable-next-line n/no-process-env -- the child is configured as a user would: by environment
       ...process.env,
@@ -77,6 +84,7 @@ function load(
   progress: (fraction: number) => void,
 ): Promise<LoadResult> {
   let i = 0;
+  const times: number[] = [];
   return new Promise((resolve, reject) => {
     const instance = autocannon(
       {
@@ -109,6 +117,7 @@ function load(
           latencyMs: {
             p50: r.latency.p50,
             p90: r.latency.p90,
+            p95: Math.round(quantile(times, 0.95)),
             p99: r.latency.p99,
             max: r.latency.max,
             mean: r.latency.mean,
@@ -126,15 +135,28 @@ function load(
     );
     let ticks = 0;
     instance.on('tick', () => progress(Math.min(1, ++ticks / options.seconds)));
+    instance.on('response', (_client, _status, _bytes, ms) => times.push(ms));
   });
 }
 
+/** The q-quantile of `values` (nearest rank). */
+function quantile(values: number[], q: number): number {
+  if (values.length === 0) return 0;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]!;
+}
+
 export async function runServerBenchmark(
-  options: { db: string; seconds: number },
+  options: { db: string; seconds: number; workers?: number },
   progress: (fraction: number, stage: string) => void,
 ): Promise<ServerBenchmark> {
   const tmp = await mkdtemp(join(os.tmpdir(), 'landuse-bench-'));
-  const { child, url, startupMs } = await startServer(options.db, join(tmp, 'threads.sqlite'));
+  const loadBefore = os.loadavg()[0]!;
+  const { child, url, startupMs } = await startServer(
+    options.db,
+    join(tmp, 'threads.sqlite'),
+    options.workers,
+  );
   try {
     const dev = loadQuestionSet('eval/dev-questions.jsonl').map((q) => q.question);
     const plans = [
@@ -172,6 +194,8 @@ export async function runServerBenchmark(
         cpuModel: os.cpus()[0]?.model ?? 'unknown',
         node: process.version,
       },
+      workers: options.workers ?? 1,
+      loadAverage: { before: loadBefore, after: os.loadavg()[0]! },
       startupMs,
       loads,
     };
@@ -187,13 +211,13 @@ export function serverBenchmarkMarkdown(b: ServerBenchmark): string {
   return `${[
     '# HTTP API benchmark',
     '',
-    `${b.date.slice(0, 10)} on ${b.machine.cpus} cores (${b.machine.cpuModel}), Node ${b.machine.node}. autocannon (in the benchmark process) against \`landuse serve\` (its own process) on the full-size demo database, offline planner, POST /api/ask, 50 connections, ${b.loads[0]?.durationSeconds.toFixed(0)} s per load. Server start-up including cache warm-up: ${(b.startupMs / 1000).toFixed(1)} s. Reproduce with \`npm run bench\` (or \`npx landuse bench server\`).`,
+    `${b.date.slice(0, 10)} on ${b.machine.cpus} cores (${b.machine.cpuModel}), Node ${b.machine.node}. autocannon (in the benchmark process) against \`landuse serve${b.workers > 1 ? ` --workers ${b.workers}` : ''}\` (its own process${b.workers > 1 ? 'es' : ''}) on the full-size demo database, offline planner, POST /api/ask, 50 connections, ${b.loads[0]?.durationSeconds.toFixed(0)} s per load. Server start-up including cache warm-up: ${(b.startupMs / 1000).toFixed(1)} s. Load average (1 min) ${b.loadAverage.before.toFixed(1)} before, ${b.loadAverage.after.toFixed(1)} after. Reproduce with \`npm run bench\` (or \`npx landuse bench server\`).`,
     '',
-    '| load | requests/s | p50 (ms) | p90 (ms) | p99 (ms) | max (ms) | errors + non-2xx | target | met |',
-    '|---|---:|---:|---:|---:|---:|---:|---|---|',
+    '| load | requests/s | p50 (ms) | p90 (ms) | p95 (ms) | p99 (ms) | max (ms) | errors + non-2xx | target | met |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---|---|',
     ...b.loads.map(
       (l) =>
-        `| ${l.name}: ${l.description} | ${f(l.requestsPerSecond)} | ${l.latencyMs.p50} | ${l.latencyMs.p90} | ${l.latencyMs.p99} | ${l.latencyMs.max} | ${l.errors + l.non2xx} | >= ${l.target.requestsPerSecond} req/s, p99 < ${l.target.p99Ms} ms, no errors | ${l.met ? 'yes' : 'NO'} |`,
+        `| ${l.name}: ${l.description} | ${f(l.requestsPerSecond)} | ${l.latencyMs.p50} | ${l.latencyMs.p90} | ${l.latencyMs.p95} | ${l.latencyMs.p99} | ${l.latencyMs.max} | ${l.errors + l.non2xx} | >= ${l.target.requestsPerSecond} req/s, p99 < ${l.target.p99Ms} ms, no errors | ${l.met ? 'yes' : 'NO'} |`,
     ),
   ].join('\n')}\n`;
 }
