@@ -16,14 +16,14 @@
  * read the history from its file. A worker replacing the leader becomes the leader. Every
  * worker signs anonymous owner cookies with the same key, made by the primary.
  */
+import Database from 'better-sqlite3';
 import cluster, { type Worker } from 'node:cluster';
+import { mkdirSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { AggregatorRegistry, Counter, Gauge, Registry } from 'prom-client';
-import { openThreadStore } from '../agent/index.ts';
 import { processRateLimiter, shareRateLimiters } from '../agent/models/rate-limit.ts';
 import type { Config } from '../config/index.ts';
-import { HistoryStore } from '../observability/history.ts';
 import {
   answerMetricsRequests,
   ClusterLimitStore,
@@ -49,7 +49,7 @@ import {
   type WorkerMetrics,
 } from './cluster-ipc.ts';
 import { ownerCookieSecret } from './callers.ts';
-import { startServer } from './index.ts';
+import type { startServer } from './index.ts';
 import { MemoryLimitStore } from './limiter.ts';
 
 /** The message that asks a worker to drain and exit. */
@@ -114,10 +114,14 @@ async function freePort(host: string): Promise<number> {
  */
 function prepareStores(config: Config): void {
   if (!config.enableMemory || config.threadsDbPath === ':memory:') return;
-  openThreadStore(config).close();
   const history =
     config.metricsHistoryPath ?? join(dirname(config.threadsDbPath), 'metrics.sqlite');
-  new HistoryStore(history, config.metricsRetentionHours * 3_600_000).close();
+  for (const path of [config.threadsDbPath, history]) {
+    mkdirSync(dirname(path), { recursive: true });
+    const db = new Database(path);
+    db.pragma('journal_mode = WAL');
+    db.close();
+  }
 }
 
 /**
@@ -308,7 +312,8 @@ export async function runPrimary(config: Config, options: PrimaryOptions): Promi
     }
     const how = signal ? `killed by ${signal}` : `exited with code ${code}`;
     if (closing) {
-      closing.codes.push(code ?? 1);
+      // A worker still starting is stopped with SIGTERM, which is no failure.
+      closing.codes.push(code ?? (signal === 'SIGTERM' ? 0 : 1));
       if (slots.every((x) => !x.worker)) finish(closing.codes.every((c) => c === 0) ? 0 : 1);
       return;
     }
@@ -358,7 +363,8 @@ export async function runPrimary(config: Config, options: PrimaryOptions): Promi
       `${signal}: each worker finishes its in-flight requests (up to ${config.shutdownTimeoutSeconds} s)`,
     );
     for (const s of alive) {
-      if (s.worker?.isConnected()) s.worker.send({ type: SHUTDOWN });
+      // A worker still starting has no requests to finish, nor a listener for the message.
+      if (s.ready && s.worker?.isConnected()) s.worker.send({ type: SHUTDOWN });
       else s.worker?.process.kill('SIGTERM');
     }
     // The workers cut their own connections at LANDUSE_SHUTDOWN_TIMEOUT; a few seconds more for
@@ -423,7 +429,9 @@ export async function runWorker(
   }));
   let running: Awaited<ReturnType<typeof startServer>>;
   try {
-    running = await startServer(
+    // Imported here: the primary, which serves nothing, does not load the server.
+    const server = await import('./index.ts');
+    running = await server.startServer(
       { ...config, port: init.port, cookieSecret: init.cookieSecret },
       {
         ...(options.logger === undefined ? {} : { logger: options.logger }),

@@ -1,4 +1,3 @@
-import { startServer } from '../../server/index.ts';
 import { cliConfig } from '../context.ts';
 
 /**
@@ -48,5 +47,6 @@ export async function serveCommand(opts: {
     process.exit(code);
   }
   process.stderr.write(`Opening ${config.dbPath} and warming the cache...\n`);
+  const { startServer } = await import('../../server/index.ts');
   await startServer(config, { handleSignals: true, logger, onReady: banner });
 }
