@@ -318,6 +318,43 @@ describe('landuse serve --workers 2', () => {
   }, 30_000);
 });
 
+describe('landuse serve --workers: starting', () => {
+  /** Runs the command to its end: exit code and stderr. */
+  function run(args: string[], env: Record<string, string> = {}) {
+    return new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, ['bin/landuse.js', ...args], {
+        cwd: ROOT,
+        env: { PATH: process.env.PATH, LANDUSE_ENABLE_MEMORY: 'false', ...env },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let stderr = '';
+      child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
+      child.once('exit', (code) => resolve({ code, stderr }));
+    });
+  }
+
+  it('stops with the error when the workers cannot start, instead of restarting them', async () => {
+    const r = await run(['serve', '--workers', '2', '--port', '0', '--db', '/nonexistent.duckdb']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('No database at /nonexistent.duckdb');
+    expect(r.stderr).toMatch(
+      /worker \d \(pid \d+\) exited with code 1 before the server was ready/,
+    );
+    expect(r.stderr).not.toContain('restarting');
+  }, 30_000);
+
+  it('refuses a bad worker count, on the command line or in LANDUSE_WORKERS', async () => {
+    const flag = await run(['serve', '--workers', 'many']);
+    expect(flag.code).toBe(2);
+    expect(flag.stderr).toContain(
+      'expected a whole number of processes from 1 to 64, or auto (one per core), got "many"',
+    );
+    const env = await run(['serve'], { LANDUSE_WORKERS: '0' });
+    expect(env.code).toBe(2);
+    expect(env.stderr).toContain('LANDUSE_WORKERS="0": expected a positive integer up to 64');
+  }, 30_000);
+});
+
 describe('the limit store', () => {
   it('counts each key in fixed windows, and forgets the least recently used past its bound', async () => {
     let now = 0;

@@ -360,7 +360,9 @@ export async function runPrimary(config: Config, options: PrimaryOptions): Promi
       return finished;
     }
     log(
-      `${signal}: each worker finishes its in-flight requests (up to ${config.shutdownTimeoutSeconds} s)`,
+      code === 0
+        ? `${signal}: each worker finishes its in-flight requests (up to ${config.shutdownTimeoutSeconds} s)`
+        : `${signal}: stopping the other workers`,
     );
     for (const s of alive) {
       // A worker still starting has no requests to finish, nor a listener for the message.
@@ -417,7 +419,7 @@ export async function runWorker(
   const channel = process as unknown as Channel;
   const primary = new PrimaryClient(channel);
   const init = await primary.call({ op: 'init' }, 30_000).catch((error: unknown) => {
-    process.disconnect?.();
+    exitAfterReport();
     throw error;
   });
   shareRateLimiters((calls, windowSeconds) => ({
@@ -442,7 +444,7 @@ export async function runWorker(
     );
   } catch (error) {
     // The channel would keep the process alive: let go of it, so the error ends the worker.
-    process.disconnect?.();
+    exitAfterReport();
     throw error;
   }
   const { observability } = running.deps;
@@ -481,6 +483,14 @@ export async function runWorker(
   process.on('SIGINT', () => drain('SIGINT'));
   process.on('disconnect', () => drain('the primary process is gone'));
   await primary.call({ op: 'ready', url: running.url }, 10_000);
+}
+
+/**
+ * A worker that fails to start ends once the command line has reported the error and set the
+ * exit code (the IPC channel would keep it alive; letting go of the channel would exit 0).
+ */
+function exitAfterReport(): void {
+  setImmediate(() => process.exit(typeof process.exitCode === 'number' ? process.exitCode : 1));
 }
 
 export function isClusterWorker(): boolean {
