@@ -11,7 +11,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createCheckpointer } from '../src/agent/index.ts';
 import { loadConfig } from '../src/config/index.ts';
 import { runLoad } from '../src/data/etl/load.ts';
-import { ClusterLimitStore, PrimaryClient, type Channel } from '../src/server/cluster-ipc.ts';
+import {
+  ClusterLimitStore,
+  PrimaryClient,
+  primaryRateLimiter,
+  type Channel,
+} from '../src/server/cluster-ipc.ts';
+import { afterDeath, DEFAULT_RESTART } from '../src/server/cluster.ts';
 import { buildApp, openServerDeps } from '../src/server/index.ts';
 import { MemoryLimitStore } from '../src/server/limiter.ts';
 import { HAND_MADE, openHandMade, quietEffects, tempDir } from './helpers.ts';
@@ -355,6 +361,24 @@ describe('landuse serve --workers: starting', () => {
   }, 30_000);
 });
 
+describe('restarting a worker that died', () => {
+  it('restarts at once after a stable run, backs off while it keeps dying, then gives up', () => {
+    const quick = 1000;
+    let state = { quickDeaths: 0, delayMs: 0 as number | null };
+    const delays: (number | null)[] = [];
+    for (let i = 0; i < 5; i++) {
+      state = afterDeath(DEFAULT_RESTART, state.quickDeaths, quick);
+      delays.push(state.delayMs);
+    }
+    expect(delays).toEqual([250, 500, 1000, 2000, null]);
+    // A stable run starts the count again; the delay never passes the cap.
+    expect(afterDeath(DEFAULT_RESTART, 3, 60_000)).toEqual({ quickDeaths: 0, delayMs: 0 });
+    expect(afterDeath({ ...DEFAULT_RESTART, maxQuickDeaths: 100 }, 20, quick).delayMs).toBe(
+      DEFAULT_RESTART.maxDelayMs,
+    );
+  });
+});
+
 describe('the limit store', () => {
   it('counts each key in fixed windows, and forgets the least recently used past its bound', async () => {
     let now = 0;
@@ -391,6 +415,26 @@ describe('the limit store', () => {
     await expect(second).resolves.toEqual({ count: 2, ttlMs: 100 });
     await expect(first).rejects.toThrow(/did not answer \(limit: no answer within 50 ms\)/);
     expect(primary.waiting).toBe(0);
+  });
+
+  it("waits for a model call's turn in the primary", async () => {
+    const sent: { id: number; body: unknown }[] = [];
+    const listeners: ((m: unknown) => void)[] = [];
+    const primary = new PrimaryClient({
+      send: (m) => sent.push(m as { id: number; body: unknown }),
+      on: (_event, listener) => listeners.push(listener),
+    });
+    const limiter = primaryRateLimiter(primary, 50, 60);
+    let granted = false;
+    const turn = limiter.acquire().then(() => (granted = true));
+    await new Promise((r) => setTimeout(r, 20));
+    expect(granted).toBe(false);
+    expect(sent[0]!.body).toEqual({ op: 'model-call', calls: 50, windowSeconds: 60 });
+    for (const l of listeners) l({ type: 'landuse:response', id: sent[0]!.id, value: null });
+    await turn;
+    expect(granted).toBe(true);
+    const aborted = AbortSignal.abort();
+    await expect(limiter.acquire(aborted)).rejects.toThrow();
   });
 
   it('lets requests through when the primary does not answer (fail open), and still checks keys', async () => {

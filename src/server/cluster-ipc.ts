@@ -6,6 +6,7 @@
  * for /metrics summed over every worker; the primary asks each worker for its metrics.
  */
 import type { MetricObjectWithValues, MetricValue } from 'prom-client';
+import type { RateLimiter } from '../agent/models/rate-limit.ts';
 import type { AlertsView } from '../observability/index.ts';
 import { AppError } from '../domain/index.ts';
 import type { LimitCount, LimitStore } from './limiter.ts';
@@ -187,6 +188,25 @@ export class ClusterLimitStore implements LimitStore {
   incr(key: string, windowMs: number, by = 1): Promise<LimitCount> {
     return this.primary.call({ op: 'limit', key, windowMs, by }, this.timeoutMs);
   }
+}
+
+/**
+ * A model call's turn, waited for in the primary's limiter (LANDUSE_RATE_LIMIT_CALLS per
+ * LANDUSE_RATE_LIMIT_WINDOW for the whole server): no timeout, since the turn may rightly take
+ * the window. A call given up (`signal`) while it waits still counts there.
+ */
+export function primaryRateLimiter(
+  primary: PrimaryClient,
+  calls: number,
+  windowSeconds: number,
+): RateLimiter {
+  return {
+    acquire: async (signal) => {
+      signal?.throwIfAborted();
+      await primary.call({ op: 'model-call', calls, windowSeconds });
+      signal?.throwIfAborted();
+    },
+  };
 }
 
 /**

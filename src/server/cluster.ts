@@ -34,6 +34,7 @@ import {
   METRICS_REQUEST,
   METRICS_RESPONSE,
   PrimaryClient,
+  primaryRateLimiter,
   REQUEST,
   RESPONSE,
   type AlertsRequestMessage,
@@ -71,6 +72,23 @@ export const DEFAULT_RESTART: RestartPolicy = {
   stableMs: 30_000,
   maxQuickDeaths: 5,
 };
+
+/**
+ * What follows a worker's death after `livedMs`, its slot having died `quickDeaths` times in a
+ * row soon after starting: a restart after `delayMs` (at once after a stable run; 250 ms, 500 ms
+ * ... while it keeps dying soon after starting), or null: given up.
+ */
+export function afterDeath(
+  policy: RestartPolicy,
+  quickDeaths: number,
+  livedMs: number,
+): { quickDeaths: number; delayMs: number | null } {
+  const quick = livedMs < policy.stableMs ? quickDeaths + 1 : 0;
+  if (quick >= policy.maxQuickDeaths) return { quickDeaths: quick, delayMs: null };
+  const delayMs =
+    quick === 0 ? 0 : Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (quick - 1));
+  return { quickDeaths: quick, delayMs };
+}
 
 /** How long the primary waits for a worker's metrics before summing those it has. */
 const METRICS_TIMEOUT_MS = 3000;
@@ -325,8 +343,9 @@ export async function runPrimary(config: Config, options: PrimaryOptions): Promi
       return;
     }
     const lived = Date.now() - s.startedAt;
-    s.quickDeaths = lived < policy.stableMs ? s.quickDeaths + 1 : 0;
-    if (s.quickDeaths >= policy.maxQuickDeaths) {
+    const next = afterDeath(policy, s.quickDeaths, lived);
+    s.quickDeaths = next.quickDeaths;
+    if (next.delayMs === null) {
       s.gaveUp = true;
       const left = slots.filter((x) => x.worker).length;
       log(
@@ -338,11 +357,7 @@ export async function runPrimary(config: Config, options: PrimaryOptions): Promi
       }
       return;
     }
-    // After a stable run at once; while it keeps dying soon after starting, 250 ms, 500 ms ...
-    const delay =
-      s.quickDeaths === 0
-        ? 0
-        : Math.min(policy.maxDelayMs, policy.initialDelayMs * 2 ** (s.quickDeaths - 1));
+    const delay = next.delayMs;
     log(
       `worker ${s.slot} (pid ${pid}) ${how} after ${(lived / 1000).toFixed(1)} s: restarting it${delay > 0 ? ` in ${delay} ms` : ''}`,
     );
@@ -422,13 +437,7 @@ export async function runWorker(
     exitAfterReport();
     throw error;
   });
-  shareRateLimiters((calls, windowSeconds) => ({
-    acquire: async (signal) => {
-      signal?.throwIfAborted();
-      await primary.call({ op: 'model-call', calls, windowSeconds });
-      signal?.throwIfAborted();
-    },
-  }));
+  shareRateLimiters((calls, windowSeconds) => primaryRateLimiter(primary, calls, windowSeconds));
   let running: Awaited<ReturnType<typeof startServer>>;
   try {
     // Imported here: the primary, which serves nothing, does not load the server.
