@@ -26,6 +26,11 @@ import {
   writeObservabilityBenchmark,
 } from './observability.ts';
 import { queryBenchmarkMarkdown, runQueryBenchmark, writeQueryBenchmark } from './queries.ts';
+import {
+  loadtestBenchmarkMarkdown,
+  runLoadtestBenchmark,
+  writeLoadtestBenchmark,
+} from './loadtest.ts';
 import { writePerformanceReport } from './report.ts';
 import { runServerBenchmark, serverBenchmarkMarkdown, writeServerBenchmark } from './server.ts';
 
@@ -147,6 +152,32 @@ async function benchServer(opts: { db?: string; seconds: number; workers?: numbe
   );
 }
 
+async function benchLoadtest(opts: {
+  db?: string;
+  workers?: number;
+  levelSeconds: number;
+  targetSeconds: number;
+  out: string;
+}) {
+  const db = await database(opts.db);
+  await run(
+    'Load testing',
+    (progress) =>
+      runLoadtestBenchmark(
+        {
+          db,
+          levelSeconds: opts.levelSeconds,
+          targetSeconds: opts.targetSeconds,
+          ...(opts.workers ? { workers: opts.workers } : {}),
+        },
+        progress,
+      ),
+    writeLoadtestBenchmark,
+    loadtestBenchmarkMarkdown,
+    opts.out,
+  );
+}
+
 async function report(opts: { db?: string; out: string }) {
   const files = await writePerformanceReport(opts.out, { db: opts.db ?? config.dbPath });
   process.stdout.write(`Wrote ${files.join(' and ')}\n`);
@@ -175,8 +206,22 @@ const program = new Command('npm run bench --')
     await benchAsk({ rounds: 3, out: opts.out });
     await benchObservability({ rounds: 5, out: opts.out });
     await benchServer({ seconds: 10, out: opts.out });
+    await benchLoadtest({ levelSeconds: 20, targetSeconds: 60, out: opts.out });
     await report({ out: opts.out });
   });
+
+program
+  .command('loadtest')
+  .description(
+    'landuse loadtest against landuse serve: 5, 10, 20 and 50 users on never-repeating questions, then 50 users against the release target',
+  )
+  .option(...dbOption)
+  .option('--workers <n>', 'server processes (landuse serve --workers N)', int)
+  .option('--level-seconds <n>', 'seconds at each of the four levels', int, 20)
+  .option('--target-seconds <n>', 'seconds of the 50-user release run', int, 60)
+  .action((opts: { db?: string; workers?: number; levelSeconds: number; targetSeconds: number }) =>
+    benchLoadtest({ ...opts, out: program.opts<{ out: string }>().out }),
+  );
 
 program
   .command('report')

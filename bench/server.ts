@@ -40,7 +40,7 @@ interface ServerBenchmark {
   loads: LoadResult[];
 }
 
-async function startServer(
+export async function startServer(
   db: string,
   threadsDb: string,
   workers = 1,

@@ -18,24 +18,39 @@ describe('server figures from /metrics', () => {
   });
 
   it('needs both process metrics for a sample', () => {
-    expect(sampleOf(TEXT, 5)).toEqual({ at: 5, rssBytes: 157286400, cpuSeconds: 12.5 });
+    expect(sampleOf(TEXT, 5)).toEqual({
+      at: 5,
+      rssBytes: 157286400,
+      processRssBytes: 157286400,
+      cpuSeconds: 12.5,
+    });
     expect(sampleOf('process_cpu_seconds_total 1\n', 5)).toBeUndefined();
+  });
+
+  it("takes a cluster's largest worker as the largest process", () => {
+    const cluster = `${TEXT}landuse_cluster_worker_resident_memory_bytes{worker="1"} 62914560
+landuse_cluster_worker_resident_memory_bytes{worker="2"} 83886080
+`;
+    expect(sampleOf(cluster, 5)?.processRssBytes).toBe(83886080);
   });
 
   it('gives memory at the start, the most and the end, and CPU as a share of one core', () => {
     const MB = 1024 * 1024;
     const stats = serverStats([
-      { at: 0, rssBytes: 100 * MB, cpuSeconds: 10 },
-      { at: 1000, rssBytes: 300 * MB, cpuSeconds: 11.5 },
-      { at: 3000, rssBytes: 200 * MB, cpuSeconds: 12 },
+      { at: 0, rssBytes: 100 * MB, processRssBytes: 60 * MB, cpuSeconds: 10 },
+      { at: 1000, rssBytes: 300 * MB, processRssBytes: 160 * MB, cpuSeconds: 11.5 },
+      { at: 3000, rssBytes: 200 * MB, processRssBytes: 120 * MB, cpuSeconds: 12 },
     ]);
     expect(stats).toEqual({
       samples: 3,
       memoryMb: { start: 100, max: 300, end: 200 },
+      processMemoryMb: { max: 160 },
       cpuPercent: { avg: expect.closeTo(66.67, 2) as number, max: 150 },
     });
     expect(serverStats([])).toBeNull();
-    expect(serverStats([{ at: 0, rssBytes: MB, cpuSeconds: 1 }])?.cpuPercent).toBeNull();
+    expect(
+      serverStats([{ at: 0, rssBytes: MB, processRssBytes: MB, cpuSeconds: 1 }])?.cpuPercent,
+    ).toBeNull();
   });
 
   it('samples until stopped, skipping readings that fail', async () => {

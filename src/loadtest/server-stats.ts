@@ -8,12 +8,17 @@ export interface ServerSample {
   /** Milliseconds (performance.now()). */
   at: number;
   rssBytes: number;
+  /** The largest one process (a cluster's busiest worker; the server itself otherwise). */
+  processRssBytes: number;
   cpuSeconds: number;
 }
 
 export interface ServerStats {
   samples: number;
+  /** All the server's processes together (a cluster's workers summed). */
   memoryMb: { start: number; max: number; end: number };
+  /** The largest single process at any reading (what a per-process limit is judged on). */
+  processMemoryMb: { max: number };
   /** 100 = one core busy all the time; null with fewer than two samples. */
   cpuPercent: { avg: number; max: number } | null;
 }
@@ -23,16 +28,21 @@ export interface ServerStats {
  * have one); undefined when the text has none.
  */
 export function metricValue(text: string, name: string): number | undefined {
-  let sum: number | undefined;
+  return metricValues(text, name)?.reduce((a, b) => a + b, 0);
+}
+
+/** The value of each series of a metric in Prometheus text; undefined when the text has none. */
+export function metricValues(text: string, name: string): number[] | undefined {
+  let values: number[] | undefined;
   for (const line of text.split('\n')) {
     if (!line.startsWith(name)) continue;
     const rest = line.slice(name.length);
     if (rest[0] !== ' ' && rest[0] !== '{') continue;
     const fields = (rest[0] === '{' ? rest.slice(labelsEnd(rest) + 1) : rest).trim().split(/\s+/);
     const value = Number(fields[0]);
-    if (Number.isFinite(value)) sum = (sum ?? 0) + value;
+    if (Number.isFinite(value)) (values ??= []).push(value);
   }
-  return sum;
+  return values;
 }
 
 /** The index of the `}` closing the labels that `text` starts with (quoted values may hold one). */
@@ -52,7 +62,9 @@ export function sampleOf(text: string, at: number): ServerSample | undefined {
   const rssBytes = metricValue(text, 'process_resident_memory_bytes');
   const cpuSeconds = metricValue(text, 'process_cpu_seconds_total');
   if (rssBytes === undefined || cpuSeconds === undefined) return undefined;
-  return { at, rssBytes, cpuSeconds };
+  const workers = metricValues(text, 'landuse_cluster_worker_resident_memory_bytes');
+  const processRssBytes = workers ? Math.max(...workers) : rssBytes;
+  return { at, rssBytes, processRssBytes, cpuSeconds };
 }
 
 /** Memory at the start, the highest and at the end; CPU over the run and its busiest interval. */
@@ -73,6 +85,7 @@ export function serverStats(samples: readonly ServerSample[]): ServerStats | nul
       max: mb(Math.max(...samples.map((s) => s.rssBytes))),
       end: mb(last.rssBytes),
     },
+    processMemoryMb: { max: mb(Math.max(...samples.map((s) => s.processRssBytes))) },
     cpuPercent: samples.length > 1 ? { avg: share(first, last), max } : null,
   };
 }
