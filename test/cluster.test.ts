@@ -216,9 +216,12 @@ describe('landuse serve --workers 2', () => {
       expect(total(m, 'landuse_rate_limit_refusals_total', { limit: 'per_minute' })).toBe(8);
       expect(total(m, 'landuse_cluster_workers')).toBe(2);
       expect(total(m, 'landuse_agent_pool_size')).toBe(8);
-      expect(
-        m.filter((s) => s.name === 'landuse_cluster_worker_resident_memory_bytes').length,
-      ).toBe(2);
+      const perWorker = m.filter((s) => s.name === 'landuse_cluster_worker_resident_memory_bytes');
+      expect(perWorker).toHaveLength(2);
+      // The memory of the largest worker (the alert is per process), not their sum.
+      expect(total(m, 'process_resident_memory_bytes')).toBe(
+        Math.max(...perWorker.map((s) => s.value)),
+      );
       // One HELP and TYPE per metric: the workers' series are merged, not listed twice.
       expect(res.body.match(/^# TYPE landuse_http_requests_total /gm)).toHaveLength(1);
     }

@@ -188,7 +188,7 @@ export async function runPrimary(config: Config, options: PrimaryOptions): Promi
   });
   const workerMemory = new Gauge({
     name: 'landuse_cluster_worker_resident_memory_bytes',
-    help: "Each worker's resident memory, by worker slot (process_resident_memory_bytes is their sum).",
+    help: "Each worker's resident memory, by worker slot (process_resident_memory_bytes is the largest).",
     labelNames: ['worker'],
     registers: [registry],
   });
@@ -227,8 +227,11 @@ export async function runPrimary(config: Config, options: PrimaryOptions): Promi
     });
     workerMemory.reset();
     for (const { slot, metrics } of got) {
-      const rss = metrics.find((m) => m.name === 'process_resident_memory_bytes')?.values[0];
-      if (rss) workerMemory.set({ worker: String(slot) }, rss.value);
+      const rss = metrics.find((m) => m.name === 'process_resident_memory_bytes');
+      const value = rss?.values[0]?.value;
+      if (value !== undefined) workerMemory.set({ worker: String(slot) }, value);
+      // The largest worker's, not the sum: the memory alert and target are per process.
+      if (rss) rss.aggregator = 'max';
     }
     const all = [...got.map((g) => g.metrics), await registry.getMetricsAsJSON()];
     return AggregatorRegistry.aggregate(all).metrics();
