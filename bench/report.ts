@@ -90,20 +90,27 @@ interface ObservabilityJson {
     medianOverheadCi95: number[];
   }[];
 }
+interface ServerLoad {
+  name: string;
+  connections: number;
+  requestsPerSecond: number;
+  latencyMs: { p50: number; p99: number; max: number };
+  errors: number;
+  non2xx: number;
+  timeouts: number;
+  target?: {
+    requestsPerSecond?: number;
+    p95Ms?: number;
+    p99Ms?: number;
+    orBaselineShare?: number;
+  };
+  met: boolean;
+}
 interface ServerJson {
   date: string;
   workers?: number;
-  loads: {
-    name: string;
-    connections: number;
-    requestsPerSecond: number;
-    latencyMs: { p50: number; p99: number; max: number };
-    errors: number;
-    non2xx: number;
-    timeouts: number;
-    target?: { requestsPerSecond?: number; p95Ms?: number; p99Ms?: number };
-    met: boolean;
-  }[];
+  loads: ServerLoad[];
+  baseline?: ServerLoad;
 }
 interface LoadtestJson {
   date: string;
@@ -336,7 +343,9 @@ async function serverSection(dir: string, d: ServerJson): Promise<Section> {
             benchmark: 'server',
             what: `${l.name}, ${l.connections} connections`,
             target: [
-              l.target.requestsPerSecond ? `>= ${int(l.target.requestsPerSecond)} req/s` : '',
+              l.target.requestsPerSecond
+                ? `>= ${int(l.target.requestsPerSecond)} req/s${l.target.orBaselineShare && d.baseline ? ` or >= ${fmt(l.target.orBaselineShare * 100, 0)} % of a trivial Node server's ${int(d.baseline.requestsPerSecond)}` : ''}`
+                : '',
               l.target.p95Ms ? `p95 <= ${l.target.p95Ms} ms` : '',
               l.target.p99Ms ? `p99 <= ${l.target.p99Ms} ms` : '',
               'no errors',
@@ -356,7 +365,10 @@ async function serverSection(dir: string, d: ServerJson): Promise<Section> {
       `autocannon against \`landuse serve\` in its own process${d.workers ? ` (${d.workers} workers)` : ''}. Reproduce with \`npm run bench -- server\`.`,
       table(
         ['load', 'requests/s', 'p50 (ms)', 'p99 (ms)', 'max (ms)', 'errors'],
-        loads.map((l) => [
+        [
+          ...(d.baseline ? [{ ...d.baseline, name: 'trivial Node HTTP server (yardstick)' }] : []),
+          ...loads,
+        ].map((l) => [
           l.name,
           int(l.requestsPerSecond),
           int(l.latencyMs.p50),

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { exportParams } from '../src/analytics/export/index.ts';
+import { SCHEMA_VERSION } from '../src/data/schema.ts';
 import { ASK_RESULT_KEYS, HAND_MADE, tempDir } from './helpers.ts';
 
 const run = promisify(execFile);
@@ -79,7 +80,12 @@ describe('the landuse command', () => {
     const info = await landuse(['info', '--db', db, '--json']);
     expect(info.code).toBe(0);
     const parsed = JSON.parse(info.stdout) as Record<string, unknown>;
-    expect(parsed).toMatchObject({ dataset: 'rpa', schemaVersion: 1, counties: 2, runs: 2 });
+    expect(parsed).toMatchObject({
+      dataset: 'rpa',
+      schemaVersion: SCHEMA_VERSION,
+      counties: 2,
+      runs: 2,
+    });
   });
 
   it('exits 1 with a clear message for a bad input file', async () => {

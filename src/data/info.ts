@@ -20,10 +20,12 @@ export async function readDatabaseInfo(path: string): Promise<DatabaseInfo> {
     const summary = await summarizeDatabase(db.connection);
     const meta = await db.connection.runAndReadAll('SELECT key, value FROM load_metadata');
     const m = new Map(meta.getRows().map(([k, v]) => [String(k), v === null ? null : String(v)]));
+    // The version the file was built with (an older one stays readable), not this code's.
+    const version = await db.connection.runAndReadAll('SELECT max(version) FROM schema_version');
     return {
       path,
       dataset: m.get('dataset') === 'demo' ? 'demo' : 'rpa',
-      schemaVersion: SCHEMA_VERSION,
+      schemaVersion: Number(version.getRows()[0]?.[0] ?? SCHEMA_VERSION),
       loadedAt: m.get('loaded_at') ?? null,
       sourceFile: m.get('source_file') ?? null,
       fileBytes: (await stat(path)).size,
