@@ -24,6 +24,8 @@ import {
   isSummaryMessage,
   listThreads,
   LOCAL_OWNER,
+  seedThread,
+  snapshotThread,
   ownerPrefix,
   SUMMARY_LIMITS,
   threadIdOfKey,
@@ -282,6 +284,41 @@ describe('bounded memory', () => {
     expect(thread!.messages[1]).toMatchObject({ role: 'user' });
     expect(thread!.messages.at(-1)).toMatchObject({ role: 'assistant' });
     expect(thread!.messages.at(-4)).toMatchObject({ content: 'Question number 200?' });
+    sqlite.close();
+  });
+
+  it('seeds new threads from one snapshot on SQLite as put would, each one its own', async () => {
+    const sqlite = createCheckpointer({ kind: 'sqlite', path: join(dir, 'seeded.sqlite') });
+    const { graph } = tinyGraph(sqlite, { compact: true });
+    await graph.invoke(
+      { messages: [new HumanMessage('Question number 1?')] },
+      { configurable: { thread_id: 'source' } },
+    );
+    const snapshot = (await snapshotThread(sqlite, 'source'))!;
+    // The same snapshot twice: the second reuses the first one's serialized form.
+    await seedThread(sqlite, 'copy-1', snapshot);
+    await seedThread(sqlite, 'copy-2', snapshot);
+    const source = (await getThread(sqlite, 'source'))!;
+    const [one, two] = [(await getThread(sqlite, 'copy-1'))!, (await getThread(sqlite, 'copy-2'))!];
+    expect(one.messages).toEqual(source.messages);
+    expect(two.messages).toEqual(source.messages);
+    const ids = await Promise.all(
+      ['source', 'copy-1', 'copy-2'].map(
+        async (t) => (await sqlite.getTuple({ configurable: { thread_id: t } }))!.checkpoint.id,
+      ),
+    );
+    expect(new Set(ids).size).toBe(3);
+    expect([...ids].sort()).toEqual(ids);
+    // A seeded thread goes on like any other, and the source is left as it was.
+    await graph.invoke(
+      { messages: [new HumanMessage('Question number 2?')] },
+      { configurable: { thread_id: 'copy-1' } },
+    );
+    const followed = (await getThread(sqlite, 'copy-1'))!;
+    expect(followed.messages.length).toBeGreaterThan(one.messages.length);
+    expect(followed.messages.slice(0, one.messages.length)).toEqual(one.messages);
+    expect((await getThread(sqlite, 'source'))!.messages).toEqual(source.messages);
+    expect(await sqlite.listThreadIds()).toEqual(['copy-1', 'copy-2', 'source']);
     sqlite.close();
   });
 

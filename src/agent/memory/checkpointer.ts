@@ -6,7 +6,9 @@ import {
   type CheckpointMetadata,
 } from '@langchain/langgraph';
 import { SqliteSaver } from '@langchain/langgraph-checkpoint-sqlite';
+import { uuid6 } from '@langchain/langgraph-checkpoint';
 import Database from 'better-sqlite3';
+import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 
@@ -59,6 +61,16 @@ export interface ThreadCheckpointer extends BaseCheckpointSaver {
    * bound (bucketSlack) before it is cut back to it. Returns the deleted thread ids.
    */
   trackThread(threadId: string, bucket: string, maxPerBucket: number): Promise<string[]>;
+  /**
+   * Writes `checkpoint` as the only checkpoint of a new thread (an answer served from the answer
+   * cache, so that it can be followed up): the same as `put` on a thread that does not exist yet,
+   * with the serialized form of a checkpoint that is seeded again and again made only once.
+   */
+  seedNewThread(
+    threadId: string,
+    checkpoint: Checkpoint,
+    metadata: CheckpointMetadata,
+  ): Promise<void>;
   /** Frees the database; the checkpointer must not be used afterwards. */
   close(): void;
 }
@@ -105,9 +117,19 @@ function threadOf(config: RunnableConfig): { threadId: string; ns: string } {
   };
 }
 
+/** Stand-ins for a checkpoint's id and time in its serialized template (never in real content). */
+const ID_MARK = `@@seed-id-${randomUUID()}@@`;
+const TS_MARK = `@@seed-ts-${randomUUID()}@@`;
+
 /** SqliteSaver from @langchain/langgraph-checkpoint-sqlite, pruned after each put. */
 class BoundedSqliteSaver extends SqliteSaver implements ThreadCheckpointer {
   private readonly keep: number;
+  /** Each seeded checkpoint serialized once, with ID_MARK and TS_MARK for its id and time. */
+  private readonly seedTemplates = new WeakMap<
+    Checkpoint,
+    { type: string; checkpoint: string; metadata: Uint8Array }
+  >();
+  private seedStatement?: Database.Statement<[string, string, string, Uint8Array, Uint8Array]>;
   private pruneStatements?: {
     cutoff: Database.Statement<[string, string, number], string>;
     checkpoints: Database.Statement<[string, string, string]>;
@@ -138,6 +160,38 @@ class BoundedSqliteSaver extends SqliteSaver implements ThreadCheckpointer {
     if (Number.isFinite(this.keep)) this.prune(threadOf(saved));
     if (++this.writesSinceSweep >= sweepInterval(this.maxThreads)) this.sweep();
     return saved;
+  }
+
+  async seedNewThread(
+    threadId: string,
+    checkpoint: Checkpoint,
+    metadata: CheckpointMetadata,
+  ): Promise<void> {
+    this.setup();
+    let template = this.seedTemplates.get(checkpoint);
+    if (!template) {
+      const [type, body] = await this.serde.dumpsTyped({ ...checkpoint, id: ID_MARK, ts: TS_MARK });
+      const [metadataType, metadataBody] = await this.serde.dumpsTyped(metadata);
+      if (type !== metadataType) throw new Error('checkpoint and metadata serialized differently');
+      template = { type, checkpoint: new TextDecoder().decode(body), metadata: metadataBody };
+      this.seedTemplates.set(checkpoint, template);
+    }
+    const id = uuid6(-1);
+    const body = template.checkpoint
+      .replace(ID_MARK, id)
+      .replace(TS_MARK, new Date().toISOString());
+    this.seedStatement ??= this.db.prepare(
+      `INSERT INTO checkpoints (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, type, checkpoint, metadata)
+       VALUES (?, '', ?, NULL, ?, ?, ?)`,
+    );
+    this.seedStatement.run(
+      threadId,
+      id,
+      template.type,
+      new TextEncoder().encode(body),
+      template.metadata,
+    );
+    if (++this.writesSinceSweep >= sweepInterval(this.maxThreads)) this.sweep();
   }
 
   /** Deletes the least recently changed threads beyond maxThreads. */
@@ -302,6 +356,17 @@ class BoundedMemorySaver extends MemorySaver implements ThreadCheckpointer {
   ) {
     super();
     this.keep = keep;
+  }
+  async seedNewThread(
+    threadId: string,
+    checkpoint: Checkpoint,
+    metadata: CheckpointMetadata,
+  ): Promise<void> {
+    await this.put(
+      { configurable: { thread_id: threadId, checkpoint_ns: '' } },
+      { ...checkpoint, id: uuid6(-1), ts: new Date().toISOString() },
+      metadata,
+    );
   }
 
   override async put(

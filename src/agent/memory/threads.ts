@@ -9,6 +9,7 @@ import {
 import type { BaseCheckpointSaver, CheckpointTuple } from '@langchain/langgraph';
 import { uuid6, type Checkpoint, type CheckpointMetadata } from '@langchain/langgraph-checkpoint';
 import { textOf } from './trim.ts';
+import type { ThreadCheckpointer } from './checkpointer.ts';
 
 /** One message of a thread as the CLI and the API show it. */
 export interface ThreadMessage {
@@ -175,10 +176,20 @@ export async function seedThread(
   threadId: string,
   snapshot: ThreadSnapshot,
 ): Promise<void> {
+  const metadata = snapshot.metadata ?? { source: 'update', step: 0, parents: {} };
+  if ('seedNewThread' in checkpointer) {
+    // A new thread every time: the thread store writes it without the general put's work.
+    await (checkpointer as ThreadCheckpointer).seedNewThread(
+      threadId,
+      snapshot.checkpoint,
+      metadata,
+    );
+    return;
+  }
   await checkpointer.put(
     { configurable: { thread_id: threadId, checkpoint_ns: '' } },
     { ...snapshot.checkpoint, id: uuid6(-1), ts: new Date().toISOString() },
-    snapshot.metadata ?? { source: 'update', step: 0, parents: {} },
+    metadata,
     {},
   );
 }
