@@ -59,9 +59,11 @@ export async function runLoadTest(
     onLevel?: (users: number, index: number) => void;
     onTick?: (live: LiveFigures) => void;
     stop?: AbortSignal;
+    /** A mix to go on with (a distinct mix carried over from an earlier run never repeats). */
+    mix?: Mix;
   },
 ): Promise<LoadTestReport> {
-  const mix = await openMix(plan);
+  const mix = options.mix ?? (await openMix(plan));
   const target = await openTarget(plan, config);
   const levels: LevelReport[] = [];
   try {

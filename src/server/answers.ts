@@ -95,8 +95,14 @@ export async function answer(
   }
   const fromCache = async (hit: CachedAnswer) => {
     const threadId = randomUUID();
-    await seedThread(deps.checkpointer, threadKey(owner, threadId), hit.snapshot);
-    await track(threadId);
+    await seedThread(
+      deps.checkpointer,
+      threadKey(owner, threadId),
+      hit.snapshot,
+      deps.config.enableMemory
+        ? { bucket, maxPerBucket: deps.config.maxThreadsPerOwner }
+        : undefined,
+    );
     const totalMs = performance.now() - started;
     return {
       result: {

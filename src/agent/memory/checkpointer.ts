@@ -70,7 +70,8 @@ export interface ThreadCheckpointer extends BaseCheckpointSaver {
     threadId: string,
     checkpoint: Checkpoint,
     metadata: CheckpointMetadata,
-  ): Promise<void>;
+    track?: { bucket: string; maxPerBucket: number },
+  ): Promise<string[]>;
   /** Frees the database; the checkpointer must not be used afterwards. */
   close(): void;
 }
@@ -166,7 +167,8 @@ class BoundedSqliteSaver extends SqliteSaver implements ThreadCheckpointer {
     threadId: string,
     checkpoint: Checkpoint,
     metadata: CheckpointMetadata,
-  ): Promise<void> {
+    track?: { bucket: string; maxPerBucket: number },
+  ): Promise<string[]> {
     this.setup();
     let template = this.seedTemplates.get(checkpoint);
     if (!template) {
@@ -184,14 +186,15 @@ class BoundedSqliteSaver extends SqliteSaver implements ThreadCheckpointer {
       `INSERT INTO checkpoints (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, type, checkpoint, metadata)
        VALUES (?, '', ?, NULL, ?, ?, ?)`,
     );
-    this.seedStatement.run(
-      threadId,
-      id,
-      template.type,
-      new TextEncoder().encode(body),
-      template.metadata,
-    );
+    const insert = this.seedStatement;
+    const bytes = new TextEncoder().encode(body);
+    // The checkpoint and the thread's use in one transaction: one WAL append per cached answer.
+    const evicted = this.db.transaction(() => {
+      insert.run(threadId, id, template.type, bytes, template.metadata);
+      return track ? this.trackInTransaction(threadId, track.bucket, track.maxPerBucket) : [];
+    })();
     if (++this.writesSinceSweep >= sweepInterval(this.maxThreads)) this.sweep();
+    return evicted;
   }
 
   /** Deletes the least recently changed threads beyond maxThreads. */
@@ -251,21 +254,26 @@ class BoundedSqliteSaver extends SqliteSaver implements ThreadCheckpointer {
   }
 
   trackThread(threadId: string, bucket: string, maxPerBucket: number): Promise<string[]> {
-    const b = this.buckets();
     // One write transaction for the use and any evictions: a flood of new threads costs one
     // WAL append each, not four.
-    const evicted = this.db.transaction(() => {
-      b.track.run(threadId, bucket, ++this.uses);
-      if ((b.count.get(bucket) ?? 0) <= maxPerBucket + bucketSlack(maxPerBucket)) return [];
-      const stale = b.stale.all(bucket, maxPerBucket);
-      for (const id of stale) {
-        b.writes.run(id);
-        b.checkpoints.run(id);
-        b.forget.run(id);
-      }
-      return stale;
-    })();
+    const evicted = this.db.transaction(() =>
+      this.trackInTransaction(threadId, bucket, maxPerBucket),
+    )();
     return Promise.resolve(evicted);
+  }
+
+  /** trackThread's work, inside a transaction the caller holds. */
+  private trackInTransaction(threadId: string, bucket: string, maxPerBucket: number): string[] {
+    const b = this.buckets();
+    b.track.run(threadId, bucket, ++this.uses);
+    if ((b.count.get(bucket) ?? 0) <= maxPerBucket + bucketSlack(maxPerBucket)) return [];
+    const stale = b.stale.all(bucket, maxPerBucket);
+    for (const id of stale) {
+      b.writes.run(id);
+      b.checkpoints.run(id);
+      b.forget.run(id);
+    }
+    return stale;
   }
 
   /** Orders uses within this process; a new process starts after every stored one. */
@@ -361,12 +369,14 @@ class BoundedMemorySaver extends MemorySaver implements ThreadCheckpointer {
     threadId: string,
     checkpoint: Checkpoint,
     metadata: CheckpointMetadata,
-  ): Promise<void> {
+    track?: { bucket: string; maxPerBucket: number },
+  ): Promise<string[]> {
     await this.put(
       { configurable: { thread_id: threadId, checkpoint_ns: '' } },
       { ...checkpoint, id: uuid6(-1), ts: new Date().toISOString() },
       metadata,
     );
+    return track ? this.trackThread(threadId, track.bucket, track.maxPerBucket) : [];
   }
 
   override async put(

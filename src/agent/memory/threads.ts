@@ -167,24 +167,27 @@ export async function snapshotThread(
 }
 
 /**
- * Starts `threadId` in the state of a snapshot: one checkpoint write (a fraction of a
- * millisecond), where replaying the turn through the graph would take several. A follow-up on
- * the new thread sees the snapshot's conversation.
+ * Starts the new thread `threadId` in the state of a snapshot: one checkpoint write (a fraction
+ * of a millisecond), where replaying the turn through the graph would take several. A follow-up
+ * on the new thread sees the snapshot's conversation. With `track`, the thread is also counted in
+ * its bucket (see trackThread), in the same write when the store can; returns the threads that
+ * evicted.
  */
 export async function seedThread(
   checkpointer: BaseCheckpointSaver,
   threadId: string,
   snapshot: ThreadSnapshot,
-): Promise<void> {
+  track?: { bucket: string; maxPerBucket: number },
+): Promise<string[]> {
   const metadata = snapshot.metadata ?? { source: 'update', step: 0, parents: {} };
   if ('seedNewThread' in checkpointer) {
     // A new thread every time: the thread store writes it without the general put's work.
-    await (checkpointer as ThreadCheckpointer).seedNewThread(
+    return (checkpointer as ThreadCheckpointer).seedNewThread(
       threadId,
       snapshot.checkpoint,
       metadata,
+      track,
     );
-    return;
   }
   await checkpointer.put(
     { configurable: { thread_id: threadId, checkpoint_ns: '' } },
@@ -192,4 +195,5 @@ export async function seedThread(
     metadata,
     {},
   );
+  return [];
 }
