@@ -80,7 +80,7 @@ export function lineChart(
     height: 320,
     x: { label: opts.x, ticks: [...new Set(points.map((p) => p.x))] },
     y: { label: opts.y, grid: true, type: opts.log ? 'log' : 'linear', zero: !opts.log },
-    marginRight: 50,
+    marginRight: 80,
     color: { scheme: 'tableau10' },
     marks: [
       Plot.line(points, { x: 'x', y: 'y', stroke: 'series' }),

@@ -71,7 +71,9 @@ export async function startServer(
 ): Promise<{ child: ChildProcess; url: string; startupMs: number }> {
   const started = performance.now();
   const args = ['serve', '--port', '0', '--db', db, '--workers', String(workers)];
-  const child = spawn(process.execPath, ['bin/landuse.js', ...args], {
+  // The heap bound `npm start` sets (package.json): V8 then collects before the heap grows past
+  // it, where by default it lets a busy server's heap run up to several times its live data.
+  const child = spawn(process.execPath, ['--max-old-space-size=384', 'bin/landuse.js', ...args], {
     env: {
       // eslint-disable-next-line n/no-process-env -- the child is configured as a user would: by environment
       ...process.env,
