@@ -319,6 +319,12 @@ describe('bounded memory', () => {
     expect(followed.messages.slice(0, one.messages.length)).toEqual(one.messages);
     expect((await getThread(sqlite, 'source'))!.messages).toEqual(source.messages);
     expect(await sqlite.listThreadIds()).toEqual(['copy-1', 'copy-2', 'source']);
+
+    // Seeds of one turn of the event loop are written together; a read before that writes them.
+    const many = Array.from({ length: 20 }, (_, i) => seedThread(sqlite, `many-${i}`, snapshot));
+    expect(await sqlite.listThreadIds('many-')).toHaveLength(20);
+    await Promise.all(many);
+    expect((await getThread(sqlite, 'many-7'))!.messages).toEqual(source.messages);
     sqlite.close();
   });
 

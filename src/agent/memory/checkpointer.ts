@@ -4,9 +4,14 @@ import {
   type BaseCheckpointSaver,
   type Checkpoint,
   type CheckpointMetadata,
+  type CheckpointTuple,
 } from '@langchain/langgraph';
 import { SqliteSaver } from '@langchain/langgraph-checkpoint-sqlite';
-import { uuid6 } from '@langchain/langgraph-checkpoint';
+import {
+  uuid6,
+  type CheckpointListOptions,
+  type PendingWrite,
+} from '@langchain/langgraph-checkpoint';
 import Database from 'better-sqlite3';
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
@@ -63,15 +68,16 @@ export interface ThreadCheckpointer extends BaseCheckpointSaver {
   trackThread(threadId: string, bucket: string, maxPerBucket: number): Promise<string[]>;
   /**
    * Writes `checkpoint` as the only checkpoint of a new thread (an answer served from the answer
-   * cache, so that it can be followed up): the same as `put` on a thread that does not exist yet,
-   * with the serialized form of a checkpoint that is seeded again and again made only once.
+   * cache, so that it can be followed up), and with `track` counts the thread in its bucket
+   * (trackThread): the same as `put` on a thread that does not exist yet, with the serialized
+   * form of a checkpoint that is seeded again and again made only once. Resolves once written.
    */
   seedNewThread(
     threadId: string,
     checkpoint: Checkpoint,
     metadata: CheckpointMetadata,
     track?: { bucket: string; maxPerBucket: number },
-  ): Promise<string[]>;
+  ): Promise<void>;
   /** Frees the database; the checkpointer must not be used afterwards. */
   close(): void;
 }
@@ -131,6 +137,16 @@ class BoundedSqliteSaver extends SqliteSaver implements ThreadCheckpointer {
     { type: string; checkpoint: string; metadata: Uint8Array }
   >();
   private seedStatement?: Database.Statement<[string, string, string, Uint8Array, Uint8Array]>;
+  /** Seeds waiting for their group commit (see seedNewThread), and that commit. */
+  private pendingSeeds: {
+    threadId: string;
+    id: string;
+    type: string;
+    checkpoint: Uint8Array;
+    metadata: Uint8Array;
+    track?: { bucket: string; maxPerBucket: number };
+  }[] = [];
+  private seedsWritten?: Promise<void>;
   private pruneStatements?: {
     cutoff: Database.Statement<[string, string, number], string>;
     checkpoints: Database.Statement<[string, string, string]>;
@@ -157,6 +173,7 @@ class BoundedSqliteSaver extends SqliteSaver implements ThreadCheckpointer {
     checkpoint: Checkpoint,
     metadata: CheckpointMetadata,
   ): Promise<RunnableConfig> {
+    this.flushSeeds();
     const saved = await super.put(config, checkpoint, metadata);
     if (Number.isFinite(this.keep)) this.prune(threadOf(saved));
     if (++this.writesSinceSweep >= sweepInterval(this.maxThreads)) this.sweep();
@@ -168,7 +185,7 @@ class BoundedSqliteSaver extends SqliteSaver implements ThreadCheckpointer {
     checkpoint: Checkpoint,
     metadata: CheckpointMetadata,
     track?: { bucket: string; maxPerBucket: number },
-  ): Promise<string[]> {
+  ): Promise<void> {
     this.setup();
     let template = this.seedTemplates.get(checkpoint);
     if (!template) {
@@ -182,19 +199,74 @@ class BoundedSqliteSaver extends SqliteSaver implements ThreadCheckpointer {
     const body = template.checkpoint
       .replace(ID_MARK, id)
       .replace(TS_MARK, new Date().toISOString());
+    this.pendingSeeds.push({
+      threadId,
+      id,
+      type: template.type,
+      checkpoint: new TextEncoder().encode(body),
+      metadata: template.metadata,
+      ...(track ? { track } : {}),
+    });
+    // Group commit: the seeds of every request handled in this turn of the event loop go in one
+    // transaction (one WAL append), and each request answers only once its own is written.
+    this.seedsWritten ??= new Promise<void>((resolve, reject) =>
+      setImmediate(() => {
+        this.seedsWritten = undefined;
+        try {
+          this.flushSeeds();
+          resolve();
+        } catch (err) {
+          reject(err instanceof Error ? err : new Error(String(err)));
+        }
+      }),
+    );
+    return this.seedsWritten;
+  }
+
+  /**
+   * Writes the seeds waiting for their group commit, with their buckets' counts, in one
+   * transaction. Every other read or write of the store calls it first, so none sees the store
+   * without a thread already answered for.
+   */
+  private flushSeeds(): void {
+    if (this.pendingSeeds.length === 0) return;
+    const batch = this.pendingSeeds;
+    this.pendingSeeds = [];
     this.seedStatement ??= this.db.prepare(
       `INSERT INTO checkpoints (thread_id, checkpoint_ns, checkpoint_id, parent_checkpoint_id, type, checkpoint, metadata)
        VALUES (?, '', ?, NULL, ?, ?, ?)`,
     );
     const insert = this.seedStatement;
-    const bytes = new TextEncoder().encode(body);
-    // The checkpoint and the thread's use in one transaction: one WAL append per cached answer.
-    const evicted = this.db.transaction(() => {
-      insert.run(threadId, id, template.type, bytes, template.metadata);
-      return track ? this.trackInTransaction(threadId, track.bucket, track.maxPerBucket) : [];
+    this.db.transaction(() => {
+      for (const s of batch) {
+        insert.run(s.threadId, s.id, s.type, s.checkpoint, s.metadata);
+        if (s.track) this.trackInTransaction(s.threadId, s.track.bucket, s.track.maxPerBucket);
+      }
     })();
-    if (++this.writesSinceSweep >= sweepInterval(this.maxThreads)) this.sweep();
-    return evicted;
+    this.writesSinceSweep += batch.length;
+    if (this.writesSinceSweep >= sweepInterval(this.maxThreads)) this.sweep();
+  }
+
+  override async getTuple(config: RunnableConfig): Promise<CheckpointTuple | undefined> {
+    this.flushSeeds();
+    return super.getTuple(config);
+  }
+
+  override list(
+    config: RunnableConfig,
+    options?: CheckpointListOptions,
+  ): AsyncGenerator<CheckpointTuple> {
+    this.flushSeeds();
+    return super.list(config, options);
+  }
+
+  override async putWrites(
+    config: RunnableConfig,
+    writes: PendingWrite[],
+    taskId: string,
+  ): Promise<void> {
+    this.flushSeeds();
+    return super.putWrites(config, writes, taskId);
   }
 
   /** Deletes the least recently changed threads beyond maxThreads. */
@@ -223,6 +295,7 @@ class BoundedSqliteSaver extends SqliteSaver implements ThreadCheckpointer {
   /** The base class reads the tables lazily, but its deleteThread forgets to create them. */
   override async deleteThread(threadId: string): Promise<void> {
     this.setup();
+    this.flushSeeds();
     const b = this.buckets();
     await super.deleteThread(threadId);
     b.forget.run(threadId);
@@ -230,6 +303,7 @@ class BoundedSqliteSaver extends SqliteSaver implements ThreadCheckpointer {
 
   listThreadIds(prefix?: string): Promise<string[]> {
     this.setup();
+    this.flushSeeds();
     // Checkpoint ids are uuid6: the greatest is the newest, so this orders by last change.
     // A prefix is a range of the primary key's first column, so an owner's list reads only
     // that owner's rows.
@@ -254,6 +328,7 @@ class BoundedSqliteSaver extends SqliteSaver implements ThreadCheckpointer {
   }
 
   trackThread(threadId: string, bucket: string, maxPerBucket: number): Promise<string[]> {
+    this.flushSeeds();
     // One write transaction for the use and any evictions: a flood of new threads costs one
     // WAL append each, not four.
     const evicted = this.db.transaction(() =>
@@ -323,7 +398,10 @@ class BoundedSqliteSaver extends SqliteSaver implements ThreadCheckpointer {
   }
 
   close(): void {
-    if (this.db.open) this.db.close();
+    if (this.db.open) {
+      this.flushSeeds();
+      this.db.close();
+    }
   }
 
   private prune({ threadId, ns }: { threadId: string; ns: string }): void {
@@ -370,13 +448,13 @@ class BoundedMemorySaver extends MemorySaver implements ThreadCheckpointer {
     checkpoint: Checkpoint,
     metadata: CheckpointMetadata,
     track?: { bucket: string; maxPerBucket: number },
-  ): Promise<string[]> {
+  ): Promise<void> {
     await this.put(
       { configurable: { thread_id: threadId, checkpoint_ns: '' } },
       { ...checkpoint, id: uuid6(-1), ts: new Date().toISOString() },
       metadata,
     );
-    return track ? this.trackThread(threadId, track.bucket, track.maxPerBucket) : [];
+    if (track) await this.trackThread(threadId, track.bucket, track.maxPerBucket);
   }
 
   override async put(

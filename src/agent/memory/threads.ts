@@ -170,24 +170,24 @@ export async function snapshotThread(
  * Starts the new thread `threadId` in the state of a snapshot: one checkpoint write (a fraction
  * of a millisecond), where replaying the turn through the graph would take several. A follow-up
  * on the new thread sees the snapshot's conversation. With `track`, the thread is also counted in
- * its bucket (see trackThread), in the same write when the store can; returns the threads that
- * evicted.
+ * its bucket (see trackThread), in the same write when the store can.
  */
 export async function seedThread(
   checkpointer: BaseCheckpointSaver,
   threadId: string,
   snapshot: ThreadSnapshot,
   track?: { bucket: string; maxPerBucket: number },
-): Promise<string[]> {
+): Promise<void> {
   const metadata = snapshot.metadata ?? { source: 'update', step: 0, parents: {} };
   if ('seedNewThread' in checkpointer) {
     // A new thread every time: the thread store writes it without the general put's work.
-    return (checkpointer as ThreadCheckpointer).seedNewThread(
+    await (checkpointer as ThreadCheckpointer).seedNewThread(
       threadId,
       snapshot.checkpoint,
       metadata,
       track,
     );
+    return;
   }
   await checkpointer.put(
     { configurable: { thread_id: threadId, checkpoint_ns: '' } },
@@ -195,5 +195,4 @@ export async function seedThread(
     metadata,
     {},
   );
-  return [];
 }
