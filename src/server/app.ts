@@ -1,9 +1,9 @@
 import compress from '@fastify/compress';
 import cors from '@fastify/cors';
-import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
+import helmet from 'helmet';
 import Fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import {
   jsonSchemaTransform,
@@ -131,8 +131,10 @@ export async function buildApp(
     if (worker) reply.header('x-landuse-worker', worker);
   });
 
-  await app.register(helmet, {
-    // The docs page (swagger-ui) sets its own policy; everything else gets helmet's default.
+  // Security headers: helmet's defaults with this policy. The docs page (swagger-ui) and the web
+  // app's pages set their own policy. Built once here and applied to every response
+  // (@fastify/helmet built the middleware again, parsing the policy, on every request).
+  const securityHeaders = helmet({
     contentSecurityPolicy: {
       directives: {
         defaultSrc: ["'self'"],
@@ -141,6 +143,10 @@ export async function buildApp(
         imgSrc: ["'self'", 'data:'],
       },
     },
+  });
+  app.addHook('onRequest', (request, reply, done) => {
+    // helmet's middleware calls back with nothing, or an Error.
+    securityHeaders(request.raw, reply.raw, (err?: unknown) => done(err as Error | undefined));
   });
   // gzip/brotli for clients that ask (Accept-Encoding) and bodies over 1 KiB: the county map is
   // about 200 KB of JSON. Already-compressed downloads (xlsx, Parquet) are left alone.
