@@ -107,7 +107,7 @@ async function benchQueries(opts: { db?: string; iterations: number; out: string
   await run(
     'Benchmarking queries',
     (progress) =>
-      runQueryBenchmark({ db, iterations: opts.iterations, threads: config.threads }, progress),
+      runQueryBenchmark({ db, iterations: opts.iterations, threads: config.queryThreads }, progress),
     writeQueryBenchmark,
     queryBenchmarkMarkdown,
     opts.out,

@@ -27,7 +27,7 @@ export async function openAnalytics(
     | 'poolTimeoutSeconds'
     | 'maxExecutionTimeSeconds'
     | 'memoryLimit'
-    | 'threads'
+    | 'queryThreads'
     | 'cacheTtlSeconds'
     | 'cacheMaxBytes'
   >,
@@ -40,7 +40,7 @@ export async function openAnalytics(
     acquireTimeoutMs: config.poolTimeoutSeconds * 1000,
     queryTimeoutMs: config.maxExecutionTimeSeconds * 1000,
     memoryLimit: config.memoryLimit,
-    threads: config.threads,
+    threads: config.queryThreads,
   });
   const cache = options.cache === false ? undefined : createMemoryCache(memoryCacheOptions(config));
   const guard = createSqlGuard();

@@ -28,6 +28,7 @@ describe('loadConfig defaults', () => {
       dbPath: 'data/landuse.duckdb',
       memoryLimit: '2GB',
       threads: 2,
+      queryThreads: 1,
       poolSize: 4,
       poolTimeoutSeconds: 5,
       maxQueryRows: 1000,

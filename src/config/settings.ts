@@ -55,8 +55,15 @@ export const SETTINGS = {
   threads: {
     env: 'LANDUSE_THREADS',
     group: 'Database',
-    description: 'DuckDB worker threads.',
+    description: 'DuckDB worker threads for building a database (landuse load, the demo build).',
     ...positiveInt(2, 64),
+  },
+  queryThreads: {
+    env: 'LANDUSE_QUERY_THREADS',
+    group: 'Database',
+    description:
+      "DuckDB worker threads for answering queries (each server process): the queries read a few thousand rows, where a second thread only adds scheduling; raise it on a large machine for free SQL over the fact tables.",
+    ...positiveInt(1, 64),
   },
   poolSize: {
     env: 'LANDUSE_POOL_SIZE',
