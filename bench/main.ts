@@ -107,7 +107,10 @@ async function benchQueries(opts: { db?: string; iterations: number; out: string
   await run(
     'Benchmarking queries',
     (progress) =>
-      runQueryBenchmark({ db, iterations: opts.iterations, threads: config.queryThreads }, progress),
+      runQueryBenchmark(
+        { db, iterations: opts.iterations, threads: config.queryThreads },
+        progress,
+      ),
     writeQueryBenchmark,
     queryBenchmarkMarkdown,
     opts.out,

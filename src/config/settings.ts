@@ -62,7 +62,7 @@ export const SETTINGS = {
     env: 'LANDUSE_QUERY_THREADS',
     group: 'Database',
     description:
-      "DuckDB worker threads for answering queries (each server process): the queries read a few thousand rows, where a second thread only adds scheduling; raise it on a large machine for free SQL over the fact tables.",
+      'DuckDB worker threads for answering queries (each server process): the queries read a few thousand rows, where a second thread only adds scheduling; raise it on a large machine for free SQL over the fact tables.',
     ...positiveInt(1, 64),
   },
   poolSize: {
