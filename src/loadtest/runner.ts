@@ -1,3 +1,4 @@
+import { setTimeout as wait } from 'node:timers/promises';
 import { LatencyHistogram, type LatencySummary } from './histogram.ts';
 import { REQUEST_KINDS, seededRandom, type Mix, type RequestKind } from './mixes.ts';
 import { sampleServer, serverStats, type ServerStats } from './server-stats.ts';
@@ -54,18 +55,9 @@ export interface LevelResult {
   interrupted: boolean;
 }
 
-/** A sleep that ends early when `signal` fires. */
+/** Waits `ms`, or less when `signal` fires (never rejects). */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  if (ms <= 0 || signal.aborted) return Promise.resolve();
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
+  return wait(ms, undefined, { signal }).catch(() => undefined);
 }
 
 /**

@@ -5,6 +5,7 @@
  * are retried with backoff (LANDUSE_ALERT_WEBHOOK_RETRIES), and the queue is bounded: nothing a
  * request does ever waits for a delivery, and a receiver that hangs only delays other deliveries.
  */
+import { setTimeout as wait } from 'node:timers/promises';
 import type { AlertEvent } from './alerts.ts';
 
 export interface WebhookOptions {
@@ -135,14 +136,7 @@ export class WebhookNotifier {
   }
 }
 
+/** Waits `ms`, or less when `signal` fires (never rejects). */
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
+  return wait(ms, undefined, { signal }).catch(() => undefined);
 }
