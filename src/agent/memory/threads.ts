@@ -7,7 +7,7 @@ import {
   type BaseMessage,
 } from '@langchain/core/messages';
 import type { BaseCheckpointSaver, CheckpointTuple } from '@langchain/langgraph';
-import { uuid6, type Checkpoint, type CheckpointMetadata } from '@langchain/langgraph-checkpoint';
+import type { Checkpoint, CheckpointMetadata } from '@langchain/langgraph-checkpoint';
 import { textOf } from './trim.ts';
 import type { ThreadCheckpointer } from './checkpointer.ts';
 
@@ -173,26 +173,15 @@ export async function snapshotThread(
  * its bucket (see trackThread), in the same write when the store can.
  */
 export async function seedThread(
-  checkpointer: BaseCheckpointSaver,
+  checkpointer: ThreadCheckpointer,
   threadId: string,
   snapshot: ThreadSnapshot,
   track?: { bucket: string; maxPerBucket: number },
 ): Promise<void> {
-  const metadata = snapshot.metadata ?? { source: 'update', step: 0, parents: {} };
-  if ('seedNewThread' in checkpointer) {
-    // A new thread every time: the thread store writes it without the general put's work.
-    await (checkpointer as ThreadCheckpointer).seedNewThread(
-      threadId,
-      snapshot.checkpoint,
-      metadata,
-      track,
-    );
-    return;
-  }
-  await checkpointer.put(
-    { configurable: { thread_id: threadId, checkpoint_ns: '' } },
-    { ...snapshot.checkpoint, id: uuid6(-1), ts: new Date().toISOString() },
-    metadata,
-    {},
+  await checkpointer.seedNewThread(
+    threadId,
+    snapshot.checkpoint,
+    snapshot.metadata ?? { source: 'update', step: 0, parents: {} },
+    track,
   );
 }
