@@ -10,7 +10,7 @@ import { answerQuestion, createAgent, createOfflineAgent } from '../src/agent/in
 import { openAnalytics } from '../src/analytics/open.ts';
 import type { Config } from '../src/config/index.ts';
 
-interface AskBenchmark {
+export interface AskBenchmark {
   date: string;
   machine: { cpus: number; cpuModel: string; node: string };
   questions: number;

@@ -45,7 +45,7 @@ interface FullLoadResult {
   targets: { seconds: number; peakRssMb: number };
 }
 
-interface LoadBenchmark {
+export interface LoadBenchmark {
   date: string;
   machine: { cpus: number; cpuModel: string; memoryGb: number; node: string };
   methods: MethodResult[];

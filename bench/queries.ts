@@ -62,7 +62,7 @@ interface QueryBenchRow {
   overhead: number;
 }
 
-interface QueryBenchmark {
+export interface QueryBenchmark {
   date: string;
   machine: {
     cpus: number;

@@ -33,7 +33,7 @@ interface LoadResult {
   met: boolean;
 }
 
-interface ServerBenchmark {
+export interface ServerBenchmark {
   date: string;
   machine: { cpus: number; cpuModel: string; node: string };
   /** Server processes (`serve --workers N`). */
@@ -53,14 +53,21 @@ interface ServerBenchmark {
 function startTrivialServer(): Promise<{ child: ChildProcess; url: string }> {
   const code = `require('node:http').createServer((q, s) => { q.resume(); q.on('end', () => { s.setHeader('content-type', 'application/json'); s.end('{"answer":"ok"}'); }); }).listen(0, '127.0.0.1', function () { console.error('listening on http://127.0.0.1:' + this.address().port); });`;
   const child = spawn(process.execPath, ['-e', code], { stdio: ['ignore', 'ignore', 'pipe'] });
+  return listening(child, 'the trivial server').then((url) => ({ child, url }));
+}
+
+/** The address a server child prints on stderr ("listening on http://..."), or why it exited. */
+function listening(child: ChildProcess, what: string): Promise<string> {
   return new Promise((resolve, reject) => {
     let text = '';
-    child.stderr.on('data', (b: Buffer) => {
+    child.stderr!.on('data', (b: Buffer) => {
       text += b.toString();
       const m = /listening on (http:\/\/\S+)/.exec(text);
-      if (m) resolve({ child, url: m[1]! });
+      if (m) resolve(m[1]!);
     });
-    child.once('exit', (code) => reject(new Error(`the trivial server exited (${code}): ${text}`)));
+    child.once('exit', (code) =>
+      reject(new Error(`${what} exited (${code}) before listening:\n${text}`)),
+    );
   });
 }
 
@@ -84,17 +91,7 @@ export async function startServer(
     },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
-  const url = await new Promise<string>((resolve, reject) => {
-    let text = '';
-    child.stderr.on('data', (b: Buffer) => {
-      text += b.toString();
-      const m = /listening on (http:\/\/\S+)/.exec(text);
-      if (m) resolve(m[1]!);
-    });
-    child.once('exit', (code) =>
-      reject(new Error(`the server exited (${code}) before listening:\n${text}`)),
-    );
-  });
+  const url = await listening(child, 'the server');
   return { child, url, startupMs: performance.now() - started };
 }
 
