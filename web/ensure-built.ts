@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { extname, join } from 'node:path';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import type { build as ViteBuild } from 'vite';
+import { COMPRESSIBLE } from '../src/server/routes/web.ts';
 
 const webDir = import.meta.dirname;
 const stamp = join(webDir, 'dist', '.built');
@@ -24,9 +25,6 @@ const sourceTime = Math.max(...sources.filter((p) => existsSync(p)).map(newest))
 const LAYOUT = 'precompressed-v1';
 const builtTime =
   existsSync(stamp) && readFileSync(stamp, 'utf8').startsWith(LAYOUT) ? statSync(stamp).mtimeMs : 0;
-
-/** Kinds worth compressing (images other than SVG already are). */
-const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.json', '.svg', '.txt', '.webmanifest']);
 
 /**
  * Writes FILE.br and FILE.gz (best compression) beside every compressible built file over 1 KB,

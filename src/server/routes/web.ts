@@ -59,8 +59,16 @@ interface StaticFile {
 
 const read = (path: string) => (existsSync(path) ? readFileSync(path) : undefined);
 
-/** Kinds worth compressing (images other than SVG already are). */
-const COMPRESSIBLE = new Set(['.html', '.js', '.css', '.json', '.svg', '.txt', '.webmanifest']);
+/** Kinds worth compressing (images other than SVG already are); web/ensure-built.ts uses it too. */
+export const COMPRESSIBLE = new Set([
+  '.html',
+  '.js',
+  '.css',
+  '.json',
+  '.svg',
+  '.txt',
+  '.webmanifest',
+]);
 
 /** The built files of each dist folder, by the time of its build stamp: read once per process. */
 const loaded = new Map<string, { stamp: number; files: Map<string, StaticFile> }>();
