@@ -246,3 +246,9 @@ export function answerAlertsRequests(channel: Channel, read: () => AlertsView): 
 }
 
 export { isMessage };
+
+/** The message that asks a worker to drain and exit. */
+export const SHUTDOWN = 'landuse:shutdown';
+
+/** How long the primary waits for a worker's metrics before summing those it has. */
+export const METRICS_TIMEOUT_MS = 3000;

@@ -31,11 +31,12 @@ export async function serveCommand(opts: {
         `Stop with Ctrl-C.\n`,
     );
   if (config.workers > 1) {
-    const { isClusterWorker, runPrimary, runWorker } = await import('../../server/cluster.ts');
+    const { isClusterWorker, runWorker } = await import('../../server/cluster-worker.ts');
     if (isClusterWorker()) {
       await runWorker(config, { logger });
       return;
     }
+    const { runPrimary } = await import('../../server/cluster.ts');
     process.stderr.write(
       `Opening ${config.dbPath} in ${config.workers} worker processes and warming their caches...\n`,
     );
