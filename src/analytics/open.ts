@@ -31,7 +31,15 @@ export async function openAnalytics(
     | 'cacheTtlSeconds'
     | 'cacheMaxBytes'
   >,
-  options: { path?: string; cache?: boolean; poolSize?: number } = {},
+  options: {
+    path?: string;
+    /**
+     * false for none (one-shot CLI commands), a cache to use (the server's two-level cache when
+     * Redis is configured; closed with the service), else the in-process LRU sized by config.
+     */
+    cache?: boolean | ResultCache;
+    poolSize?: number;
+  } = {},
 ): Promise<AnalyticsService> {
   const path = options.path ?? config.dbPath;
   const pool = await ConnectionPool.open({
@@ -42,7 +50,12 @@ export async function openAnalytics(
     memoryLimit: config.memoryLimit,
     threads: config.queryThreads,
   });
-  const cache = options.cache === false ? undefined : createMemoryCache(memoryCacheOptions(config));
+  const cache =
+    options.cache === false
+      ? undefined
+      : typeof options.cache === 'object'
+        ? options.cache
+        : createMemoryCache(memoryCacheOptions(config));
   const guard = createSqlGuard();
   try {
     const ctx = await createAnalyticsContext({ pool, path, ...(cache ? { cache } : {}) });
