@@ -7,6 +7,10 @@
  * A circuit breaker (circuit.ts) sits in front of every call: once the provider has failed
  * LANDUSE_CIRCUIT_FAILURES calls in a row, calls skip it for LANDUSE_CIRCUIT_COOLDOWN: straight to
  * the offline planner, or, with no fallback, an AppError('busy:provider_circuit_open') (503).
+ *
+ * Garbled tool calls (malformed.ts) are retried too: arguments that are not JSON by asking
+ * again, a wrong tool or wrong arguments by the graph's feedback round; past the same budget
+ * (LANDUSE's retry policy) the offline planner answers. Its answer's note gives the reason.
  */
 import type { BaseLanguageModelInput } from '@langchain/core/language_models/base';
 import {
@@ -32,6 +36,14 @@ import {
 } from '../../observability/index.ts';
 import type { CircuitBreaker } from './circuit.ts';
 import type { Clock, RateLimiter } from './rate-limit.ts';
+import {
+  garbledRounds,
+  MalformedReplyError,
+  toolChecks,
+  unparsedCalls,
+  withoutGarbledRounds,
+  type ToolChecks,
+} from './malformed.ts';
 import { describeFailure, isRetryable, retryDelayMs, statusOf, type RetryPolicy } from './retry.ts';
 import { currentTurn } from '../memory/trim.ts';
 
@@ -59,24 +71,38 @@ interface ResilientOptions {
   onEvent?: ((event: ProviderEvent) => void) | undefined;
 }
 
-/** The first line of an answer the offline planner gave in the provider's place. */
-export function fallbackNote(provider: string): string {
-  return `The ${provider} model could not be reached; the offline planner answered.`;
+/**
+ * The note an answer of the offline planner starts with when it answered in the provider's
+ * place: the first line always the same (clients and tests look for it), then the reason.
+ */
+export function fallbackNote(provider: string, reason?: string): string {
+  const first = `The ${provider} model could not answer; the offline planner answered.`;
+  return reason ? `${first}\nReason: ${reason}.` : first;
 }
 
 /** Marks the planner's messages of a turn it took over, so the rest of the turn stays with it. */
 const FALLBACK_KEY = 'fallbackFrom';
+/** Beside the mark: why it took over, for the note on the turn's final answer. */
+const REASON_KEY = 'fallbackReason';
+
+/** The retry count of a reason, in words: "after 3 attempts". */
+function attempts(n: number): string {
+  return `after ${n} attempt${n === 1 ? '' : 's'}`;
+}
 
 export class ResilientChatModel extends BaseChatModel {
   readonly options: ResilientOptions;
   private readonly bound: ChatRunnable;
+  /** The bound tools' names and argument checks, to tell a garbled call (malformed.ts). */
+  private readonly checks: ToolChecks | undefined;
   /** The provider's model name (ChatOpenAI and ChatAnthropic keep it in `model`), for metrics. */
   private readonly modelName: string;
 
-  constructor(options: ResilientOptions, bound?: ChatRunnable) {
+  constructor(options: ResilientOptions, bound?: ChatRunnable, checks?: ToolChecks) {
     super({});
     this.options = options;
     this.bound = bound ?? options.model;
+    this.checks = checks;
     const name = (options.model as unknown as { model?: unknown }).model;
     this.modelName = typeof name === 'string' && name ? name : 'unknown';
   }
@@ -92,7 +118,7 @@ export class ResilientChatModel extends BaseChatModel {
   ): ResilientChatModel {
     const { model } = this.options;
     if (!model.bindTools) throw new Error(`The ${this.options.provider} model cannot use tools.`);
-    return new ResilientChatModel(this.options, model.bindTools(tools, kwargs));
+    return new ResilientChatModel(this.options, model.bindTools(tools, kwargs), toolChecks(tools));
   }
 
   /**
@@ -107,15 +133,33 @@ export class ResilientChatModel extends BaseChatModel {
     const messages = ResilientChatModel._convertInputToPromptValue(input).toChatMessages();
     const { provider, fallback, limiter, retry, clock, circuit, onEvent } = this.options;
     if (fallback && tookOverThisTurn(messages)) return this.offline(fallback, messages, config);
+    // After a garbled round the model gets another (the tool node told it what went wrong),
+    // within the retry budget of the turn; with no fallback it keeps trying, as before.
+    const garbled = this.checks
+      ? garbledRounds(messages, this.checks, isPlannerMessage)
+      : { reasons: [], lastIsGarbled: false };
+    if (garbled.lastIsGarbled && fallback) {
+      const n = garbled.reasons.length;
+      const reason = `${garbled.reasons.at(-1)!}, ${attempts(n)}`;
+      if (n > retry.maxRetries) {
+        onEvent?.({ type: 'fallback', provider, reason });
+        recordFallback(provider, 'malformed');
+        return this.offline(fallback, messages, config, reason);
+      }
+      onEvent?.({ type: 'retry', provider, attempt: n, delayMs: 0, reason });
+      recordRetry(provider, 'malformed');
+    }
     const prompt = this.withSystemPrompt(messages);
     const model = this.modelName;
     for (let attempt = 0; ; attempt++) {
       const permit = circuit?.acquire();
       if (circuit && !permit) {
         if (!fallback) throw circuitOpen(provider, circuit);
+        const seconds = Math.max(1, Math.ceil(circuit.retryInMs() / 1000));
+        const reason = `it failed repeatedly, so calls to it are paused for about ${seconds} s`;
         onEvent?.({ type: 'fallback', provider, reason: 'circuit open' });
         recordFallback(provider, 'circuit_open');
-        return this.offline(fallback, messages, config);
+        return this.offline(fallback, messages, config, reason);
       }
       const waitStarted = clock.now();
       try {
@@ -130,6 +174,11 @@ export class ResilientChatModel extends BaseChatModel {
       try {
         const reply = plainAnswer(await this.streamed(prompt, config));
         permit?.success();
+        const unparsed = unparsedCalls(reply);
+        // Past the budget with no fallback, the graph tells the model (repairInvalidToolCalls).
+        if (unparsed && (fallback || attempt < retry.maxRetries)) {
+          throw new MalformedReplyError(unparsed);
+        }
         recordModelCall({
           provider,
           model,
@@ -139,7 +188,12 @@ export class ResilientChatModel extends BaseChatModel {
         });
         return reply;
       } catch (error) {
-        const errorType = config.signal?.aborted ? 'cancelled' : modelErrorType(error);
+        const malformed = error instanceof MalformedReplyError;
+        const errorType = config.signal?.aborted
+          ? 'cancelled'
+          : malformed
+            ? 'malformed'
+            : modelErrorType(error);
         recordModelCall({
           provider,
           model,
@@ -153,10 +207,11 @@ export class ResilientChatModel extends BaseChatModel {
           permit?.abandon();
           throw error;
         }
+        // A garbled reply came from a provider that answers: the circuit already heard success.
         if (countsAgainstProvider(error)) permit?.failure();
         else permit?.abandon();
-        const reason = describeFailure(error);
-        if (attempt < retry.maxRetries && isRetryable(error)) {
+        const reason = malformed ? error.message : describeFailure(error);
+        if (attempt < retry.maxRetries && (malformed || isRetryable(error))) {
           const delayMs = retryDelayMs(attempt, retry, error);
           onEvent?.({ type: 'retry', provider, attempt: attempt + 1, delayMs, reason });
           recordRetry(provider, errorType);
@@ -172,7 +227,7 @@ export class ResilientChatModel extends BaseChatModel {
         }
         onEvent?.({ type: 'fallback', provider, reason });
         recordFallback(provider, errorType);
-        return this.offline(fallback, messages, config);
+        return this.offline(fallback, messages, config, `${reason}, ${attempts(attempt + 1)}`);
       }
     }
   }
@@ -214,25 +269,38 @@ export class ResilientChatModel extends BaseChatModel {
     return [new SystemMessage(systemPrompt), ...messages];
   }
 
-  /** The planner's reply, marked; its final answer starts with the note. */
+  /**
+   * The planner's reply, marked with the reason it took over (given, or found on the turn's
+   * earlier planner message); its final answer starts with the note. The turn's garbled rounds
+   * are left out of what it reads, so it plans the question afresh.
+   */
   private async offline(
     fallback: BaseChatModel,
     messages: BaseMessage[],
     config: ReturnType<typeof ensureConfig>,
+    why?: string,
   ): Promise<AIMessageChunk> {
     const { provider } = this.options;
+    const reason = why ?? reasonThisTurn(messages);
+    const input = this.checks
+      ? withoutGarbledRounds(messages, this.checks, isPlannerMessage)
+      : messages;
     // "nostream": the planner's text without the note must not reach a streaming client; the
     // graph sends the finished message instead.
-    const reply = await fallback.invoke(messages, {
+    const reply = await fallback.invoke(input, {
       ...config,
       tags: [...(config.tags ?? []), 'nostream'],
     });
     const text = reply.text;
     const calls = reply.tool_calls ?? [];
     return new AIMessageChunk({
-      content: calls.length > 0 ? text : `${fallbackNote(provider)}\n\n${text}`,
+      content: calls.length > 0 ? text : `${fallbackNote(provider, reason)}\n\n${text}`,
       tool_calls: calls,
-      additional_kwargs: { ...reply.additional_kwargs, [FALLBACK_KEY]: provider },
+      additional_kwargs: {
+        ...reply.additional_kwargs,
+        [FALLBACK_KEY]: provider,
+        ...(reason ? { [REASON_KEY]: reason } : {}),
+      },
     });
   }
 }
@@ -268,9 +336,19 @@ function plainAnswer(message: AIMessageChunk): AIMessageChunk {
   });
 }
 
+/** A message the offline planner wrote in a provider's place. */
+function isPlannerMessage(m: BaseMessage): boolean {
+  return AIMessage.isInstance(m) && m.additional_kwargs[FALLBACK_KEY] !== undefined;
+}
+
 /** True when the offline planner already took this turn over (it then also ends it). */
 function tookOverThisTurn(messages: BaseMessage[]): boolean {
-  return currentTurn(messages).after.some(
-    (m) => AIMessage.isInstance(m) && m.additional_kwargs[FALLBACK_KEY] !== undefined,
-  );
+  return currentTurn(messages).after.some(isPlannerMessage);
+}
+
+/** Why the planner took this turn over, from its first message of the turn. */
+function reasonThisTurn(messages: BaseMessage[]): string | undefined {
+  const marked = currentTurn(messages).after.find(isPlannerMessage);
+  const reason = marked?.additional_kwargs[REASON_KEY];
+  return typeof reason === 'string' ? reason : undefined;
 }
