@@ -5,6 +5,7 @@ import {
   writeSse,
   type Reply,
   type Render,
+  type Responder,
   type ScriptedServer,
 } from './server.ts';
 
@@ -102,8 +103,8 @@ const ERROR_TYPES: Record<number, string> = {
   529: 'overloaded_error',
 };
 
-/** Starts a server that answers with `script`, one reply per request (base URL without /v1). */
-export function startAnthropicServer(script: Reply[]): Promise<ScriptedServer> {
+/** Starts a server that answers with `script`, one reply per request (or a responder's) (base URL without /v1). */
+export function startAnthropicServer(script: Reply[] | Responder): Promise<ScriptedServer> {
   return startScriptedServer(script, {
     render,
     errorBody: (status, message) => ({

@@ -5,6 +5,7 @@ import {
   writeSse,
   type Reply,
   type Render,
+  type Responder,
   type ScriptedServer,
 } from './server.ts';
 
@@ -94,9 +95,9 @@ const render: Render = (reply, request, res, n) => {
   writeSse(res, events, '[DONE]');
 };
 
-/** Starts a server that answers with `script`, one reply per request; base URL ends in /v1. */
+/** Starts a server that answers with `script`, one reply per request (or a responder's); base URL ends in /v1. */
 export async function startOpenAIServer(
-  script: Reply[],
+  script: Reply[] | Responder,
   options: { delayMs?: number } = {},
 ): Promise<ScriptedServer> {
   const server = await startScriptedServer(

@@ -15,7 +15,15 @@ export type Reply =
   /** An HTTP error with the protocol's error body. */
   | { status: number; message?: string; headers?: Record<string, string> }
   /** No answer at all: the client's timeout has to end it. */
-  | { hang: true };
+  | { hang: true }
+  /** The connection is dropped after the request is read (the client sees a reset). */
+  | { reset: true };
+
+/**
+ * Picks the reply to a request from what it carries (for concurrent conversations, where a
+ * fixed order would hand one conversation's reply to another). `n` counts requests from 1.
+ */
+export type Responder = (request: RecordedRequest, n: number) => Reply;
 
 export interface RecordedRequest {
   path: string;
@@ -26,7 +34,7 @@ export interface RecordedRequest {
 
 /** Writes one non-error reply in a protocol's shape. */
 export type Render = (
-  reply: Exclude<Reply, { status: number } | { hang: true }>,
+  reply: Exclude<Reply, { status: number } | { hang: true } | { reset: true }>,
   request: RecordedRequest,
   res: ServerResponse,
   n: number,
@@ -42,11 +50,12 @@ export interface ScriptedServer {
 }
 
 export async function startScriptedServer(
-  script: Reply[],
+  script: Reply[] | Responder,
   protocol: { render: Render; errorBody: (status: number, message: string) => unknown },
   options: { delayMs?: number } = {},
 ): Promise<ScriptedServer> {
-  const queue = [...script];
+  const queue = typeof script === 'function' ? [] : [...script];
+  const respond = typeof script === 'function' ? script : undefined;
   const requests: RecordedRequest[] = [];
   const server = createServer((req, res) => {
     const chunks: Buffer[] = [];
@@ -61,13 +70,17 @@ export async function startScriptedServer(
         stream: body.stream === true,
       };
       requests.push(request);
-      const reply = queue.shift();
+      const reply = respond ? respond(request, requests.length) : queue.shift();
       if (!reply) {
         res.writeHead(500, { 'content-type': 'application/json' });
         res.end(JSON.stringify(protocol.errorBody(500, 'script exhausted')));
         return;
       }
       if ('hang' in reply) return;
+      if ('reset' in reply) {
+        req.socket.resetAndDestroy();
+        return;
+      }
       if ('status' in reply) {
         res.writeHead(reply.status, { 'content-type': 'application/json', ...reply.headers });
         res.end(
