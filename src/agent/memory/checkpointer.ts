@@ -1,8 +1,10 @@
 import type { BaseCheckpointSaver, Checkpoint, CheckpointMetadata } from '@langchain/langgraph';
 import Database from 'better-sqlite3';
 import { mkdirSync } from 'node:fs';
+import type { Redis } from 'ioredis';
 import { dirname } from 'node:path';
 import { BoundedMemorySaver } from './memory-saver.ts';
+import { RedisSaver } from './redis-saver.ts';
 import { BoundedSqliteSaver } from './sqlite-saver.ts';
 
 /** Checkpoints kept per thread by default: enough for the last turn or two, and no more. */
@@ -15,6 +17,13 @@ type CheckpointerOptions = (
       path: string;
     }
   | { kind: 'memory' }
+  | {
+      kind: 'redis';
+      /** An ioredis client the caller owns and closes (close() leaves it open). */
+      client: Redis;
+      /** Prepended to every key, so that several stores can share a Redis. Default 'landuse:'. */
+      prefix?: string;
+    }
 ) & {
   /** Newest checkpoints kept per thread; older ones are deleted (Infinity keeps all). */
   keepCheckpoints?: number;
@@ -65,8 +74,8 @@ export interface ThreadCheckpointer extends BaseCheckpointSaver {
 
 /**
  * The conversation store for the agent's graph: SQLite (a file that outlives the process) by
- * default, in memory for tests. Opening the file is the only side effect, and it happens here,
- * not at import time.
+ * default, in memory for tests, or Redis, shared by several server instances (redis-saver.ts).
+ * Opening the file is the only side effect, and it happens here, not at import time.
  */
 export function createCheckpointer(options: CheckpointerOptions): ThreadCheckpointer {
   const keep = options.keepCheckpoints ?? DEFAULT_KEEP_CHECKPOINTS;
@@ -74,6 +83,15 @@ export function createCheckpointer(options: CheckpointerOptions): ThreadCheckpoi
   const maxThreads = options.maxThreads ?? Infinity;
   if (!(maxThreads >= 1)) throw new RangeError('maxThreads must be at least 1.');
   if (options.kind === 'memory') return new BoundedMemorySaver(keep, maxThreads);
+  if (options.kind === 'redis') {
+    const { client, prefix } = options;
+    return new RedisSaver({
+      client,
+      keepCheckpoints: keep,
+      maxThreads,
+      ...(prefix ? { prefix } : {}),
+    });
+  }
   if (options.path !== ':memory:') mkdirSync(dirname(options.path), { recursive: true });
   const db = new Database(options.path);
   // WAL with NORMAL sync cannot corrupt the file; a crash may lose the
