@@ -295,6 +295,38 @@ export const SETTINGS = {
     description: 'Seconds a question waits for a free agent before the server answers 503.',
     ...positiveSeconds(10),
   },
+  embeddingProvider: {
+    env: 'LANDUSE_EMBEDDING_PROVIDER',
+    group: 'Knowledge base',
+    description:
+      'Embeddings for hybrid search of the knowledge base (knowledge/): none searches the full text only (BM25, offline); openai or ollama add vector search over their HTTP APIs, the vectors cached in LANDUSE_EMBEDDING_CACHE_DIR.',
+    ...oneOf(['none', 'openai', 'ollama'], 'none'),
+  },
+  embeddingModel: {
+    env: 'LANDUSE_EMBEDDING_MODEL',
+    group: 'Knowledge base',
+    description:
+      'The embedding model; unset means text-embedding-3-small (openai) or nomic-embed-text (ollama).',
+    accepts: 'a model name',
+    default: '',
+    schema: z.string().trim().optional(),
+  },
+  embeddingBaseUrl: {
+    env: 'LANDUSE_EMBEDDING_BASE_URL',
+    group: 'Knowledge base',
+    description:
+      "The embedding provider's endpoint; unset means https://api.openai.com/v1 (openai, with OPENAI_API_KEY) or http://127.0.0.1:11434 (ollama).",
+    ...optionalUrl(['http', 'https'], 'an http:// or https:// URL'),
+  },
+  embeddingCacheDir: {
+    env: 'LANDUSE_EMBEDDING_CACHE_DIR',
+    group: 'Knowledge base',
+    description:
+      "Where the knowledge base's vectors are kept, keyed by each section's content hash, so each is computed once.",
+    accepts: 'a directory path',
+    default: 'data/embeddings',
+    schema: z.string().trim().min(1).default('data/embeddings'),
+  },
   host: {
     env: 'LANDUSE_HOST',
     group: 'Server',
