@@ -53,6 +53,18 @@ function buildProgram(): Command {
     );
 
   program
+    .command('rollback')
+    .description(
+      'put the previous database back (the one the last load or rollback replaced); atomic, and running servers switch to it',
+    )
+    .option('--db <path>', 'database file (default: LANDUSE_DB_PATH or data/landuse.duckdb)')
+    .option('--json', 'print what is served now as JSON')
+    .action(async (opts: { db?: string; json?: boolean }) => {
+      const { rollbackCommand } = await import('./commands/rollback.ts');
+      await rollbackCommand(opts);
+    });
+
+  program
     .command('info')
     .description('what the database holds: dataset, schema version, tables, scenarios, counties')
     .option('--db <path>', 'database file (default: LANDUSE_DB_PATH or data/landuse.duckdb)')

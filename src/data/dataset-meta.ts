@@ -34,3 +34,29 @@ export async function readSidecar(rawFile: string): Promise<Sidecar | undefined>
     return undefined;
   }
 }
+
+/**
+ * What `load_metadata` says about the load that built a database: the dataset, when, from which
+ * file, and the load's random `build_id` (absent in databases built before it was recorded).
+ */
+export interface LoadStamp {
+  dataset: DatasetKind;
+  loadedAt: string | null;
+  sourceFile: string | null;
+  buildId: string | null;
+}
+
+/** The query whose rows `loadStampOf` reads. */
+export const LOAD_METADATA_SQL = 'SELECT key, value FROM load_metadata';
+
+/** The stamp from `load_metadata`'s rows (`{key, value}` objects). */
+export function loadStampOf(rows: readonly Record<string, unknown>[]): LoadStamp {
+  const text = (v: unknown) => (typeof v === 'string' ? v : v == null ? null : JSON.stringify(v));
+  const m = new Map(rows.map((r) => [text(r.key), text(r.value)]));
+  return {
+    dataset: m.get('dataset') === 'demo' ? 'demo' : 'rpa',
+    loadedAt: m.get('loaded_at') ?? null,
+    sourceFile: m.get('source_file') ?? null,
+    buildId: m.get('build_id') ?? null,
+  };
+}

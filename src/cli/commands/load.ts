@@ -57,6 +57,11 @@ function presentLoad(r: LoadResult): string {
         ['acres tracked', formatAcres(r.acresTracked)],
         ['seconds', r.seconds.toFixed(1)],
         ['values/s', formatNumber(Math.round(r.valuesPerSecond))],
+        ['build id', r.buildId],
+        [
+          'previous',
+          r.previous ? `kept as ${r.previous} (\`landuse rollback\` restores it)` : 'none',
+        ],
       ],
     ),
   ].join('\n');

@@ -1,4 +1,5 @@
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import { mkdir, rm } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import { AppError, isAppError } from '../../domain/index.ts';
 import { conterminousCounties } from '../counties.ts';
@@ -11,6 +12,7 @@ import {
   insertRollups,
   keyRuns,
 } from './build.ts';
+import { installDatabase } from './generations.ts';
 import { createLookupTables, insertValues } from './lookups.ts';
 import { checkInputFile, readRawFile } from './read.ts';
 import { summarizeDatabase, type DatabaseSummary } from './summary.ts';
@@ -39,6 +41,10 @@ interface LoadEffects {
 export interface LoadResult extends DatabaseSummary {
   input: string;
   db: string;
+  /** Where the database this load replaced was kept (undefined when there was none). */
+  previous: string | undefined;
+  /** The load's random id (load_metadata's build_id), the content half of the cache keys. */
+  buildId: string;
   inputBytes: number;
   seconds: number;
   /** Transition values read from the file (5 per row). */
@@ -68,7 +74,8 @@ const defaultEffects: LoadEffects = { progress: () => {}, now: () => performance
 /**
  * Loads a raw RPA JSON file into a new star-schema database. Builds into a temporary file
  * beside the target and renames it into place only when everything succeeded, so a failed or
- * interrupted load leaves the previous database untouched.
+ * interrupted load leaves the current database (and the kept previous one) untouched. The
+ * database it replaces becomes the previous generation (`landuse rollback` puts it back).
  */
 export async function runLoad(
   options: LoadOptions,
@@ -76,6 +83,7 @@ export async function runLoad(
 ): Promise<LoadResult> {
   const started = effects.now();
   const temp = `${options.db}.loading-${process.pid}`;
+  const buildId = randomUUID();
 
   let db: Database | undefined;
   let timer: NodeJS.Timeout | undefined;
@@ -145,6 +153,8 @@ export async function runLoad(
         ['source_bytes', String(bytes)],
         ['loaded_at', new Date().toISOString()],
         ['demo_seed', sidecar?.seed === undefined ? null : String(sidecar.seed)],
+        // Names this load's contents: servers reading copies of the file share cache keys.
+        ['build_id', buildId],
       ]);
       const s = await summarizeDatabase(connection);
       await connection.run('CHECKPOINT');
@@ -156,9 +166,7 @@ export async function runLoad(
     db.close();
     db = undefined;
     options.signal?.throwIfAborted();
-    // The target's stale WAL must never be replayed against the new file.
-    await rm(`${options.db}.wal`, { force: true });
-    await rename(temp, options.db);
+    const { previous } = await installDatabase(temp, options.db);
     done = TOTAL_WEIGHT;
     effects.progress(1, 'Done');
     const seconds = (effects.now() - started) / 1000;
@@ -166,6 +174,8 @@ export async function runLoad(
       ...summary,
       input: options.input,
       db: options.db,
+      previous,
+      buildId,
       inputBytes: bytes,
       seconds,
       values,
