@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { isAppError } from '../domain/index.ts';
+import {
+  chunkDocuments,
+  createKnowledgeBase,
+  expandQuery,
+  indexText,
+  loadDocuments,
+  parseDocument,
+  renderDocumentHtml,
+  slugify,
+} from './index.ts';
+
+const SAMPLE = `# A title
+
+An introduction.
+
+## First part: the (one) thing
+
+Some text with \`code\` and https://doi.org/10.2737/RDS-2023-0026.
+
+## Sources
+
+- One reference.
+- Another reference,
+  on two lines.
+`;
+
+describe('documents', () => {
+  it('reads the title, introduction, sections and sources', () => {
+    const doc = parseDocument('sample', SAMPLE);
+    expect(doc.title).toBe('A title');
+    expect(doc.intro).toBe('An introduction.');
+    expect(doc.sections.map((s) => [s.heading, s.slug])).toEqual([
+      ['First part: the (one) thing', 'first-part-the-one-thing'],
+      ['Sources', 'sources'],
+    ]);
+    expect(doc.sources).toEqual(['One reference.', 'Another reference, on two lines.']);
+  });
+
+  it('refuses a document without a title or sections, naming the file', () => {
+    const bad = (md: string) => {
+      try {
+        parseDocument('bad', md);
+      } catch (error) {
+        return isAppError(error, 'knowledge:bad_document') ? error.message : 'other';
+      }
+      return 'no error';
+    };
+    expect(bad('no title\n## A\ntext')).toMatch(/knowledge\/bad\.md must start with a "# Title"/);
+    expect(bad('# Title\n\ntext only')).toMatch(/no "## " sections/);
+    expect(bad('# Title\n## A\n\n## B\ntext')).toMatch(/section "A" is empty/);
+  });
+
+  it('makes anchors as renderers do', () => {
+    expect(slugify('High-Low (HL): A Rocky Road')).toBe('high-low-hl-a-rocky-road');
+    expect(slugify("Citing figures from this project's demo data")).toBe(
+      'citing-figures-from-this-projects-demo-data',
+    );
+  });
+
+  it('ships eight documents, each with sections and sources', () => {
+    const docs = loadDocuments();
+    expect(docs.map((d) => d.id)).toEqual([
+      'citation',
+      'climate-models',
+      'land-use-model',
+      'limitations',
+      'published-results',
+      'reading-the-data',
+      'rpa-act',
+      'scenarios',
+    ]);
+    for (const d of docs) {
+      expect(d.sections.length).toBeGreaterThanOrEqual(5);
+      expect(d.sources.length).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('chunks and query text', () => {
+  it('carries the document and section titles into each chunk, with a content hash', () => {
+    const [chunk] = chunkDocuments([parseDocument('sample', SAMPLE)]);
+    expect(chunk!.id).toBe('sample#first-part-the-one-thing');
+    expect(chunk!.text.startsWith('A title\nFirst part: the (one) thing\n')).toBe(true);
+    expect(chunk!.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(chunk!.sources).toHaveLength(2);
+  });
+
+  it('spells pathways and models one way', () => {
+    expect(indexText('RCP 4.5, rcp8.5 and RCP45_SSP1; SSP 5')).toBe(
+      'rcp45, rcp85 and rcp45 ssp1; ssp5',
+    );
+    expect(indexText('MRI-CGCM3 or `MRI_CGCM3`')).toBe('mri cgcm3 or mri cgcm3');
+  });
+
+  it("adds the RPA's names for the scenarios and models a question names", () => {
+    expect(expandQuery('What does the green road scenario assume?')).toContain('LM Lower-Moderate');
+    expect(expandQuery('Which is the hottest model?')).toContain('HadGEM2_ES365 hot');
+    // Everyday words are not scenario names.
+    expect(expandQuery('What does SSP mean on average?')).not.toContain('Ensemble');
+  });
+});
+
+describe('search', () => {
+  const kb = createKnowledgeBase();
+
+  it('finds the section that answers, with its document, anchor and sources', async () => {
+    const r = await kb.search('What does the High-Low scenario assume?', { limit: 3 });
+    expect(r.mode).toBe('text');
+    expect(r.passages).toHaveLength(3);
+    const [first] = r.passages;
+    expect(first).toMatchObject({
+      doc: 'scenarios',
+      section: 'High-Low (HL): A Rocky Road',
+      ref: '/knowledge/scenarios#high-low-hl-a-rocky-road',
+    });
+    expect(first!.sources.some((s) => s.includes('RMRS-GTR-412'))).toBe(true);
+  });
+
+  it('matches whole words, not prefixes', async () => {
+    // "count" (counted, counts) must not find "county" and "counties", in every document.
+    const r = await kb.search('count', { limit: 10 });
+    expect(r.passages.map((p) => p.section)).toEqual([
+      'The five land uses and their groups',
+      'Combined scenarios and their spread',
+    ]);
+  });
+
+  it('answers nothing for an empty question or words no document has', async () => {
+    expect((await kb.search('   ')).passages).toEqual([]);
+    expect((await kb.search('zxqv plorf')).passages).toEqual([]);
+  });
+});
+
+describe('the document page', () => {
+  it('escapes the text and anchors the sections', () => {
+    const doc = parseDocument(
+      'x',
+      '# T <b>\n\n## A & B\n\n<script>alert(1)</script> https://example.org/a?b=1&c=2.\n',
+    );
+    const html = renderDocumentHtml(doc, [doc]);
+    expect(html).toContain('<h2 id="a-b">A &amp; B</h2>');
+    expect(html).toContain('&lt;script&gt;alert(1)&lt;/script&gt;');
+    expect(html).not.toContain('<script>');
+    expect(html).toContain(
+      '<a href="https://example.org/a?b=1&amp;c=2" rel="noopener noreferrer">',
+    );
+    expect(html).toContain('<title>T &lt;b&gt; · ');
+  });
+});

@@ -1,0 +1,227 @@
+/**
+ * The knowledge base's index: Orama over the chunks, BM25 full text always (with English
+ * stemming), and hybrid (full text + vectors) when an embedding provider is configured. Built on
+ * the first search, in memory; the documents are read from disk once.
+ */
+import {
+  components,
+  create,
+  insertMultiple,
+  search,
+  type AnyOrama,
+  type Tokenizer,
+} from '@orama/orama';
+import { chunkDocuments, expandQuery, indexText, type KnowledgeChunk } from './chunks.ts';
+import { KNOWLEDGE_DIR, loadDocuments, type KnowledgeDocument } from './documents.ts';
+import { cachedEmbeddings, type Embedder } from './embeddings.ts';
+import { STOP_WORDS } from './stop-words.ts';
+
+/** One passage found: a section of a document, with where to read it and what it draws on. */
+export interface Passage {
+  /** The document's id (file name without .md). */
+  doc: string;
+  docTitle: string;
+  section: string;
+  slug: string;
+  /** Where the section is served: /knowledge/<doc>#<slug>. */
+  ref: string;
+  /** The section's markdown. */
+  text: string;
+  /** Relevance; comparable only within one search. */
+  score: number;
+  /** The publications the document draws on. */
+  sources: string[];
+}
+
+export interface KnowledgeSearchResult {
+  query: string;
+  /** hybrid when vectors took part, text otherwise. */
+  mode: 'text' | 'hybrid';
+  passages: Passage[];
+  /** Why a configured hybrid search ran as text only (the embedding provider failed). */
+  warning?: string;
+}
+
+export interface KnowledgeBase {
+  /** The documents, as read from disk. */
+  documents(): KnowledgeDocument[];
+  /** The best passages for a question, best first (at most `limit`, default 5). */
+  search(query: string, options?: { limit?: number }): Promise<KnowledgeSearchResult>;
+}
+
+interface KnowledgeBaseOptions {
+  /** The documents' directory (default: knowledge/ of the package). */
+  dir?: string;
+  /** With an embedder, searches are hybrid; its vectors are cached in `cacheDir`. */
+  embedder?: Embedder;
+  cacheDir?: string;
+  /** Weight of the full-text score in a hybrid search (default 0.5; vectors get the rest). */
+  textWeight?: number;
+  /** Clock for retrying a failed embedding provider (default Date.now). */
+  now?: () => number;
+}
+
+/** A list of references matches many questions by its titles: it ranks below prose. */
+const SOURCES_WEIGHT = 0.5;
+/** Seconds before a failed embedding provider is tried again. */
+const RETRY_AFTER_MS = 60_000;
+const BOOST = { section: 1, title: 1, text: 1 };
+
+interface Index {
+  db: AnyOrama;
+  byId: Map<string, KnowledgeChunk>;
+  hybrid: boolean;
+  warning?: string;
+}
+
+/**
+ * The knowledge base over a directory of markdown documents. Nothing is read until the first
+ * search (or documents()); an embedding provider that fails leaves the searches on full text,
+ * saying so in `warning`, and is tried again a minute later.
+ */
+export function createKnowledgeBase(options: KnowledgeBaseOptions = {}): KnowledgeBase {
+  const now = options.now ?? Date.now;
+  let docs: KnowledgeDocument[] | undefined;
+  let building: Promise<Index> | undefined;
+  let failedAt = 0;
+  const documents = () => (docs ??= loadDocuments(options.dir ?? KNOWLEDGE_DIR));
+
+  function index(): Promise<Index> {
+    if (!building || (failedAt > 0 && now() - failedAt > RETRY_AFTER_MS)) {
+      failedAt = 0;
+      building = buildIndex(chunkDocuments(documents()), options).then((built) => {
+        if (built.warning) failedAt = now();
+        return built;
+      });
+      // A failure to read the documents is reported to this search and tried again by the next.
+      building.catch(() => (building = undefined));
+    }
+    return building;
+  }
+
+  return {
+    documents,
+    async search(query, { limit = 5 } = {}) {
+      const text = query.trim();
+      if (!text) return { query, mode: 'text', passages: [] };
+      const ix = await index();
+      let vector: number[] | undefined;
+      let warning = ix.warning;
+      if (ix.hybrid && options.embedder) {
+        try {
+          [vector] = await options.embedder.embed([indexText(text)]);
+        } catch (error) {
+          warning = `The question's embedding failed (${messageOf(error)}); searched the full text only.`;
+        }
+      }
+      const term = indexText(expandQuery(text));
+      const params = {
+        term,
+        boost: BOOST,
+        limit: limit + 12,
+        properties: ['section', 'title', 'text'],
+      };
+      const found = vector
+        ? await search(ix.db, {
+            ...params,
+            mode: 'hybrid',
+            vector: { value: vector, property: 'embedding' },
+            similarity: 0.1,
+            hybridWeights: {
+              text: options.textWeight ?? 0.5,
+              vector: 1 - (options.textWeight ?? 0.5),
+            },
+          })
+        : await search(ix.db, params);
+      const passages = found.hits
+        .map((hit) => {
+          const chunk = ix.byId.get(String(hit.id))!;
+          return toPassage(chunk, hit.score * (chunk.isSources ? SOURCES_WEIGHT : 1));
+        })
+        .sort((a, b) => b.score - a.score)
+        .slice(0, Math.max(0, limit));
+      return {
+        query,
+        mode: vector ? 'hybrid' : 'text',
+        passages,
+        ...(warning ? { warning } : {}),
+      };
+    },
+  };
+}
+
+function toPassage(c: KnowledgeChunk, score: number): Passage {
+  return {
+    doc: c.doc,
+    docTitle: c.docTitle,
+    section: c.section,
+    slug: c.slug,
+    ref: `/knowledge/${c.doc}#${c.slug}`,
+    text: c.body,
+    score,
+    sources: c.sources,
+  };
+}
+
+async function buildIndex(chunks: KnowledgeChunk[], options: KnowledgeBaseOptions): Promise<Index> {
+  const byId = new Map(chunks.map((c) => [c.id, c]));
+  let vectors: Map<string, number[]> | undefined;
+  let warning: string | undefined;
+  if (options.embedder) {
+    try {
+      ({ vectors } = await cachedEmbeddings(
+        options.embedder,
+        chunks.map((c) => ({ hash: c.hash, text: indexText(c.text) })),
+        options.cacheDir ?? 'data/embeddings',
+      ));
+    } catch (error) {
+      warning = `Hybrid search is off until the embedding provider answers (${messageOf(error)}); searched the full text only.`;
+    }
+  }
+  const dims = vectors ? vectors.values().next().value?.length : undefined;
+  const db = create({
+    schema: {
+      section: 'string',
+      title: 'string',
+      text: 'string',
+      ...(dims ? { embedding: `vector[${dims}]` as const } : {}),
+    },
+    components: { tokenizer: wholeWordTokenizer() },
+  });
+  await insertMultiple(
+    db,
+    chunks.map((c) => ({
+      id: c.id,
+      section: indexText(c.section),
+      title: indexText(c.docTitle),
+      text: indexText(`${c.section}\n${c.body}`),
+      ...(vectors ? { embedding: vectors.get(c.hash)! } : {}),
+    })),
+  );
+  return { db, byId, hybrid: dims !== undefined, ...(warning ? { warning } : {}) };
+}
+
+/**
+ * Orama's English tokenizer (stemming, our stop words) with a mark after each word. Orama matches
+ * a query word against every indexed word it begins ("land" finds "landowners", "count" finds
+ * "county"); with the mark a word only finds itself. `exact: true` is no help: it also demands
+ * that every word of the query appear in the passage.
+ */
+function wholeWordTokenizer(): Tokenizer {
+  const base = components.tokenizer.createTokenizer({
+    stemming: true,
+    stopWords: [...STOP_WORDS],
+  });
+  return {
+    ...base,
+    tokenize: (raw, language, prop, withCache) =>
+      base.tokenize(raw, language, prop, withCache).map((word) => `${word}${WORD_END}`),
+  };
+}
+
+/** Never part of an indexed word: indexText turns underscores into spaces. */
+const WORD_END = '_';
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
