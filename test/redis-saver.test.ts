@@ -1,5 +1,9 @@
 import type { RunnableConfig } from '@langchain/core/runnables';
-import { validate } from '@langchain/langgraph-checkpoint-validation';
+import {
+  deltaChannelHistoryTests,
+  validate,
+  type CheckpointSaverTestInitializer,
+} from '@langchain/langgraph-checkpoint-validation';
 import { Redis } from 'ioredis';
 import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -33,7 +37,7 @@ Object.assign(globalThis, { afterAll, afterEach, beforeAll, beforeEach, describe
 describe.skipIf(SKIP_REDIS)('RedisSaver against the official checkpointer validation', () => {
   let server: RedisServer;
   let client: Redis;
-  validate<RedisSaver>({
+  const initializer: CheckpointSaverTestInitializer<RedisSaver> = {
     checkpointerName: 'RedisSaver',
     beforeAllTimeout: 20_000,
     async beforeAll() {
@@ -49,7 +53,10 @@ describe.skipIf(SKIP_REDIS)('RedisSaver against the official checkpointer valida
     createCheckpointer: () =>
       new RedisSaver({ client, prefix: `validate:${randomUUID()}:`, keepCheckpoints: 10 }),
     destroyCheckpointer: (saver) => saver.close(),
-  });
+  };
+  validate(initializer);
+  // Opt-in (not in validate): the walk that rebuilds DeltaChannel state from stored writes.
+  deltaChannelHistoryTests(initializer);
 });
 
 /** A client as a server instance would hold one: no offline queue, short command timeout. */
