@@ -1,6 +1,7 @@
 /**
- * How the Redis checkpointer (redis-saver.ts) packs values into Redis strings, and runs its Lua
- * scripts (redis-scripts.ts) on a caller's ioredis client.
+ * The Redis checkpointer's (redis-saver.ts) codec: how it packs values into Redis strings, reads
+ * ids from a config and names checkpoints in members, and runs its Lua scripts
+ * (redis-scripts.ts) on a caller's ioredis client.
  */
 import type { RunnableConfig } from '@langchain/core/runnables';
 import {
@@ -112,10 +113,12 @@ export async function decodeWrites(
   );
 }
 
+/** One thread id as the async sequence list() walks. */
 export async function* single(threadId: string): AsyncGenerator<string> {
   yield await Promise.resolve(threadId);
 }
 
+/** A channel's value at one version, as a checkpoint names it (`channel\0version`). */
 export function ref(channel: string, version: string | number): string {
   return `${checkNamePart(channel, 'channel')}\0${String(version)}`;
 }
@@ -134,10 +137,12 @@ export function idOf(value: unknown, what: string): string | undefined {
   throw new TypeError(`${what} must be a string.`);
 }
 
+/** A config's checkpoint namespace ('' when missing). */
 export function namespaceOf(ns: unknown): string {
   return checkNamePart(idOf(ns, 'checkpoint_ns') ?? '', 'checkpoint namespace');
 }
 
+/** A config's thread id, which writes require. */
 export function requiredThreadId(config: RunnableConfig, what: string): string {
   const threadId = idOf(config.configurable?.thread_id, 'thread_id');
   if (threadId === undefined || threadId === '')
@@ -145,6 +150,7 @@ export function requiredThreadId(config: RunnableConfig, what: string): string {
   return threadId;
 }
 
+/** A member `<ns>\0<checkpoint id>` of a thread's checkpoint index, split. */
 export function splitMember(member: string): { member: string; ns: string; id: string } {
   const cut = member.indexOf('\0');
   return { member, ns: member.slice(0, cut), id: member.slice(cut + 1) };
