@@ -77,6 +77,15 @@ export const SETTINGS = {
     description: 'Seconds to wait for a free connection before failing the request.',
     ...positiveSeconds(5),
   },
+  reloadCheckSeconds: {
+    env: 'LANDUSE_RELOAD_CHECK_SECONDS',
+    group: 'Database',
+    description:
+      'How often a running server checks whether the database file was replaced (besides watching its folder), to switch to the new file without a restart; 0 turns reloads off.',
+    accepts: 'a number of seconds from 0 to 3,600',
+    default: '2',
+    schema: decimal.pipe(z.number().min(0).max(3600)).default(2),
+  },
   maxQueryRows: {
     env: 'LANDUSE_MAX_QUERY_ROWS',
     group: 'Queries',

@@ -106,6 +106,7 @@ export class Metrics implements MetricsSink {
   private readonly rateLimitWaitSeconds: Counter<'provider'>;
   private readonly errors: Counter<'kind'>;
   private readonly sqlRefusals: Counter<'reason'>;
+  private readonly dbReloads: Counter<'outcome'>;
   private readonly rateLimitRefusals: Counter<'limit'>;
   private readonly alertsFired: Counter<'alert'>;
   private readonly alertActive: Gauge<'alert'>;
@@ -246,6 +247,13 @@ export class Metrics implements MetricsSink {
       labelNames: ['reason'],
       registers,
     });
+    this.dbReloads = new Counter({
+      name: 'landuse_db_reloads_total',
+      help: 'Switches to a replaced database file, by outcome: ok, or refused (the file could not be served; the old one still is).',
+      labelNames: ['outcome'],
+      registers,
+    });
+    for (const outcome of ['ok', 'refused']) this.dbReloads.inc({ outcome }, 0);
     this.rateLimitRefusals = new Counter({
       name: 'landuse_rate_limit_refusals_total',
       help: 'Requests refused with 429, by limit: per_minute, daily_quota, auth_failures.',
@@ -457,6 +465,11 @@ export class Metrics implements MetricsSink {
 
   sqlRefusal(reason: string): void {
     this.sqlRefusals.inc({ reason: safe(reason) });
+  }
+
+  /** A database reload (server/reload.ts): switched to the new file, or refused it. */
+  dbReload(outcome: 'ok' | 'refused'): void {
+    this.dbReloads.inc({ outcome });
   }
 
   rateLimitRefusal(limit: string): void {

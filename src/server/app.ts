@@ -17,6 +17,7 @@ import type { ServerDeps } from './deps.ts';
 import { edgeServerOptions, errorContext, registerEdges } from './edges.ts';
 import { toHttpError } from './errors.ts';
 import { recordRequestError, registerObservability } from './observe.ts';
+import { registerGenerationLeases } from './reload.ts';
 import { analyticsRoutes } from './routes/analytics.ts';
 import { askRoutes } from './routes/ask.ts';
 import { exportCountRoutes } from './routes/export-count.ts';
@@ -102,6 +103,8 @@ export async function buildApp(
   });
   registerEdges(app, config);
   registerObservability(app, deps.observability);
+  // Each request reads the database generation it started on (data reloads, reload.ts).
+  registerGenerationLeases(app, deps.service.generations);
   deps.observability.setLogger(app.log);
   app.setValidatorCompiler(validatorCompiler);
   // Response schemas document the API (OpenAPI); bodies are written with JSON.stringify, not

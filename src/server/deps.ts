@@ -6,7 +6,7 @@ import {
   openThreadStore,
   type ThreadCheckpointer,
 } from '../agent/index.ts';
-import { openAnalytics, type AnalyticsService } from '../analytics/open.ts';
+import { openAnalytics, withGuard, type AnalyticsService } from '../analytics/open.ts';
 import { ConfigError, type Config, type Provider } from '../config/index.ts';
 import { AppError } from '../domain/index.ts';
 import { instrumentPool, Observability, observedGuard } from '../observability/index.ts';
@@ -105,10 +105,11 @@ export async function openServerDeps(
         ? (config.metricsHistoryPath ?? join(dirname(config.threadsDbPath), 'metrics.sqlite'))
         : undefined),
   });
-  const service: AnalyticsService = {
-    ...opened,
-    guard: observedGuard(opened.guard, (reason) => observability.metrics.sqlRefusal(reason)),
-  };
+  // withGuard, not a spread: a spread would freeze the pool of the first database generation.
+  const service = withGuard(
+    opened,
+    observedGuard(opened.guard, (reason) => observability.metrics.sqlRefusal(reason)),
+  );
   const checkpointer =
     options.checkpointer ??
     (config.enableMemory

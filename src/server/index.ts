@@ -8,6 +8,7 @@ import { buildApp, WARM_UP_TOKEN } from './app.ts';
 import { isLoopback } from './edges.ts';
 import { openServerDeps, type ServerDeps } from './deps.ts';
 import type { LimitStore } from './limiter.ts';
+import { DatabaseReloader } from './reload.ts';
 
 export { buildApp } from './app.ts';
 export { openServerDeps, type ServerDeps } from './deps.ts';
@@ -87,8 +88,11 @@ export async function startServer(
   deps.observability.start({ snapshots: options.snapshots ?? true });
   options.onReady?.(url);
 
+  // A replaced database file is opened, warmed and switched to without a restart.
+  const reloader = new DatabaseReloader(deps, app.log, () => warmUp(app, deps)).start();
+
   let closing: Promise<void> | undefined;
-  const close = () => (closing ??= shutdown(app, deps));
+  const close = () => (closing ??= reloader.stop().then(() => shutdown(app, deps)));
   if (options.handleSignals) {
     const onSignal = (signal: NodeJS.Signals) => {
       if (closing) {

@@ -120,8 +120,12 @@ const countyQuery = z.object({
  */
 export function analyticsRoutes(app: ZodApp, deps: ServerDeps): Promise<void> {
   const { analytics, ctx } = deps.service;
-  const dataset = { dataset: ctx.dataset, notice: ctx.dataset === 'demo' ? DEMO_NOTE : null };
-  const labelled = (r: AnalyticsResult) => ({ ...dataset, ...r });
+  // Read per request: a data reload may switch between demo and RPA data.
+  const dataset = () => ({
+    dataset: ctx.dataset,
+    notice: ctx.dataset === 'demo' ? DEMO_NOTE : null,
+  });
+  const labelled = (r: AnalyticsResult) => ({ ...dataset(), ...r });
 
   app.get(
     '/api/analytics/overview',
@@ -154,7 +158,7 @@ export function analyticsRoutes(app: ZodApp, deps: ServerDeps): Promise<void> {
         analytics.landUseArea({ ...areaArgs(args), year: urban.years.end }),
       ]);
       return {
-        ...dataset,
+        ...dataset(),
         title: `Overview: ${urban.geography.label}, ${urban.years.start}-${urban.years.end} (${urban.scenario.join(', ')})`,
         scenario: urban.scenario,
         years: urban.years,
@@ -300,7 +304,7 @@ export function analyticsRoutes(app: ZodApp, deps: ServerDeps): Promise<void> {
         states: q.states,
       });
       return {
-        ...dataset,
+        ...dataset(),
         title: r.title,
         metric: q.metric,
         label: r.figures.label,

@@ -99,10 +99,12 @@ GROUP BY ALL ORDER BY new_urban_acres DESC`,
 
 /**
  * The SQL explorer: guarded free-form queries, and the schema they can read (tables, views,
- * columns, row counts, example queries). The schema is read once: the database is read-only.
+ * columns, row counts, example queries). The schema is read once per database (reloads change it).
  */
 export function explorerRoutes(app: ZodApp, deps: ServerDeps): Promise<void> {
   let schema: Promise<SchemaInfo> | undefined;
+  // Read again after a data reload (row counts change): kept for one database only.
+  let schemaOf: string | undefined;
 
   app.post(
     '/api/sql',
@@ -152,6 +154,10 @@ export function explorerRoutes(app: ZodApp, deps: ServerDeps): Promise<void> {
       },
     },
     async () => {
+      if (schemaOf !== deps.service.ctx.fingerprint) {
+        schemaOf = deps.service.ctx.fingerprint;
+        schema = undefined;
+      }
       schema ??= readSchema(deps).catch((error: unknown) => {
         // A failed read is not kept: the next request tries again.
         schema = undefined;

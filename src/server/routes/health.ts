@@ -1,6 +1,7 @@
 import { getHeapStatistics } from 'node:v8';
 import { databaseFingerprint } from '../../cache/index.ts';
 import type { ServerDeps } from '../deps.ts';
+import { reloadStatus, served } from '../reload.ts';
 import type { ZodApp } from '../types.ts';
 
 type Status = 'healthy' | 'degraded' | 'unhealthy';
@@ -89,6 +90,14 @@ export function healthRoutes(app: ZodApp, deps: ServerDeps): Promise<void> {
 
 async function checkDatabase(deps: ServerDeps): Promise<Check> {
   const started = performance.now();
+  const { generations } = deps.service;
+  const reload = reloadStatus(deps);
+  // What new requests read (the dataset, its load time and build id), and the last reload.
+  const about = {
+    ...served(generations.serving()),
+    lastReload: reload?.last ?? null,
+    draining: generations.draining(),
+  };
   try {
     const r = await deps.service.pool.query({
       text: 'SELECT count(*) AS counties FROM dim_geography',
@@ -96,25 +105,35 @@ async function checkDatabase(deps: ServerDeps): Promise<Check> {
       types: [],
     });
     const stats = deps.service.pool.stats();
-    // A new `landuse load` renames a new file into place; the pool still reads the old one.
-    const now = await databaseFingerprint(deps.config.dbPath).catch(() => 'missing');
-    if (now !== deps.service.ctx.fingerprint) {
-      return {
-        status: 'degraded',
-        detail:
-          'serving the database as it was at start: the file has been replaced or removed since (a new `landuse load`?). Restart the server to serve the new data.',
-        connections: { size: stats.size, inUse: stats.inUse, waiting: stats.waiting },
-      };
-    }
+    const connections = { size: stats.size, inUse: stats.inUse, waiting: stats.waiting };
+    const problem = reload?.enabled
+      ? reload.problem
+      : await replacedUnseen(
+          deps,
+          reload
+            ? 'reloads are off (LANDUSE_RELOAD_CHECK_SECONDS=0)'
+            : 'this app does not reload (only `landuse serve` and startServer do)',
+        );
+    if (problem) return { status: 'degraded', detail: problem, connections, ...about };
     return {
       status: 'ok',
       detail: `${String(r.rows[0]?.counties)} counties answered in ${(performance.now() - started).toFixed(1)} ms`,
-      connections: { size: stats.size, inUse: stats.inUse, waiting: stats.waiting },
+      connections,
+      ...about,
     };
   } catch {
     // The reason goes to the log through the pool; the probe says only that it failed.
-    return { status: 'failed', detail: 'the database did not answer a query' };
+    return { status: 'failed', detail: 'the database did not answer a query', ...about };
   }
+}
+
+/** With reloads off, a replaced file is only noticed: it takes a restart to serve it. */
+async function replacedUnseen(deps: ServerDeps, why: string): Promise<string | undefined> {
+  const serving = deps.service.generations.serving();
+  const now = await databaseFingerprint(serving.path).catch(() => 'missing');
+  return now === serving.fileId
+    ? undefined
+    : `${serving.path} has been replaced or removed since it was opened, and ${why}. Restart the server to serve the new file.`;
 }
 
 function checkMemory(): Check {
