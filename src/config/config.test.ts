@@ -31,6 +31,7 @@ describe('loadConfig defaults', () => {
       queryThreads: 1,
       poolSize: 4,
       poolTimeoutSeconds: 5,
+      reloadCheckSeconds: 2,
       maxQueryRows: 1000,
       maxExecutionTimeSeconds: 30,
       maxResultBytes: 8 * 2 ** 20,
