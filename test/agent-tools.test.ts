@@ -10,6 +10,7 @@ import {
 import {
   compactText,
   createTools,
+  isAnalyticsResult,
   isSqlTable,
   TOOL_NAMES,
   type AgentTool,
@@ -63,7 +64,7 @@ describe('agent tools on the hand-made database', () => {
   };
   const run = (name: ToolName, args: unknown = {}): Promise<ToolOutput> => tool(name).run(args);
   const analytic = (out: ToolOutput): AnalyticsResult => {
-    if (isSqlTable(out.result)) throw new Error('expected a domain result');
+    if (!isAnalyticsResult(out.result)) throw new Error('expected a domain result');
     return out.result;
   };
   const figures = async (name: ToolName, args: unknown = {}) =>
@@ -81,7 +82,7 @@ describe('agent tools on the hand-made database', () => {
 
   it('query_urban_expansion: total, scenario, state, and one source with the total kept', async () => {
     const out = await run('query_urban_expansion');
-    expect(out.result.rows).toHaveLength(4);
+    expect(analytic(out).rows).toHaveLength(4);
     expect(out.rows).toBe(4);
     expect(out.name).toBe('query_urban_expansion');
     expect(out.durationMs).toBeGreaterThanOrEqual(0);
@@ -315,7 +316,7 @@ describe('agent tools on the hand-made database', () => {
     const out = await sqlTool.run({
       sql: 'SELECT fips_code, county_name FROM dim_geography ORDER BY fips_code',
     });
-    expect(isSqlTable(out.result)).toBe(true);
+    if (!isSqlTable(out.result)) throw new Error('expected a SQL table');
     expect(out.result.rows).toEqual([
       { fips_code: '01001', county_name: 'Autauga' },
       { fips_code: '06037', county_name: 'Los Angeles' },

@@ -15,6 +15,7 @@ export const ASK_RESULT_KEYS = [
   'metrics',
   'provider',
   'scenario',
+  'sources',
   'tables',
   'threadId',
   'timings',

@@ -15,7 +15,13 @@ import {
 } from '../observability/index.ts';
 import type { AgentGraph } from './graph.ts';
 import type { ToolArtifact } from './tools/index.ts';
-import { answerTables, isSqlTable, type AnswerTable } from './tools/index.ts';
+import {
+  answerTables,
+  isAnalyticsResult,
+  isDocumentsResult,
+  isSqlTable,
+  type AnswerTable,
+} from './tools/index.ts';
 import { LOCAL_OWNER, threadKey } from './memory/owners.ts';
 import { currentTurn } from './memory/trim.ts';
 
@@ -23,6 +29,8 @@ import { currentTurn } from './memory/trim.ts';
 export interface AskResult {
   answer: string;
   tables: AnswerTable[];
+  /** The documents the answer drew on (search_rpa_documents), each once, best first. */
+  sources: AnswerSource[];
   toolCalls: ToolCall[];
   scenario: string[];
   years: { start: number; end: number } | null;
@@ -35,6 +43,14 @@ export interface AskResult {
   timings: Timings;
   /** The request's own figures: times, queries, rows, cache, tokens, retries, memory, CPU. */
   metrics: RequestMetrics;
+}
+
+/** A knowledge document an answer drew on: served at `ref` (/knowledge/<doc>#<section>). */
+export interface AnswerSource {
+  /** The document's title. */
+  title: string;
+  section: string;
+  ref: string;
 }
 
 /** One tool call of an answer: its name, arguments, rows, time and the SQL it ran. */
@@ -52,7 +68,7 @@ export interface ToolCall {
 /** The SQL of a tool's result, and its parameters when it has some (for the tool cards). */
 function sqlOf(artifact: ToolArtifact | undefined): Pick<ToolCall, 'sql' | 'params'> {
   const result = artifact?.result;
-  if (!result?.sql) return {};
+  if (!result || isDocumentsResult(result) || !result.sql) return {};
   const params = isSqlTable(result) ? [] : result.params;
   return params.length > 0 ? { sql: result.sql, params } : { sql: result.sql };
 }
@@ -204,6 +220,7 @@ async function answerWith(props: AskProps, collector: Collector): Promise<AskRes
     return {
       answer: text,
       tables: [],
+      sources: [],
       toolCalls: [],
       scenario: [],
       years: null,
@@ -306,11 +323,11 @@ function collectResult(
       }),
       { inputTokens: 0, outputTokens: 0 },
     );
-  const first = artifacts.map((a) => a.result).find((r) => !isSqlTable(r));
-  const firstResult = first && !isSqlTable(first) ? first : undefined;
+  const firstResult = artifacts.map((a) => a.result).find(isAnalyticsResult);
   return {
     answer: typeof final?.content === 'string' ? final.content : '',
     tables: artifacts.flatMap(answerTables),
+    sources: sourcesOf(artifacts),
     toolCalls: artifacts.map((a) => ({
       name: a.name,
       args: a.args,
@@ -328,6 +345,18 @@ function collectResult(
     timings: run.timings,
     metrics: run.metrics,
   };
+}
+
+/** The passages of the turn's document searches as sources, each section once. */
+function sourcesOf(artifacts: readonly ToolArtifact[]): AnswerSource[] {
+  const seen = new Map<string, AnswerSource>();
+  for (const a of artifacts) {
+    if (!isDocumentsResult(a.result)) continue;
+    for (const p of a.result.passages) {
+      if (!seen.has(p.ref)) seen.set(p.ref, { title: p.title, section: p.section, ref: p.ref });
+    }
+  }
+  return [...seen.values()];
 }
 
 /**

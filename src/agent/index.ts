@@ -4,11 +4,12 @@ import type { AnalyticsService } from '../analytics/open.ts';
 import type { Config } from '../config/index.ts';
 import { createAgentGraph, type AgentGraph } from './graph.ts';
 import { createChatModel, OfflineChatModel } from './models/index.ts';
-import { createTools } from './tools/index.ts';
+import { createDocumentsTool, createTools } from './tools/index.ts';
+import { defaultKnowledgeBase, openKnowledgeBase, type KnowledgeBase } from '../knowledge/index.ts';
 import { createCheckpointer, type ThreadCheckpointer } from './memory/index.ts';
 import { instrumentPool } from '../observability/index.ts';
 
-export { answerQuestion, type AgentEvent, type AskResult } from './answer.ts';
+export { answerQuestion, type AgentEvent, type AnswerSource, type AskResult } from './answer.ts';
 export type { AgentGraph } from './graph.ts';
 export {
   createCheckpointer,
@@ -30,7 +31,7 @@ export {
 /**
  * The agent for a configuration: the model of LANDUSE_PROVIDER (the offline planner by default;
  * LLM providers with rate limiting, retries and fallback to the offline planner) over the
- * analytics tools.
+ * analytics tools and the knowledge base's search_rpa_documents.
  */
 export function createAgent(
   service: AnalyticsService,
@@ -46,18 +47,21 @@ export function createAgent(
   });
   const agent = createAgentGraph({
     model,
-    tools: createTools({
-      analytics: service.analytics,
-      ctx: service.ctx,
-      guard: service.guard,
-      maxRows: config.maxQueryRows,
-      enableSql: config.enableSqlTool,
-      // The model's SQL has the explorer's bounds: bytes and a shorter time.
-      sqlBounds: {
-        maxBytes: config.maxResultBytes,
-        timeoutMs: Math.min(config.sqlTimeoutSeconds, config.maxExecutionTimeSeconds) * 1000,
-      },
-    }),
+    tools: [
+      ...createTools({
+        analytics: service.analytics,
+        ctx: service.ctx,
+        guard: service.guard,
+        maxRows: config.maxQueryRows,
+        enableSql: config.enableSqlTool,
+        // The model's SQL has the explorer's bounds: bytes and a shorter time.
+        sqlBounds: {
+          maxBytes: config.maxResultBytes,
+          timeoutMs: Math.min(config.sqlTimeoutSeconds, config.maxExecutionTimeSeconds) * 1000,
+        },
+      }),
+      createDocumentsTool({ knowledge: openKnowledgeBase(config), dataset: service.ctx.dataset }),
+    ],
     maxIterations: config.maxIterations,
     maxHistoryLength: config.maxHistoryLength,
     ...(options.checkpointer ? { checkpointer: options.checkpointer } : {}),
@@ -87,18 +91,26 @@ export function createOfflineAgent(
     maxRows: number;
     enableSql: boolean;
     checkpointer?: BaseCheckpointSaver;
+    /** The documents search_rpa_documents searches (default: knowledge/, full text). */
+    knowledge?: KnowledgeBase;
   },
 ): AgentGraph {
   instrumentPool(service.pool);
   return createAgentGraph({
     model: new OfflineChatModel(),
-    tools: createTools({
-      analytics: service.analytics,
-      ctx: service.ctx,
-      guard: service.guard,
-      maxRows: options.maxRows,
-      enableSql: options.enableSql,
-    }),
+    tools: [
+      ...createTools({
+        analytics: service.analytics,
+        ctx: service.ctx,
+        guard: service.guard,
+        maxRows: options.maxRows,
+        enableSql: options.enableSql,
+      }),
+      createDocumentsTool({
+        knowledge: options.knowledge ?? defaultKnowledgeBase(),
+        dataset: service.ctx.dataset,
+      }),
+    ],
     maxIterations: options.maxIterations,
     ...(options.checkpointer ? { checkpointer: options.checkpointer } : {}),
   });

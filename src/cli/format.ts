@@ -75,3 +75,11 @@ export function markdownStream(
     },
   };
 }
+
+/** An answer's sources under it: "Sources:" and one line per document section with its address. */
+export function sourcesText(
+  sources: readonly { title: string; section: string; ref: string }[],
+): string {
+  if (sources.length === 0) return '';
+  return `Sources:\n${sources.map((s, i) => `  [${i + 1}] ${s.title}: ${s.section} (${s.ref})`).join('\n')}`;
+}

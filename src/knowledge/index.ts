@@ -37,12 +37,15 @@ export {
   type RetrievalReport,
 } from './retrieval-eval.ts';
 
-type KnowledgeConfig = Pick<
-  Config,
-  'embeddingProvider' | 'embeddingModel' | 'embeddingBaseUrl' | 'embeddingCacheDir' | 'openaiApiKey'
->;
+type KnowledgeConfig = Pick<Config, 'embeddingProvider' | 'embeddingCacheDir'> &
+  Partial<Pick<Config, 'embeddingModel' | 'embeddingBaseUrl' | 'openaiApiKey'>>;
 
 const shared = new Map<string, KnowledgeBase>();
+
+/** The bundled documents searched on full text only, one per process. */
+export function defaultKnowledgeBase(): KnowledgeBase {
+  return openKnowledgeBase({ embeddingProvider: 'none', embeddingCacheDir: 'data/embeddings' });
+}
 
 /**
  * The knowledge base of a configuration, one per process for each embedding setup (the agents of

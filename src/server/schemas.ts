@@ -62,6 +62,17 @@ export const askResultSchema = z
     tables: z
       .array(z.object({ title: z.string(), columns: z.array(z.string()), rows: z.array(row) }))
       .describe('The result tables behind the answer'),
+    sources: z
+      .array(
+        z.object({
+          title: z.string().describe("The knowledge document's title"),
+          section: z.string(),
+          ref: z.string().describe('Where to read it: /knowledge/<document>#<section anchor>'),
+        }),
+      )
+      .describe(
+        'The knowledge documents the answer quotes (search_rpa_documents); empty for data answers',
+      ),
     toolCalls: z.array(
       z.object({
         name: z.string(),

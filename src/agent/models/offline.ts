@@ -5,11 +5,17 @@ import {
 } from '@langchain/core/language_models/chat_models';
 import { AIMessage, HumanMessage, ToolMessage, type BaseMessage } from '@langchain/core/messages';
 import type { ChatResult } from '@langchain/core/outputs';
-import { isSqlTable, type ToolArtifact } from '../tools/index.ts';
+import {
+  DOCUMENTS_TOOL,
+  isDocumentsResult,
+  isSqlTable,
+  type ToolArtifact,
+} from '../tools/index.ts';
+import { narrateDocuments } from '../narrate-documents.ts';
 import { recordModelCall } from '../../observability/index.ts';
 import { currentTurn } from '../memory/trim.ts';
 import { narrate } from '../narrate.ts';
-import { planQuestion, type Plan, type PlannerContext } from '../planner/index.ts';
+import { knowledgeRoute, planQuestion, type Plan, type PlannerContext } from '../planner/index.ts';
 
 /** The offline planner's name as a model (gen_ai.request.model in the metrics). */
 const OFFLINE_MODEL = 'offline-planner';
@@ -64,7 +70,38 @@ function respond(messages: BaseMessage[]): AIMessage {
   const question = turn.question ? textOf(turn.question) : '';
   const results = turn.after.filter((m) => ToolMessage.isInstance(m));
   if (results.length > 0) return compose(results);
-  const plan = planQuestion(question, previousContext(messages, turnStart));
+  const context = previousContext(messages, turnStart);
+  // About the assessment itself: the documents, and the data too when figures are asked for.
+  const documents = knowledgeRoute(question);
+  if (documents) {
+    const data = documents.alsoData ? planQuestion(question, context) : undefined;
+    const calls = [
+      {
+        id: `call_${randomUUID()}`,
+        name: DOCUMENTS_TOOL,
+        // The answer quotes the best passage and points to the next: both are its sources.
+        args: { query: documents.query, limit: 2 },
+        type: 'tool_call' as const,
+      },
+      ...(data?.kind === 'tool'
+        ? [
+            {
+              id: `call_${randomUUID()}`,
+              name: data.tool,
+              args: data.args,
+              type: 'tool_call' as const,
+            },
+          ]
+        : []),
+    ];
+    return new AIMessage({
+      content: '',
+      tool_calls: calls,
+      // A follow-up ("and in Texas?") continues the data part.
+      additional_kwargs: data?.kind === 'tool' ? { plan: data } : {},
+    });
+  }
+  const plan = planQuestion(question, context);
   if (plan.kind === 'decline') {
     const examples = plan.examples.map((e: string) => `- ${e}`).join('\n');
     return new AIMessage({
@@ -113,7 +150,9 @@ function compose(results: BaseMessage[]): AIMessage {
       );
       continue;
     }
-    const n = narrate(artifact.name, artifact.result);
+    const n = isDocumentsResult(artifact.result)
+      ? narrateDocuments(artifact.result)
+      : narrate(artifact.name, artifact.result);
     parts.push(n.answer);
     followUps.push(...n.followUps);
   }

@@ -78,6 +78,11 @@ const NOT_HELD: readonly [RegExp, string][] = [
   ],
 ];
 
+/** Whether a normalised question asks to write to the data (delete, update, drop ...). */
+export function asksToModify(text: string): boolean {
+  return MODIFY_PATTERNS.some((p) => p.test(text));
+}
+
 function decline(reason: Decline['reason'], message: string): Decline {
   return { kind: 'decline', reason, message, examples: [...EXAMPLE_QUESTIONS] };
 }
@@ -102,7 +107,7 @@ export function declineUnknown(): Decline {
  */
 export function declineFor(question: string, ex: Extraction): Decline | undefined {
   const text = normalizeText(question);
-  if (MODIFY_PATTERNS.some((p) => p.test(text))) {
+  if (asksToModify(text)) {
     return decline(
       'modify_data',
       'I can only read the RPA land use projections; I cannot change, add or delete data. ' +

@@ -2,12 +2,18 @@
 export { TOOL_SCHEMAS, type ToolMetric } from './schemas.ts';
 export { createTools } from './tools.ts';
 export { answerTables, compactText, type AnswerTable } from './render.ts';
+export { createDocumentsTool, DOCUMENTS_TOOL, documentsText } from './documents.ts';
 export {
+  isAnalyticsResult,
+  isDocumentsResult,
   isSqlTable,
   TOOL_NAMES,
   type AgentTool,
+  type DocumentPassage,
+  type DocumentsResult,
   type ToolArtifact,
   type ToolName,
   type ToolOutput,
+  type ToolResult,
 } from './types.ts';
 export { toMetric } from './args.ts';

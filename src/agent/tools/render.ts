@@ -4,7 +4,7 @@
  * Never the SQL.
  */
 import type { AnalyticsResult, Cell } from '../../analytics/index.ts';
-import { isSqlTable, type SqlTable, type ToolArtifact } from './types.ts';
+import { isDocumentsResult, isSqlTable, type SqlTable, type ToolArtifact } from './types.ts';
 
 /** Longest text before rows are dropped (about 350 tokens). */
 const BUDGET = 1400;
@@ -119,6 +119,8 @@ const BOOKKEEPING = new Set(['rows', 'measure', 'unit', 'metric']);
  */
 export function answerTables(artifact: Pick<ToolArtifact, 'result'>): AnswerTable[] {
   const { result } = artifact;
+  // Passages are not a table: the answer quotes them and lists them as its sources.
+  if (isDocumentsResult(result)) return [];
   const main = { title: result.title, columns: result.columns, rows: result.rows };
   if (isSqlTable(result)) return [main];
   const figures = Object.entries(result.figures)

@@ -32,12 +32,44 @@ export interface SqlTable {
   sql: string;
 }
 
+/** One passage search_rpa_documents found: a section of a knowledge document. */
+export interface DocumentPassage {
+  /** The document's id (knowledge/<document>.md). */
+  document: string;
+  /** The document's title. */
+  title: string;
+  section: string;
+  /** Where it is served: /knowledge/<document>#<section anchor>. */
+  ref: string;
+  /** The section's text (markdown). */
+  text: string;
+  /** The publications the document draws on. */
+  sources: string[];
+}
+
+/** What search_rpa_documents returns: the passages for a query, best first. */
+export interface DocumentsResult {
+  kind: 'documents';
+  title: string;
+  query: string;
+  /** hybrid when embeddings took part, text otherwise. */
+  mode: 'text' | 'hybrid';
+  passages: DocumentPassage[];
+  /** The loaded database holds demo values (answers about published results say so). */
+  demo: boolean;
+  /** Why a configured hybrid search ran on full text only. */
+  warning?: string;
+}
+
+/** Any tool's result: a domain query's, run_sql's rows, or the documents' passages. */
+export type ToolResult = AnalyticsResult | SqlTable | DocumentsResult;
+
 /** One tool call's outcome: the full result for the answer, and compact text for the model. */
 export interface ToolOutput {
   name: string;
   /** The arguments as parsed (tidied, defaults not filled in). */
   args: Record<string, unknown>;
-  result: AnalyticsResult | SqlTable;
+  result: ToolResult;
   /** What the model sees: a small table and the key figures, never the SQL. */
   text: string;
   rows: number;
@@ -49,14 +81,24 @@ export type ToolArtifact = Omit<ToolOutput, 'text'>;
 
 /** A tool as a plain object: its name, description and schema for a model, and its function. */
 export interface AgentTool {
-  name: ToolName | 'run_sql';
+  name: ToolName | 'run_sql' | 'search_rpa_documents';
   description: string;
   schema: z.ZodObject<z.ZodRawShape>;
   /** Parses `args` (a bad one is AppError 'tool:bad_args'), runs the query, renders the text. */
   run(args: unknown): Promise<ToolOutput>;
 }
 
-/** True for run_sql's result, false for a domain query's. */
-export function isSqlTable(result: AnalyticsResult | SqlTable): result is SqlTable {
+/** True for run_sql's result, false for a domain query's or the documents'. */
+export function isSqlTable(result: ToolResult): result is SqlTable {
   return (result as Partial<SqlTable>).kind === 'sql';
+}
+
+/** True for search_rpa_documents' result. */
+export function isDocumentsResult(result: ToolResult): result is DocumentsResult {
+  return (result as Partial<DocumentsResult>).kind === 'documents';
+}
+
+/** True for a domain query's result (the tables, scenario and years of an answer). */
+export function isAnalyticsResult(result: ToolResult): result is AnalyticsResult {
+  return !isSqlTable(result) && !isDocumentsResult(result);
 }

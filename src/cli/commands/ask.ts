@@ -4,7 +4,7 @@ import { PROVIDERS, type Config, type Provider } from '../../config/index.ts';
 import { createInterface } from 'node:readline';
 import { AppError, isAppError } from '../../domain/index.ts';
 import { cliConfig } from '../context.ts';
-import { cellText, renderMarkdown, table } from '../format.ts';
+import { cellText, renderMarkdown, sourcesText, table } from '../format.ts';
 
 /**
  * `landuse ask "question"`: one answer from the agent (the offline planner by default), as
@@ -79,7 +79,8 @@ function presentAnswer(r: AskResult, displayLimit: number): string {
   const follow = r.followUps.length
     ? `\nYou could also ask:\n${r.followUps.map((f) => `  - ${f}`).join('\n')}`
     : '';
-  return [text, ...tables].join('\n\n') + follow;
+  const sources = sourcesText(r.sources);
+  return [text, ...(sources ? [sources] : []), ...tables].join('\n\n') + follow;
 }
 
 /** The configuration with --provider applied, checked like the setting itself. */

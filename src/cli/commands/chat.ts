@@ -10,7 +10,7 @@ import {
 import { withProvider } from './ask.ts';
 import { isAppError } from '../../domain/index.ts';
 import { cliConfig } from '../context.ts';
-import { cellText, markdownStream, table } from '../format.ts';
+import { cellText, markdownStream, sourcesText, table } from '../format.ts';
 
 const HELP = `Ask about the 2020 RPA land use projections in plain English, e.g.
   Which states have the most urban expansion?
@@ -109,6 +109,7 @@ export async function chatCommand(opts: {
           onEvent,
         });
         out.end();
+        if (r.sources.length) process.stdout.write(`\n\n${sourcesText(r.sources)}`);
         for (const t of r.tables) {
           const rows = t.rows
             .slice(0, config.defaultDisplayLimit)
