@@ -214,15 +214,28 @@ describe('the monitoring stack files', () => {
     const provider = parse(
       readFileSync(join(DEPLOY, 'grafana', 'provisioning', 'dashboards', 'landuse.yml'), 'utf8'),
     ) as { providers: { options: { path: string } }[] };
-    const compose = parse(readFileSync(join(DEPLOY, 'docker-compose.yml'), 'utf8')) as {
+    const compose = parse(readFileSync(join(DEPLOY, 'docker-compose.yml'), 'utf8'), {
+      merge: true,
+    }) as {
       services: Record<string, { volumes?: string[]; build?: { dockerfile: string } }>;
     };
-    expect(Object.keys(compose.services).sort()).toEqual(['app', 'grafana', 'prometheus', 'redis']);
+    expect(Object.keys(compose.services).sort()).toEqual([
+      'app1',
+      'app2',
+      'grafana',
+      'nginx',
+      'prometheus',
+      'redis',
+    ]);
     expect(compose.services.grafana?.volumes).toContain(
       `./grafana/dashboards:${provider.providers[0]?.options.path}:ro`,
     );
     expect(compose.services.prometheus?.volumes).toContain('./prometheus:/etc/prometheus:ro');
-    expect(compose.services.app?.build?.dockerfile).toBe('deploy/Dockerfile');
+    expect(compose.services.app1?.build?.dockerfile).toBe('deploy/Dockerfile');
+    // Both instances share the data volume and the image; nginx reads deploy/nginx.conf.
+    expect(compose.services.app2?.build?.dockerfile).toBe('deploy/Dockerfile');
+    expect(compose.services.app2?.volumes).toEqual(compose.services.app1?.volumes);
+    expect(compose.services.nginx?.volumes).toContain('./nginx.conf:/etc/nginx/nginx.conf:ro');
     const dockerfile = readFileSync(join(DEPLOY, 'Dockerfile'), 'utf8');
     expect(dockerfile.match(/^FROM /gm)).toHaveLength(2);
     expect(dockerfile).toMatch(/^USER node$/m);

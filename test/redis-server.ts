@@ -73,7 +73,7 @@ export async function startRedis(): Promise<RedisServer> {
         '--maxmemory',
         '256mb',
         '--maxmemory-policy',
-        'allkeys-lru',
+        'volatile-lru',
       ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );

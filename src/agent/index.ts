@@ -14,6 +14,7 @@ export type { AgentGraph } from './graph.ts';
 export {
   createCheckpointer,
   deleteThread,
+  FailoverCheckpointer,
   getThread,
   listThreads,
   LOCAL_OWNER,

@@ -40,6 +40,8 @@ describe('loadConfig defaults', () => {
       cacheTtlSeconds: 3600,
       cacheMaxBytes: 64 * 1024 * 1024,
       redisUrl: undefined,
+      redisTimeoutMs: 250,
+      redisPrefix: 'landuse:',
       provider: 'offline',
       model: undefined,
       temperature: 0.2,

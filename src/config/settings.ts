@@ -147,8 +147,28 @@ export const SETTINGS = {
   redisUrl: {
     env: 'LANDUSE_REDIS_URL',
     group: 'Cache',
-    description: 'Redis for the shared (L2) cache; unset means in-process caching only.',
+    description:
+      'Redis shared by several instances: the L2 cache, conversations, rate limits and quotas, alert claims. Unset: each instance keeps them itself.',
     ...optionalUrl(['redis', 'rediss'], 'a redis:// or rediss:// URL'),
+  },
+  redisTimeoutMs: {
+    env: 'LANDUSE_REDIS_TIMEOUT_MS',
+    group: 'Cache',
+    description:
+      'Milliseconds a Redis command may take before the instance answers from its local level instead.',
+    ...positiveInt(250, 10_000),
+  },
+  redisPrefix: {
+    env: 'LANDUSE_REDIS_PREFIX',
+    group: 'Cache',
+    description:
+      'Prefix of every Redis key this app writes (instances of one deployment share it; another deployment on the same Redis needs its own).',
+    accepts: 'letters, digits and :_.- (1 to 64)',
+    default: 'landuse:',
+    schema: z
+      .string()
+      .regex(/^[A-Za-z0-9:_.-]{1,64}$/)
+      .default('landuse:'),
   },
   provider: {
     env: 'LANDUSE_PROVIDER',

@@ -36,6 +36,8 @@ export interface MetricSources {
   sql?: () => LimiterFigures;
   cache?: () => { bytes: number; maxBytes: number; entries: number; evictions: number } | undefined;
   ready?: () => boolean;
+  /** The shared Redis (LANDUSE_REDIS_URL), when configured: cache/redis.ts's RedisStats. */
+  redis?: () => { status: 'up' | 'down'; errors: number; skipped: number; reconnects: number };
 }
 
 /** The alerts (alerts.ts) by name, for the alert series to exist from the start at 0. */
@@ -317,7 +319,29 @@ export class Metrics implements MetricsSink {
         },
       });
     };
-    const { pool, agents, exports, sql, cache, ready } = sources;
+    const { pool, agents, exports, sql, cache, ready, redis } = sources;
+    if (redis) {
+      gauge(
+        'landuse_redis_up',
+        '1 while the shared Redis answers, 0 while this instance uses its local level only.',
+        () => (redis().status === 'up' ? 1 : 0),
+      );
+      total(
+        'landuse_redis_errors_total',
+        'Redis commands that failed or timed out (the local level answered instead).',
+        () => redis().errors,
+      );
+      total(
+        'landuse_redis_skipped_total',
+        'Redis commands not sent because Redis was down or cooling off after failures.',
+        () => redis().skipped,
+      );
+      total(
+        'landuse_redis_reconnects_total',
+        'Attempts to reconnect to Redis.',
+        () => redis().reconnects,
+      );
+    }
     if (pool) {
       gauge(
         'landuse_db_connections_max',

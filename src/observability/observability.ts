@@ -86,6 +86,12 @@ export interface ObservabilityOptions {
   historyPath?: string | undefined;
   /** Epoch milliseconds (tests pass a fake clock). */
   now?: () => number;
+  /**
+   * Several instances sharing Redis: resolves true for the one instance that claims `key` first
+   * within `ttlMs`, so each alert's start and end reach the webhook once, not once per instance.
+   * A rejection (Redis down) sends anyway: a duplicate beats a lost alert.
+   */
+  claim?: (key: string, ttlMs: number) => Promise<boolean>;
 }
 
 export class Observability {
@@ -160,6 +166,11 @@ export class Observability {
   /** Logs alerts and webhook failures through the server's logger. */
   setLogger(log: Log): void {
     this.log = log;
+  }
+
+  /** A line in the server's log about the service's own state (Redis lost or back, say). */
+  note(level: 'info' | 'warn', message: string): void {
+    this.log[level]({}, message);
   }
 
   /**
@@ -290,7 +301,22 @@ export class Observability {
       this.metrics.alertResolved(e.alert);
       this.log.info({ alert: e }, `alert ${e.alert} ${e.summary}`);
     }
-    this.webhook?.notify(webhookPayload(e, hostname()));
+    const webhook = this.webhook;
+    if (!webhook) return;
+    const claim = this.options.claim;
+    if (!claim) {
+      webhook.notify(webhookPayload(e, hostname()));
+      return;
+    }
+    // One instance per alert and state within a minute (instances see the same trouble at
+    // slightly different times, so the key cannot hold each one's start time).
+    claim(`alert:${e.alert}:${e.state}`, Math.max(60_000, this.intervalMs * 4)).then(
+      (mine) => {
+        if (mine) webhook.notify(webhookPayload(e, hostname()));
+        else this.log.info({ alert: e.alert }, 'alert sent by another instance');
+      },
+      () => webhook.notify(webhookPayload(e, hostname())),
+    );
   }
 
   /** In a worker that takes no snapshots: the leader's alerts, which alertsView then returns. */

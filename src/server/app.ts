@@ -186,7 +186,7 @@ export async function buildApp(
   // The API: who calls (an API key, or an anonymous owner cookie), a per-minute rate limit and
   // a daily quota per caller.
   await app.register(async (api) => {
-    const limits = options.limitStore ?? new MemoryLimitStore();
+    const limits = deps.sharedLimits ?? options.limitStore ?? new MemoryLimitStore();
     await registerCallers(api, config, deps.ownerSecret, limits);
     // Who registerCallers found: the key's owner (its digest), or the client's address.
     const keyGenerator = (request: FastifyRequest) =>

@@ -12,7 +12,9 @@ import { AppError } from '../domain/index.ts';
 import { instrumentPool, Observability, observedGuard } from '../observability/index.ts';
 import { dirname, join } from 'node:path';
 import { ownerCookieSecret } from './callers.ts';
-import { Limiter } from './limiter.ts';
+import { Limiter, type LimitStore } from './limiter.ts';
+import { openShared, serdeCodec } from './shared.ts';
+import type { RedisLink } from '../cache/redis.ts';
 import { SqlLimiter } from './sql-limiter.ts';
 import { createProviderCheck, type ProviderCheck } from './provider-check.ts';
 
@@ -39,6 +41,10 @@ export interface ServerDeps {
   exports: Limiter;
   /** Free-form SQL (/api/sql): fewer slots than pool connections, one per client. */
   sql: SqlLimiter;
+  /** The shared Redis (LANDUSE_REDIS_URL), for /health; undefined when not configured. */
+  redis?: RedisLink | undefined;
+  /** Per-client limits counted in Redis across instances (app.ts), when Redis is configured. */
+  sharedLimits?: LimitStore | undefined;
   /** Metrics, alerts and the performance history (observability/). */
   observability: Observability;
   /** The configured provider's reachability, checked at most once a minute. */
@@ -61,7 +67,30 @@ export async function openServerDeps(
     historyPath?: string;
   } = {},
 ): Promise<ServerDeps> {
-  const opened = options.service ?? (await openAnalytics(config));
+  // Redis first (the cache and the conversation store sit on it); its changes go to the log.
+  const redisLog: { to?: Observability } = {};
+  const shared = await openShared(config, {
+    onStatus: (status, reason) =>
+      redisLog.to?.note(
+        status === 'up' ? 'info' : 'warn',
+        status === 'up'
+          ? 'Redis answers again: shared cache, conversations and limits back in use'
+          : `Redis unavailable (${reason}): serving from this instance's own cache, conversation copies and limits until it is back`,
+      ),
+  });
+  const localThreads = (): ThreadCheckpointer =>
+    config.enableMemory
+      ? openThreadStore(config)
+      : createCheckpointer({ kind: 'memory', maxThreads: config.maxThreads });
+  const checkpointer =
+    options.checkpointer ??
+    (shared && config.enableMemory ? shared.checkpointer(localThreads()) : localThreads());
+  const opened =
+    options.service ??
+    (await openAnalytics(
+      config,
+      shared ? { cache: shared.cache(serdeCodec(checkpointer.serde)) } : {},
+    ));
   // Every query counts in its request's figures; every refused statement in the metrics.
   instrumentPool(opened.pool);
   const state = { ready: false, closing: false };
@@ -98,7 +127,9 @@ export async function openServerDeps(
       sql: () => sql.stats(),
       cache: () => opened.cache?.stats(),
       ready: () => state.ready && !state.closing,
+      ...(shared ? { redis: () => shared.link.stats() } : {}),
     },
+    ...(shared ? { claim: (key: string, ttlMs: number) => shared.claim(key, ttlMs) } : {}),
     historyPath:
       options.historyPath ??
       (persisted
@@ -106,21 +137,22 @@ export async function openServerDeps(
         : undefined),
   });
   // withGuard, not a spread: a spread would freeze the pool of the first database generation.
+  redisLog.to = observability;
   const service = withGuard(
     opened,
     observedGuard(opened.guard, (reason) => observability.metrics.sqlRefusal(reason)),
   );
-  const checkpointer =
-    options.checkpointer ??
-    (config.enableMemory
-      ? openThreadStore(config)
-      : createCheckpointer({ kind: 'memory', maxThreads: config.maxThreads }));
   const graphs = new Map<Provider, { agent: AgentGraph; provider: string }>();
   return {
     config,
     service,
     checkpointer,
-    ownerSecret: ownerCookieSecret(config, persisted),
+    redis: shared?.link,
+    sharedLimits: shared?.limits,
+    ownerSecret:
+      shared && !config.cookieSecret
+        ? await shared.ownerSecret(ownerCookieSecret(config, persisted))
+        : ownerCookieSecret(config, persisted),
     agentFor(provider = config.provider) {
       let made = graphs.get(provider);
       if (!made) {
@@ -162,6 +194,7 @@ export async function openServerDeps(
       await observability.close();
       if (!options.checkpointer) checkpointer.close();
       if (!options.service) await service.close();
+      await shared?.close();
     },
   };
 }

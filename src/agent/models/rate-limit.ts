@@ -62,12 +62,13 @@ const shared = new Map<string, RateLimiter>();
 let sharedFactory: ((calls: number, windowSeconds: number) => RateLimiter) | undefined;
 
 /**
- * Makes processRateLimiter return `factory`'s limiters: a worker of `landuse serve --workers N`
- * waits for its model call's turn in the cluster's primary, so the limit holds for the server,
- * not per process.
+ * Makes processRateLimiter return `factory`'s limiters (undefined: this process's own again): a
+ * worker of `landuse serve --workers N` waits for its model call's turn in the cluster's
+ * primary, an instance sharing Redis in Redis, so the limit holds for the server or the
+ * deployment, not per process.
  */
 export function shareRateLimiters(
-  factory: (calls: number, windowSeconds: number) => RateLimiter,
+  factory: ((calls: number, windowSeconds: number) => RateLimiter) | undefined,
 ): void {
   sharedFactory = factory;
 }

@@ -1,5 +1,6 @@
 import { getHeapStatistics } from 'node:v8';
 import { databaseFingerprint } from '../../cache/index.ts';
+import type { RedisLink } from '../../cache/redis.ts';
 import type { ServerDeps } from '../deps.ts';
 import { reloadStatus, served } from '../reload.ts';
 import type { ZodApp } from '../types.ts';
@@ -27,7 +28,7 @@ export function healthRoutes(app: ZodApp, deps: ServerDeps): Promise<void> {
         tags: ['Operations'],
         summary: 'Health of the service and each dependency',
         description:
-          'Checks the database (a real query), memory, the agent pool, the cache and the LLM provider (its check cached for a minute; `circuits` is each provider circuit breaker now: closed, open or half-open). `healthy` and `degraded` answer 200, `unhealthy` 503.',
+          'Checks the database (a real query), memory, the agent pool, the cache, the shared Redis when configured (down: degraded) and the LLM provider (its check cached for a minute; `circuits` is each provider circuit breaker now: closed, open or half-open). `healthy` and `degraded` answer 200, `unhealthy` 503.',
       },
     },
     async (_request, reply) => {
@@ -37,6 +38,7 @@ export function healthRoutes(app: ZodApp, deps: ServerDeps): Promise<void> {
         agentPool: checkAgentPool(deps),
         cache: checkCache(deps),
         provider: await checkProvider(deps),
+        ...(deps.redis ? { redis: checkRedis(deps.redis) } : {}),
       };
       const values = Object.values(checks);
       const status: Status = values.some((c) => c.status === 'failed')
@@ -171,6 +173,27 @@ function checkCache(deps: ServerDeps): Check {
     detail: `${s.entries} entries, ${(s.bytes / 2 ** 20).toFixed(1)} of ${(s.maxBytes / 2 ** 20).toFixed(0)} MiB, hit rate ${lookups ? ((100 * s.hits) / lookups).toFixed(0) : 0} %`,
     ...s,
   };
+}
+
+/**
+ * The shared Redis: degraded (never failed) while it is down, since every instance then answers
+ * from its local level; ok again on its own once Redis answers.
+ */
+function checkRedis(link: RedisLink): Check {
+  const { status, reason, since, ...counts } = link.stats();
+  const at = new Date(since).toISOString();
+  return status === 'up'
+    ? {
+        status: 'ok',
+        detail: `shared cache, conversations and limits in Redis since ${at}`,
+        ...counts,
+      }
+    : {
+        status: 'degraded',
+        detail: `Redis unavailable since ${at} (${reason}): this instance uses its own cache, conversation copies and limits until it reconnects (automatically)`,
+        reason,
+        ...counts,
+      };
 }
 
 async function checkProvider(deps: ServerDeps): Promise<Check> {
