@@ -42,6 +42,10 @@ export interface RedisServer {
   kill(): Promise<void>;
   /** Starts it again on the same port, empty (nothing is persisted). */
   restart(): Promise<void>;
+  /** Freezes the process (SIGSTOP): connections stay open and commands get no answer. */
+  pause(): void;
+  /** Lets a paused server go on (SIGCONT). */
+  resume(): void;
   /** Stops it and removes its folder. */
   stop(): Promise<void>;
 }
@@ -121,6 +125,8 @@ export async function startRedis(): Promise<RedisServer> {
       await kill();
       await launch();
     },
+    pause: () => void child?.kill('SIGSTOP'),
+    resume: () => void child?.kill('SIGCONT'),
     stop: async () => {
       await kill();
       await rm(dir, { recursive: true, force: true });
