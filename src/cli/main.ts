@@ -143,6 +143,35 @@ function buildProgram(): Command {
       await sqlCommand(query, opts);
     });
 
+  const knowledge = program
+    .command('knowledge')
+    .description('the knowledge base: documents about the RPA Assessment that answers quote');
+  knowledge
+    .command('search')
+    .description('the passages that best answer a question, with their document and section')
+    .argument('<question>', 'e.g. "What does the High-Low scenario assume?"')
+    .option(
+      '--json',
+      'print {query, mode, passages: [{doc, title, section, ref, score, text, sources}]}',
+    )
+    .option('--limit <n>', 'most passages (default 5)', int)
+    .action(async (question: string, opts: { json?: boolean; limit?: number }) => {
+      const { knowledgeSearchCommand } = await import('./commands/knowledge.ts');
+      await knowledgeSearchCommand(question, opts);
+    });
+  knowledge
+    .command('eval')
+    .description('retrieval quality: hit@1 and hit@3 on a question set')
+    .option(
+      '--set <file>',
+      'a JSONL file of {question, doc, section} (default: eval/knowledge-dev.jsonl)',
+    )
+    .option('--json', 'print the report as JSON')
+    .action(async (opts: { set?: string; json?: boolean }) => {
+      const { knowledgeEvalCommand } = await import('./commands/knowledge.ts');
+      await knowledgeEvalCommand(opts);
+    });
+
   program
     .command('export')
     .description('write the transitions as a file, with the filters of GET /api/export')

@@ -25,6 +25,7 @@ import { exportRoutes } from './routes/export.ts';
 import { explorerRoutes } from './routes/explorer.ts';
 import { feedbackRoutes } from './routes/feedback.ts';
 import { healthRoutes } from './routes/health.ts';
+import { knowledgeRoutes } from './routes/knowledge.ts';
 import { monitoringRoutes } from './routes/monitoring.ts';
 import { threadRoutes } from './routes/threads.ts';
 import { webRoutes } from './routes/web.ts';
@@ -181,6 +182,7 @@ export async function buildApp(
   await app.register(async (ops) => {
     await healthRoutes(ops.withTypeProvider<ZodTypeProvider>(), deps);
     await webRoutes(ops.withTypeProvider<ZodTypeProvider>(), deps);
+    await knowledgeRoutes(ops.withTypeProvider<ZodTypeProvider>(), deps);
   });
 
   // The API: who calls (an API key, or an anonymous owner cookie), a per-minute rate limit and
