@@ -20,9 +20,17 @@ export interface ToolCall {
   params?: unknown[];
 }
 
+/** A knowledge document an answer quotes, served at `ref` (/knowledge/<doc>#<section>). */
+export interface Source {
+  title: string;
+  section: string;
+  ref: string;
+}
+
 export interface AskResult {
   answer: string;
   tables: Table[];
+  sources: Source[];
   toolCalls: ToolCall[];
   scenario: string[];
   years: { start: number; end: number } | null;

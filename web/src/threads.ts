@@ -1,4 +1,4 @@
-import type { AskResult, Table, ToolCall } from './api.ts';
+import type { AskResult, Source, Table, ToolCall } from './api.ts';
 
 /** One question and what came back, as the chat shows it. */
 export interface Turn {
@@ -8,6 +8,8 @@ export interface Turn {
   tools: (ToolCall & { running?: boolean })[];
   tables: Table[];
   followUps: string[];
+  /** The documents the answer quotes (absent in turns kept before sources existed). */
+  sources?: Source[];
   /** Set once the answer is complete. */
   result?: Pick<AskResult, 'threadId' | 'provider' | 'dataset' | 'timings'>;
   error?: { code: string; message: string };

@@ -123,6 +123,7 @@ export function ChatPage() {
           answer: r.answer,
           tables: r.tables,
           followUps: r.followUps,
+          sources: r.sources,
           tools: r.toolCalls.length > 0 ? r.toolCalls.map((c) => ({ ...c, ok: true })) : t.tools,
           result: {
             threadId: r.threadId,

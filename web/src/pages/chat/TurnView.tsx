@@ -3,6 +3,7 @@ import { ResultBlock } from '../../components/ResultBlock.tsx';
 import { formatNumber } from '../../format.ts';
 import { Markdown } from '../../markdown.tsx';
 import type { Turn } from '../../threads.ts';
+import type { Source } from '../../api.ts';
 import { Feedback } from './Feedback.tsx';
 import { ToolCard } from './ToolCard.tsx';
 
@@ -70,6 +71,7 @@ export function TurnView({
           </div>
         )}
         {turn.stopped && !turn.error && <p className="muted">Stopped.</p>}
+        {turn.sources && turn.sources.length > 0 && <Sources sources={turn.sources} />}
         {turn.tables.map((t, i) => (
           <ResultBlock key={`${turn.id}-${i}`} table={t} index={`${turn.id}-${i}`} />
         ))}
@@ -114,5 +116,25 @@ export function TurnView({
         )}
       </div>
     </article>
+  );
+}
+
+/** The documents an answer quotes, each a link to its section on the server's /knowledge pages. */
+function Sources({ sources }: { sources: Source[] }) {
+  const served = sources.filter((s) => s.ref.startsWith('/knowledge/'));
+  if (served.length === 0) return null;
+  return (
+    <nav className="sources" aria-label="Sources">
+      <span className="muted small">Sources</span>
+      <ol>
+        {served.map((s) => (
+          <li key={s.ref}>
+            <a href={s.ref} target="_blank" rel="noopener">
+              {s.title}: {s.section}
+            </a>
+          </li>
+        ))}
+      </ol>
+    </nav>
   );
 }
