@@ -178,6 +178,7 @@ describe('load of the hand-made raw file', () => {
     const info = await readDatabaseInfo(db);
     expect(info).toMatchObject({ dataset: 'rpa', schemaVersion: 2, sourceFile: 'hand-made.json' });
     expect(info.fileBytes).toBeGreaterThan(0);
+    expect(info.buildId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
   it('builds the rollups: the facts summed per state and for the nation', async () => {

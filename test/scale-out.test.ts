@@ -164,11 +164,20 @@ async function startNginx(
     async () => (await fetch(`${url}/nginx-health`)).ok,
     10_000,
   );
-  return { url, stop: () => child.kill('SIGTERM'), log: () => log.slice(0, 2500) };
+  return {
+    url,
+    stop: () => child.kill('SIGTERM'),
+    log: () =>
+      log
+        .split('\n')
+        .filter((l) => !l.includes('connect() failed'))
+        .join('\n')
+        .slice(0, 4000),
+  };
 }
 
 /** `landuse loadtest --url` for `seconds`: anonymous users, each with its cookie and thread. */
-async function loadtest(url: string, seconds: number, users = 6): Promise<LoadTestReport> {
+async function loadtest(url: string, seconds: number, users = 4): Promise<LoadTestReport> {
   const { stdout } = await run(
     process.execPath,
     [
@@ -297,11 +306,15 @@ describe.skipIf(SKIP)('two instances sharing Redis', () => {
       const f = failures(report);
       expect(f.failed, `${JSON.stringify(f.errors)}\n${lb.log()}`).toBe(0);
       expect(f.total).toBeGreaterThan(50);
-      const metrics = parseExposition(await (await fetch(`${a.url}/metrics`)).text());
-      expect(
-        total(metrics, 'landuse_redis_errors_total', {}) +
-          total(metrics, 'landuse_redis_skipped_total', {}),
-      ).toBeGreaterThan(0);
+      // The instances counted what they could not send (each scraped on its own).
+      let missed = 0;
+      for (const i of [a, b]) {
+        const metrics = parseExposition(await (await fetch(`${i.url}/metrics`)).text());
+        missed +=
+          total(metrics, 'landuse_redis_errors_total', {}) +
+          total(metrics, 'landuse_redis_skipped_total', {});
+      }
+      expect(missed).toBeGreaterThan(0);
     } finally {
       lb.stop();
     }

@@ -83,7 +83,7 @@ export class RedisLink {
       // No connection name or password in any message: errors are reduced to their code.
       showFriendlyErrorStack: false,
     });
-    this.client.on('ready', () => this.setStatus('up', ''));
+    this.client.on('ready', () => this.refresh());
     this.client.on('error', (error: Error) => this.setStatus('down', describe(error)));
     this.client.on('close', () => {
       if (!this.closed) this.setStatus('down', 'connection closed');
@@ -118,6 +118,7 @@ export class RedisLink {
     try {
       const result = await fn(this.client);
       this.failuresInRow = 0;
+      this.refresh();
       return result;
     } catch (error) {
       this.recordFailure(op, error);
@@ -137,10 +138,8 @@ export class RedisLink {
         this.failuresInRow = 0;
         this.coolOffUntil = performance.now() + COOL_OFF_MS;
         this.setStatus('down', `${TRIP_AFTER} commands failed in a row (${describe(error)})`);
-        // Back up when the cool-off ends and the connection is still ready.
-        setTimeout(() => {
-          if (this.client.status === 'ready') this.setStatus('up', '');
-        }, COOL_OFF_MS).unref();
+        // Back up when the cool-off ends, if the connection is ready by then (else on 'ready').
+        setTimeout(() => this.refresh(), COOL_OFF_MS + 1).unref();
       }
     }
   }
@@ -151,7 +150,13 @@ export class RedisLink {
   }
 
   stats(): RedisStats {
+    this.refresh();
     return { ...this.state, ...this.counts };
+  }
+
+  /** Up again once commands may be sent (connected, cool-off over). */
+  private refresh(): void {
+    if (this.state.status === 'down' && this.usable()) this.setStatus('up', '');
   }
 
   async close(): Promise<void> {
@@ -169,7 +174,6 @@ export class RedisLink {
   }
 
   private setStatus(status: 'up' | 'down', reason: string): void {
-    if (status === 'up' && performance.now() < this.coolOffUntil) return;
     if (this.state.status === status && (status === 'up' || this.state.reason === reason)) return;
     const changed = this.state.status !== status;
     this.state = { status, reason, since: changed ? Date.now() : this.state.since };

@@ -10,6 +10,8 @@ export interface DatabaseInfo extends DatabaseSummary {
   schemaVersion: number;
   loadedAt: string | null;
   sourceFile: string | null;
+  /** The load's random id: what /health reports and the cache keys carry (null before it was recorded). */
+  buildId: string | null;
   fileBytes: number;
 }
 
@@ -28,6 +30,7 @@ export async function readDatabaseInfo(path: string): Promise<DatabaseInfo> {
       schemaVersion: Number(version.getRows()[0]?.[0] ?? SCHEMA_VERSION),
       loadedAt: m.get('loaded_at') ?? null,
       sourceFile: m.get('source_file') ?? null,
+      buildId: m.get('build_id') ?? null,
       fileBytes: (await stat(path)).size,
       ...summary,
     };

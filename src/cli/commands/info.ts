@@ -24,6 +24,7 @@ function presentInfo(info: DatabaseInfo): string {
         ['dataset', info.dataset === 'demo' ? 'demo (generated)' : 'rpa (2020 RPA Assessment)'],
         ['schema version', info.schemaVersion],
         ['loaded', `${info.loadedAt ?? 'unknown'} from ${info.sourceFile ?? 'unknown'}`],
+        ['build id', info.buildId ?? 'none (built before build ids were recorded)'],
         ['scenarios', info.scenarios.join(', ')],
         ['periods', info.periods.join(', ')],
         ['runs', info.runs],
