@@ -268,6 +268,35 @@ describe('the web app in chromium', () => {
     await page.close();
   }, 60_000);
 
+  it('chat: a question about the assessment itself is answered from the documents, with its sources as links to the section', async () => {
+    const page = await desktop.newPage();
+    try {
+      await page.goto(server.url + '/');
+      await page
+        .getByLabel('Your question')
+        .fill('What does the High-High scenario assume about population and income?');
+      await page.getByRole('button', { name: 'Ask', exact: true }).click();
+      const turn = page.locator('article.turn').first();
+      await turn.locator('.turn-actions').waitFor({ timeout: 30_000 });
+      const sources = turn.getByRole('navigation', { name: 'Sources' }).getByRole('link');
+      expect(await sources.count()).toBeGreaterThan(0);
+      const href = await sources.first().getAttribute('href');
+      expect(href).toMatch(/^\/knowledge\/[a-z-]+#[a-z0-9-]+$/);
+      expect(await axe(page)).toEqual([]);
+      await shoot(page, 'chat-sources-1280');
+      // The link opens the document at its section, served by the same server.
+      const [doc] = await Promise.all([page.waitForEvent('popup'), sources.first().click()]);
+      await doc.waitForLoadState();
+      const id = href!.split('#')[1]!;
+      expect(await doc.locator(`[id="${id}"]`).count()).toBe(1);
+      expect(await axe(doc)).toEqual([]);
+      await shoot(doc, 'knowledge-document-1280');
+      await doc.close();
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
+
   it('chat on a phone: the answer, its tool card and SQL fit, and the question box hides none of it', async () => {
     const page = await phone.newPage();
     try {
