@@ -15,6 +15,8 @@ export interface KnowledgeChunk {
   /** The document's id (its file name without .md). */
   doc: string;
   docTitle: string;
+  /** The document's introduction (the paragraphs before its first section). */
+  docIntro: string;
   section: string;
   slug: string;
   /** The section's markdown. */
@@ -38,6 +40,7 @@ export function chunkDocuments(docs: readonly KnowledgeDocument[]): KnowledgeChu
         id: `${d.id}#${s.slug}`,
         doc: d.id,
         docTitle: d.title,
+        docIntro: d.intro,
         section: s.heading,
         slug: s.slug,
         body: s.body,
@@ -91,6 +94,11 @@ const SYNONYMS: readonly [RegExp, string][] = [
   [/ (developed|development|built up|cities|city|sprawl) /, 'urban developed'],
   [/ (farmland|farms?|agricultural) /, 'agricultural cropland pasture'],
   [/ (warming|temperature|hotter) /, 'warming'],
+  [/ (rain|rainfall|wetter|drier|drought) /, 'precipitation'],
+  [/ (french) /, 'france'],
+  [/ (japanese) /, 'japan'],
+  [/ (norwegian) /, 'norway'],
+  [/ (british|uk|english) /, 'united kingdom'],
   [/ (law|statute|congress|legislation|legal|mandate) /, 'act law congress'],
 ];
 

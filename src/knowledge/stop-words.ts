@@ -54,7 +54,6 @@ export const STOP_WORDS: readonly string[] = [
   'just',
   'me',
   'more',
-  'most',
   'my',
   'no',
   'nor',
@@ -114,3 +113,50 @@ export const STOP_WORDS: readonly string[] = [
   'you',
   'your',
 ];
+
+/**
+ * Irregular word forms the English stemmer leaves apart, read as their base form in documents
+ * and questions alike ("forest lost" finds "forest loss", "chosen" finds "chose").
+ */
+export const BASE_FORMS: ReadonlyMap<string, string> = new Map(
+  Object.entries({
+    lost: 'loss',
+    lose: 'loss',
+    loses: 'loss',
+    losing: 'loss',
+    losses: 'loss',
+    grew: 'grow',
+    grown: 'grow',
+    built: 'build',
+    chose: 'choose',
+    chosen: 'choose',
+    choosing: 'choose',
+    made: 'make',
+    making: 'make',
+    drove: 'drive',
+    driven: 'drive',
+    driving: 'drive',
+    held: 'hold',
+    kept: 'keep',
+    gave: 'give',
+    given: 'give',
+    took: 'take',
+    taken: 'take',
+    rose: 'rise',
+    risen: 'rise',
+    fell: 'fall',
+    fallen: 'fall',
+    ran: 'run',
+    running: 'run',
+    wrote: 'write',
+    written: 'write',
+    writing: 'write',
+    stayed: 'stay',
+    shown: 'show',
+    showed: 'show',
+    better: 'good',
+    best: 'good',
+    worse: 'bad',
+    worst: 'bad',
+  }),
+);
