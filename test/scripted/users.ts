@@ -3,6 +3,8 @@
  * load. Each keeps its visitor cookie (its conversations belong to it), asks over /api/ask or
  * the /api/chat stream, and reads its threads back; plus a seeded random source for schedules.
  */
+import { seededRandom } from '../../src/loadtest/mixes.ts';
+import { sseEvents } from '../../src/loadtest/targets.ts';
 
 /** The fields of an answer these tests read. */
 export interface Answer {
@@ -53,7 +55,10 @@ export async function askTurn(
     const body = (res.status === 200 ? JSON.parse(text) : {}) as Answer;
     return { status: res.status, body, ms, ...(res.status === 200 ? {} : { error: text }) };
   }
-  const events = sseEvents(text);
+  const events = sseEvents(text).map((e) => ({
+    event: e.event,
+    data: JSON.parse(e.data) as unknown,
+  }));
   const final = events.find((e) => e.event === 'final');
   const failed = events.find((e) => e.event === 'error');
   const tokens = events
@@ -70,21 +75,6 @@ export async function askTurn(
   };
 }
 
-/** A finished server-sent event stream's events. */
-function sseEvents(text: string): { event: string; data: unknown }[] {
-  const out: { event: string; data: unknown }[] = [];
-  for (const block of text.split(/\r?\n\r?\n/)) {
-    let event = 'message';
-    const data: string[] = [];
-    for (const line of block.split(/\r?\n/)) {
-      if (line.startsWith('event:')) event = line.slice(6).trim();
-      else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
-    }
-    if (data.length > 0) out.push({ event, data: JSON.parse(data.join('\n')) as unknown });
-  }
-  return out;
-}
-
 /** A thread as GET /api/threads/:id shows it to its owner. */
 export async function threadView(
   base: string,
@@ -97,16 +87,7 @@ export async function threadView(
 }
 
 /** A small seeded random source (mulberry32): the same schedule on every run. */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export const mulberry32 = seededRandom;
 
 /** The items in a seeded random order (Fisher-Yates). */
 export function shuffle<T>(items: T[], random: () => number): T[] {
