@@ -169,7 +169,7 @@ describe.skipIf(SKIP_REDIS)('shared state in Redis', () => {
     const l = await link();
     const local = createCheckpointer({ kind: 'memory' });
     const shared = createCheckpointer({ kind: 'redis', client: l.client, prefix: 'test:t:' });
-    const store = new FailoverCheckpointer(local, shared, (op) => l.recordFailure(op));
+    const store = new FailoverCheckpointer(local, shared, (error) => l.recordFailure(error));
     const config = { configurable: { thread_id: 'owner:thread-1', checkpoint_ns: '' } };
     const put = (n: number) =>
       store.put(

@@ -41,8 +41,6 @@ interface RedisLinkOptions {
   prefix: string;
   /** Per-command timeout, ms. */
   commandTimeoutMs: number;
-  /** Called on each failed command (for the metrics); never throws. */
-  onError?: (op: string) => void;
   /** Called when the link goes up or down (for the log). */
   onStatus?: (status: 'up' | 'down', reason: string) => void;
 }
@@ -107,10 +105,10 @@ export class RedisLink {
 
   /**
    * Runs one operation on the client, or rejects at once with RedisUnavailable when the link is
-   * down or cooling off. A failure is counted (and reported through onError) and rethrown; the
-   * caller falls back to its local level.
+   * down or cooling off. A failure is counted and rethrown; the caller falls back to its local
+   * level.
    */
-  async run<T>(op: string, fn: (client: Redis) => Promise<T>): Promise<T> {
+  async run<T>(fn: (client: Redis) => Promise<T>): Promise<T> {
     if (!this.usable()) {
       this.counts.skipped++;
       throw new RedisUnavailable(this.closed ? 'closed' : this.state.reason || 'cooling off');
@@ -121,7 +119,7 @@ export class RedisLink {
       this.refresh();
       return result;
     } catch (error) {
-      this.recordFailure(op, error);
+      this.recordFailure(error);
       throw error;
     }
   }
@@ -130,17 +128,14 @@ export class RedisLink {
    * Counts a failed command (for users of `client` outside run(), such as the conversation
    * store); a few in a row make every caller skip Redis for a while.
    */
-  recordFailure(op: string, error?: unknown): void {
-    {
-      this.counts.errors++;
-      this.options.onError?.(op);
-      if (++this.failuresInRow >= TRIP_AFTER) {
-        this.failuresInRow = 0;
-        this.coolOffUntil = performance.now() + COOL_OFF_MS;
-        this.setStatus('down', `${TRIP_AFTER} commands failed in a row (${describe(error)})`);
-        // Back up when the cool-off ends, if the connection is ready by then (else on 'ready').
-        setTimeout(() => this.refresh(), COOL_OFF_MS + 1).unref();
-      }
+  recordFailure(error: unknown): void {
+    this.counts.errors++;
+    if (++this.failuresInRow >= TRIP_AFTER) {
+      this.failuresInRow = 0;
+      this.coolOffUntil = performance.now() + COOL_OFF_MS;
+      this.setStatus('down', `${TRIP_AFTER} commands failed in a row (${describe(error)})`);
+      // Back up when the cool-off ends, if the connection is ready by then (else on 'ready').
+      setTimeout(() => this.refresh(), COOL_OFF_MS + 1).unref();
     }
   }
 

@@ -92,7 +92,7 @@ export function createTieredCache(options: {
     const write = (async () => {
       try {
         const bytes = await encode(value);
-        await link.run('cache_set', (c) => c.set(redisKey(key), bytes, 'PX', Math.ceil(ttlMs)));
+        await link.run((c) => c.set(redisKey(key), bytes, 'PX', Math.ceil(ttlMs)));
         counts.sets++;
       } catch {
         counts.unavailable++;
@@ -108,7 +108,7 @@ export function createTieredCache(options: {
       if (local !== undefined) return local;
       let stored: Buffer | null;
       try {
-        stored = await link.run('cache_get', (c) => c.getBuffer(redisKey(key)));
+        stored = await link.run((c) => c.getBuffer(redisKey(key)));
       } catch {
         counts.unavailable++;
         return undefined;
@@ -125,7 +125,7 @@ export function createTieredCache(options: {
         // Written by an incompatible version, or damaged: drop it and answer anew.
         counts.corrupt++;
         recordCacheLookup('l2', key, false);
-        void link.run('cache_del', (c) => c.del(redisKey(key))).catch(() => {});
+        void link.run((c) => c.del(redisKey(key))).catch(() => {});
         return undefined;
       }
       counts.hits++;
@@ -136,7 +136,7 @@ export function createTieredCache(options: {
     async set<T>(key: string, value: T, ttlMs?: number): Promise<void> {
       await l1.set(key, value, ttlMs);
       if (value === undefined) {
-        await link.run('cache_del', (c) => c.del(redisKey(key))).catch(() => {});
+        await link.run((c) => c.del(redisKey(key))).catch(() => {});
         return;
       }
       storeShared(key, value, ttlMs ?? options.ttlMs);
@@ -144,7 +144,7 @@ export function createTieredCache(options: {
     async delete(key: string): Promise<void> {
       await l1.delete(key);
       await link
-        .run('cache_del', (c) => c.del(redisKey(key)))
+        .run((c) => c.del(redisKey(key)))
         .catch(() => {
           counts.unavailable++;
         });

@@ -54,7 +54,7 @@ export class RedisLimitStore implements LimitStore {
 
   async incr(key: string, windowMs: number, by = 1): Promise<LimitCount> {
     try {
-      const [count, ttlMs] = (await this.link.run('limit', (c) =>
+      const [count, ttlMs] = (await this.link.run((c) =>
         c.eval(INCR_WINDOW, 1, this.link.key('limit', key), by, Math.ceil(windowMs)),
       )) as [number, number];
       return { count, ttlMs };
@@ -84,7 +84,7 @@ export function redisRateLimiter(
         let waitMs: number;
         try {
           waitMs = Number(
-            await link.run('model_call', (c) =>
+            await link.run((c) =>
               c.eval(SLIDING_GRANT, 1, key, windowSeconds * 1000, calls, member()),
             ),
           );
@@ -100,7 +100,7 @@ export function redisRateLimiter(
 
 /** SET NX with a TTL: true for the first instance to claim `key` within `ttlMs`. */
 export async function claimOnce(link: RedisLink, key: string, ttlMs: number): Promise<boolean> {
-  const r = await link.run('claim', (c) =>
+  const r = await link.run((c) =>
     c.set(link.key('claim', key), String(process.pid), 'PX', ttlMs, 'NX'),
   );
   return r === 'OK';

@@ -49,10 +49,7 @@ export async function openShared(
     | 'maxThreads'
     | 'maxThreadsPerOwner'
   >,
-  hooks: {
-    onError?: (op: string) => void;
-    onStatus?: (status: 'up' | 'down', reason: string) => void;
-  } = {},
+  hooks: { onStatus?: (status: 'up' | 'down', reason: string) => void } = {},
 ): Promise<SharedState | undefined> {
   if (!config.redisUrl) return undefined;
   const link = new RedisLink({
@@ -82,14 +79,14 @@ export async function openShared(
           prefix: link.key('threads') + ':',
           maxThreads: config.maxThreads,
         }),
-        (op) => link.recordFailure(`threads_${op}`),
+        (error) => link.recordFailure(error),
       ),
     claim: (key, ttlMs) => claimOnce(link, key, ttlMs),
     async ownerSecret(local) {
       try {
         const key = link.key('cookie-secret');
-        await link.run('secret', (c) => c.set(key, local, 'NX'));
-        return (await link.run('secret', (c) => c.get(key))) ?? local;
+        await link.run((c) => c.set(key, local, 'NX'));
+        return (await link.run((c) => c.get(key))) ?? local;
       } catch {
         return local;
       }

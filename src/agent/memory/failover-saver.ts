@@ -36,27 +36,27 @@ export class FailoverCheckpointer extends BaseCheckpointSaver implements ThreadC
   constructor(
     private readonly local: ThreadCheckpointer,
     private readonly shared: ThreadCheckpointer,
-    private readonly onSharedError: (op: string, error: unknown) => void = () => {},
+    private readonly onSharedError: (error: unknown) => void = () => {},
   ) {
     super(local.serde);
   }
 
   /**
-   * The shared store's answer, or `fallback` when it fails (counted; a failed write marks
-   * `threadId` unsynced, a successful one clears it).
+   * The shared store's answer, or `fallback` when it fails (counted). A failed write of
+   * `write.threadId` marks the thread unsynced; a written whole checkpoint clears the mark.
    */
   private async tryShared<T>(
-    op: string,
     fn: () => Promise<T>,
     fallback: T,
-    threadId?: string,
+    write?: { threadId: string | undefined; whole: boolean },
   ): Promise<T> {
+    const threadId = write?.threadId;
     try {
       const result = await fn();
-      if (threadId !== undefined && op === 'put') this.unsynced.delete(threadId);
+      if (threadId !== undefined && write?.whole) this.unsynced.delete(threadId);
       return result;
     } catch (error) {
-      this.onSharedError(op, error);
+      this.onSharedError(error);
       if (threadId !== undefined) {
         this.unsynced.delete(threadId);
         this.unsynced.add(threadId);
@@ -74,7 +74,7 @@ export class FailoverCheckpointer extends BaseCheckpointSaver implements ThreadC
     const [local, shared] = await Promise.all([
       this.local.getTuple(config),
       this.shared.getTuple(config).catch((error: unknown) => {
-        this.onSharedError('get', error);
+        this.onSharedError(error);
         failed = true;
         return undefined;
       }),
@@ -100,7 +100,7 @@ export class FailoverCheckpointer extends BaseCheckpointSaver implements ThreadC
         yield tuple;
       }
     } catch (error) {
-      this.onSharedError('list', error);
+      this.onSharedError(error);
       failed = true;
     }
     const threadId = threadOf(config);
@@ -116,12 +116,10 @@ export class FailoverCheckpointer extends BaseCheckpointSaver implements ThreadC
   ): Promise<RunnableConfig> {
     const [written] = await Promise.all([
       this.local.put(config, checkpoint, metadata, newVersions),
-      this.tryShared(
-        'put',
-        () => this.shared.put(config, checkpoint, metadata, newVersions),
-        null,
-        threadOf(config),
-      ),
+      this.tryShared(() => this.shared.put(config, checkpoint, metadata, newVersions), null, {
+        threadId: threadOf(config),
+        whole: true,
+      }),
     ]);
     return written;
   }
@@ -134,12 +132,10 @@ export class FailoverCheckpointer extends BaseCheckpointSaver implements ThreadC
   ): Promise<void> {
     await Promise.all([
       this.local.putWrites(config, writes, taskId, taskPath),
-      this.tryShared(
-        'put_writes',
-        () => this.shared.putWrites(config, writes, taskId, taskPath),
-        undefined,
-        threadOf(config),
-      ),
+      this.tryShared(() => this.shared.putWrites(config, writes, taskId, taskPath), undefined, {
+        threadId: threadOf(config),
+        whole: false,
+      }),
     ]);
   }
 
@@ -147,14 +143,14 @@ export class FailoverCheckpointer extends BaseCheckpointSaver implements ThreadC
     this.unsynced.delete(threadId);
     await Promise.all([
       this.local.deleteThread(threadId),
-      this.tryShared('delete', () => this.shared.deleteThread(threadId), undefined),
+      this.tryShared(() => this.shared.deleteThread(threadId), undefined),
     ]);
   }
 
   async listThreadIds(prefix?: string): Promise<string[]> {
     const [local, shared] = await Promise.all([
       this.local.listThreadIds(prefix),
-      this.tryShared('list_threads', () => this.shared.listThreadIds(prefix), undefined),
+      this.tryShared(() => this.shared.listThreadIds(prefix), undefined),
     ]);
     if (shared === undefined) return local;
     const seen = new Set(shared);
@@ -164,7 +160,7 @@ export class FailoverCheckpointer extends BaseCheckpointSaver implements ThreadC
   async trackThread(threadId: string, bucket: string, maxPerBucket: number): Promise<string[]> {
     const [local, shared] = await Promise.all([
       this.local.trackThread(threadId, bucket, maxPerBucket),
-      this.tryShared('track', () => this.shared.trackThread(threadId, bucket, maxPerBucket), []),
+      this.tryShared(() => this.shared.trackThread(threadId, bucket, maxPerBucket), []),
     ]);
     // Threads another instance made count in the shared bucket: drop their local copies too.
     const localOnly = new Set(local);
@@ -182,10 +178,9 @@ export class FailoverCheckpointer extends BaseCheckpointSaver implements ThreadC
     await Promise.all([
       this.local.seedNewThread(threadId, checkpoint, metadata, track),
       this.tryShared(
-        'seed',
         () => this.shared.seedNewThread(threadId, checkpoint, metadata, track),
         undefined,
-        threadId,
+        { threadId, whole: true },
       ),
     ]);
   }
