@@ -292,10 +292,25 @@ describe('the web app in chromium', () => {
       expect(await axe(doc)).toEqual([]);
       await shoot(doc, 'knowledge-document-1280');
       await doc.close();
+      // The same on a phone, for the screenshots.
+      const small = await phone.newPage();
+      try {
+        await small.goto(server.url + '/');
+        await small
+          .getByLabel('Your question')
+          .fill('What does the High-High scenario assume about population and income?');
+        await small.getByRole('button', { name: 'Ask', exact: true }).click();
+        await small.locator('article.turn .turn-actions').first().waitFor({ timeout: 30_000 });
+        await shoot(small, 'chat-sources-390');
+        await small.goto(server.url + href!);
+        await shoot(small, 'knowledge-document-390');
+      } finally {
+        await small.close();
+      }
     } finally {
       await page.close();
     }
-  }, 60_000);
+  }, 90_000);
 
   it('chat on a phone: the answer, its tool card and SQL fit, and the question box hides none of it', async () => {
     const page = await phone.newPage();
