@@ -1,11 +1,10 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
+import { cacheKindOf, modelErrorType, type MetricsSink } from './request-metrics.ts';
 import {
-  cacheKindOf,
   Collector,
   currentCollector,
   ensureCollector,
-  modelErrorType,
   recordCacheLookup,
   recordDbQuery,
   recordModelCall,
@@ -13,7 +12,6 @@ import {
   runWithCollector,
   setInstrumentation,
   withOperation,
-  type MetricsSink,
 } from './collector.ts';
 
 function sink(): MetricsSink & { calls: unknown[][] } {

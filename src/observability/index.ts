@@ -9,7 +9,6 @@ export {
   currentMetrics,
   ensureCollector,
   instrumentationEnabled,
-  modelErrorType,
   recordCacheLookup,
   recordError,
   recordFallback,
@@ -21,8 +20,8 @@ export {
   setInstrumentation,
   traced,
   withOperation,
-  type RequestMetrics,
 } from './collector.ts';
+export { modelErrorType, type RequestMetrics } from './request-metrics.ts';
 export { newSpanId, newTraceId, parseTraceparent, span, SpanExporter } from './tracing.ts';
 export { instrumentPool, observedGuard } from './instrument.ts';
 export { RATE_LIMITS, type LimiterFigures, type MetricSources, type Outcome } from './metrics.ts';

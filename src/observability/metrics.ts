@@ -16,7 +16,7 @@ import {
   type DbOutcome,
   type MetricsSink,
   type ModelCall,
-} from './collector.ts';
+} from './request-metrics.ts';
 import { LiteCounter, LiteHistogram } from './lite.ts';
 import { registerSourceGauges, type MetricSources } from './metric-sources.ts';
 

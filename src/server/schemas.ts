@@ -21,7 +21,7 @@ export const threadIdSchema = z
 
 const counts = z.object({ hits: z.number(), misses: z.number() });
 
-/** A request's own figures (observability/collector.ts's RequestMetrics). */
+/** A request's own figures (observability/request-metrics.ts's RequestMetrics). */
 export const requestMetricsSchema = z
   .object({
     requestId: z.string().nullable(),
