@@ -89,6 +89,25 @@ describe('the documents served at /knowledge', () => {
     expect(odd.statusCode).toBe(400);
   });
 
+  it('lists the documents and their sections as JSON, each address served', async () => {
+    const r = await app.inject({ method: 'GET', url: '/api/knowledge' });
+    expect(r.statusCode).toBe(200);
+    const { documents } = r.json<{
+      documents: { id: string; title: string; ref: string; sections: { ref: string }[] }[];
+    }>();
+    expect(documents.map((d) => d.id)).toContain('citation');
+    expect(documents).toHaveLength(8);
+    const scenarios = documents.find((d) => d.id === 'scenarios')!;
+    expect(scenarios.sections.map((s) => s.ref)).toContain(
+      '/knowledge/scenarios#high-low-hl-a-rocky-road',
+    );
+    for (const d of documents) {
+      const page = await app.inject({ method: 'GET', url: d.ref });
+      expect(page.statusCode, d.ref).toBe(200);
+      for (const s of d.sections) expect(page.body, s.ref).toContain(`id="${s.ref.split('#')[1]}"`);
+    }
+  });
+
   it('returns the sources of an answer from POST /api/ask', async () => {
     const r = await app.inject({
       method: 'POST',
@@ -102,5 +121,35 @@ describe('the documents served at /knowledge', () => {
       section: 'High-Low (HL): A Rocky Road',
       ref: '/knowledge/scenarios#high-low-hl-a-rocky-road',
     });
+  });
+
+  it("keeps each answer's sources in the stored thread (GET /api/threads/:id)", async () => {
+    const first = await app.inject({
+      method: 'POST',
+      url: '/api/ask',
+      payload: { question: 'How should I cite the land use data set?' },
+    });
+    expect(first.statusCode).toBe(200);
+    // The conversation belongs to the visitor the first answer's cookie names.
+    const headers = { cookie: String(first.headers['set-cookie']).split(';')[0]! };
+    const { threadId, sources } = first.json<{ threadId: string; sources: unknown[] }>();
+    expect(sources.length).toBeGreaterThan(0);
+    const second = await app.inject({
+      method: 'POST',
+      url: '/api/ask',
+      headers,
+      payload: { question: 'Which states have the most urban expansion?', threadId },
+    });
+    expect(second.statusCode).toBe(200);
+    expect(second.json<{ sources: unknown[] }>().sources).toEqual([]);
+
+    const thread = await app.inject({ method: 'GET', url: `/api/threads/${threadId}`, headers });
+    expect(thread.statusCode).toBe(200);
+    const answers = thread
+      .json<{ messages: { role: string; toolCalls?: unknown[]; sources?: unknown[] }[] }>()
+      .messages.filter((m) => m.role === 'assistant' && !m.toolCalls);
+    expect(answers).toHaveLength(2);
+    expect(answers[0]!.sources).toEqual(sources);
+    expect(answers[1]!.sources).toBeUndefined();
   });
 });

@@ -501,6 +501,10 @@ describe('the web app in chromium', () => {
     await checkBothWidths('/about', 'about', async (p) => {
       await p.getByRole('link', { name: /10\.2737\/RDS-2023-0026/ }).waitFor();
       await p.getByText('Dataset: demo').waitFor();
+      // The knowledge documents the answers quote are listed, each linking to its page.
+      const doc = p.getByRole('link', { name: 'The four RPA scenarios and the ensemble mean' });
+      await doc.waitFor();
+      expect(await doc.getAttribute('href')).toBe('/knowledge/scenarios');
     });
   }, 120_000);
   it('dark theme (following the system): chat and analytics pass axe', async () => {

@@ -16,10 +16,12 @@ import {
 import type { AgentGraph } from './graph.ts';
 import type { ToolArtifact } from './tools/index.ts';
 import {
+  answerSources,
   answerTables,
   isAnalyticsResult,
   isDocumentsResult,
   isSqlTable,
+  type AnswerSource,
   type AnswerTable,
 } from './tools/index.ts';
 import { LOCAL_OWNER, threadKey } from './memory/owners.ts';
@@ -43,14 +45,6 @@ export interface AskResult {
   timings: Timings;
   /** The request's own figures: times, queries, rows, cache, tokens, retries, memory, CPU. */
   metrics: RequestMetrics;
-}
-
-/** A knowledge document an answer drew on: served at `ref` (/knowledge/<doc>#<section>). */
-export interface AnswerSource {
-  /** The document's title. */
-  title: string;
-  section: string;
-  ref: string;
 }
 
 /** One tool call of an answer: its name, arguments, rows, time and the SQL it ran. */
@@ -327,7 +321,7 @@ function collectResult(
   return {
     answer: typeof final?.content === 'string' ? final.content : '',
     tables: artifacts.flatMap(answerTables),
-    sources: sourcesOf(artifacts),
+    sources: answerSources(artifacts),
     toolCalls: artifacts.map((a) => ({
       name: a.name,
       args: a.args,
@@ -345,18 +339,6 @@ function collectResult(
     timings: run.timings,
     metrics: run.metrics,
   };
-}
-
-/** The passages of the turn's document searches as sources, each section once. */
-function sourcesOf(artifacts: readonly ToolArtifact[]): AnswerSource[] {
-  const seen = new Map<string, AnswerSource>();
-  for (const a of artifacts) {
-    if (!isDocumentsResult(a.result)) continue;
-    for (const p of a.result.passages) {
-      if (!seen.has(p.ref)) seen.set(p.ref, { title: p.title, section: p.section, ref: p.ref });
-    }
-  }
-  return [...seen.values()];
 }
 
 /**

@@ -9,7 +9,8 @@ import { defaultKnowledgeBase, openKnowledgeBase, type KnowledgeBase } from '../
 import { createCheckpointer, type ThreadCheckpointer } from './memory/index.ts';
 import { instrumentPool } from '../observability/index.ts';
 
-export { answerQuestion, type AgentEvent, type AnswerSource, type AskResult } from './answer.ts';
+export { answerQuestion, type AgentEvent, type AskResult } from './answer.ts';
+export type { AnswerSource } from './tools/index.ts';
 export type { AgentGraph } from './graph.ts';
 export {
   createCheckpointer,

@@ -56,6 +56,13 @@ export const requestMetricsSchema = z
   })
   .describe("The request's own figures: what the question cost");
 
+/** A knowledge document an answer drew on. */
+const sourceSchema = z.object({
+  title: z.string().describe("The knowledge document's title"),
+  section: z.string(),
+  ref: z.string().describe('Where to read it: /knowledge/<document>#<section anchor>'),
+});
+
 export const askResultSchema = z
   .object({
     answer: z.string().describe('The answer in Markdown: headline figure, context, demo note'),
@@ -63,13 +70,7 @@ export const askResultSchema = z
       .array(z.object({ title: z.string(), columns: z.array(z.string()), rows: z.array(row) }))
       .describe('The result tables behind the answer'),
     sources: z
-      .array(
-        z.object({
-          title: z.string().describe("The knowledge document's title"),
-          section: z.string(),
-          ref: z.string().describe('Where to read it: /knowledge/<document>#<section anchor>'),
-        }),
-      )
+      .array(sourceSchema)
       .describe(
         'The knowledge documents the answer quotes (search_rpa_documents); empty for data answers',
       ),
@@ -126,6 +127,10 @@ const threadMessage = z.object({
     .optional(),
   toolCallId: z.string().optional(),
   name: z.string().optional(),
+  sources: z
+    .array(sourceSchema)
+    .optional()
+    .describe("On a turn's answer: the documents it drew on, as the answer's sources"),
 });
 
 export const threadViewSchema = z.object({

@@ -76,6 +76,8 @@ interface ThreadMessage {
   role: 'user' | 'assistant' | 'tool' | 'system';
   content: string;
   toolCalls?: { name: string; args: Record<string, unknown> }[];
+  /** On a turn's answer: the documents it quoted. */
+  sources?: Source[];
 }
 
 /** Turns rebuilt from the server's copy of a thread (no tables: those stay with the answer). */
@@ -97,6 +99,7 @@ export function turnsFromMessages(threadId: string, messages: ThreadMessage[]): 
       if (!t) continue;
       for (const c of m.toolCalls ?? []) t.tools.push({ name: c.name, args: c.args });
       if (m.content) t.answer = t.answer ? `${t.answer}\n\n${m.content}` : m.content;
+      if (m.sources?.length) t.sources = [...(t.sources ?? []), ...m.sources];
     }
   }
   return turns;

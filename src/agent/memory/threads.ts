@@ -8,6 +8,7 @@ import {
 } from '@langchain/core/messages';
 import type { BaseCheckpointSaver, CheckpointTuple } from '@langchain/langgraph';
 import type { Checkpoint, CheckpointMetadata } from '@langchain/langgraph-checkpoint';
+import { answerSources, type AnswerSource, type ToolArtifact } from '../tools/index.ts';
 import { textOf } from './trim.ts';
 import type { ThreadCheckpointer } from './checkpointer.ts';
 
@@ -20,6 +21,8 @@ export interface ThreadMessage {
   /** For a tool message: the call it answers, and the tool's name. */
   toolCallId?: string;
   name?: string;
+  /** For a turn's answer: the documents it drew on (its search_rpa_documents passages). */
+  sources?: AnswerSource[];
 }
 
 export interface ThreadView {
@@ -93,7 +96,7 @@ export async function getThread(
 ): Promise<ThreadView | undefined> {
   const tuple = await latest(checkpointer, threadId);
   if (!tuple) return undefined;
-  return { threadId, updatedAt: tuple.checkpoint.ts, messages: messagesOf(tuple).map(toView) };
+  return { threadId, updatedAt: tuple.checkpoint.ts, messages: withSources(messagesOf(tuple)) };
 }
 
 /** Deletes a thread and all its checkpoints; false when there was no such thread. */
@@ -123,6 +126,29 @@ async function threadIdsFromCheckpoints(checkpointer: BaseCheckpointSaver): Prom
 function messagesOf(tuple: CheckpointTuple): BaseMessage[] {
   const messages = tuple.checkpoint.channel_values.messages;
   return Array.isArray(messages) ? messages.filter((m) => isBaseMessage(m)) : [];
+}
+
+/**
+ * The messages as views, each turn's answer (an assistant message that calls no tool) carrying
+ * the sources of the document searches since the turn's question, as the answer itself did.
+ */
+function withSources(messages: readonly BaseMessage[]): ThreadMessage[] {
+  let artifacts: Pick<ToolArtifact, 'result'>[] = [];
+  return messages.map((m) => {
+    const view = toView(m);
+    if (view.role === 'user') artifacts = [];
+    else if (ToolMessage.isInstance(m) && isArtifact(m.artifact)) artifacts.push(m.artifact);
+    else if (view.role === 'assistant' && !view.toolCalls) {
+      const sources = answerSources(artifacts);
+      artifacts = [];
+      if (sources.length > 0) return { ...view, sources };
+    }
+    return view;
+  });
+}
+
+function isArtifact(value: unknown): value is Pick<ToolArtifact, 'result'> {
+  return typeof value === 'object' && value !== null && 'result' in value;
 }
 
 function toView(m: BaseMessage): ThreadMessage {

@@ -1,7 +1,13 @@
 /** The agent's tools: schemas for the argument conventions, the factory, and the compact text. */
 export { TOOL_SCHEMAS, type ToolMetric } from './schemas.ts';
 export { createTools } from './tools.ts';
-export { answerTables, compactText, type AnswerTable } from './render.ts';
+export {
+  answerSources,
+  answerTables,
+  compactText,
+  type AnswerSource,
+  type AnswerTable,
+} from './render.ts';
 export { createDocumentsTool, DOCUMENTS_TOOL, documentsText } from './documents.ts';
 export {
   isAnalyticsResult,

@@ -132,3 +132,23 @@ export function answerTables(artifact: Pick<ToolArtifact, 'result'>): AnswerTabl
     { title: `Key figures: ${result.title}`, columns: ['figure', 'value'], rows: figures },
   ];
 }
+
+/** A knowledge document an answer drew on: served at `ref` (/knowledge/<doc>#<section>). */
+export interface AnswerSource {
+  /** The document's title. */
+  title: string;
+  section: string;
+  ref: string;
+}
+
+/** The passages of a turn's document searches as sources, each section once, in order found. */
+export function answerSources(artifacts: readonly Pick<ToolArtifact, 'result'>[]): AnswerSource[] {
+  const seen = new Map<string, AnswerSource>();
+  for (const a of artifacts) {
+    if (!isDocumentsResult(a.result)) continue;
+    for (const p of a.result.passages) {
+      if (!seen.has(p.ref)) seen.set(p.ref, { title: p.title, section: p.section, ref: p.ref });
+    }
+  }
+  return [...seen.values()];
+}

@@ -15,7 +15,8 @@ const docParams = z.object({
 });
 
 /**
- * The knowledge base's documents, the targets of an answer's sources: GET /knowledge lists them,
+ * The knowledge base's documents, the targets of an answer's sources: GET /knowledge lists them
+ * (GET /api/knowledge as JSON, for the web app's About page),
  * GET /knowledge/<doc> renders one as a small HTML page (every character of the text escaped;
  * sections carry their anchors, so /knowledge/scenarios#high-high-hh-taking-the-highway opens
  * at its section), and GET /knowledge/<doc>.md sends its markdown. No script, so the default
@@ -24,6 +25,47 @@ const docParams = z.object({
 export function knowledgeRoutes(app: ZodApp, deps: ServerDeps): Promise<void> {
   const kb = openKnowledgeBase(deps.config);
   const docs = () => kb.documents();
+
+  app.get(
+    '/api/knowledge',
+    {
+      schema: {
+        tags: ['Knowledge'],
+        summary: 'The knowledge documents that answers quote, with their sections',
+        response: {
+          200: z.object({
+            documents: z.array(
+              z.object({
+                id: z.string(),
+                title: z.string(),
+                ref: z.string().describe('Where to read it: /knowledge/<document>'),
+                sections: z.array(
+                  z.object({
+                    heading: z.string(),
+                    ref: z.string().describe('/knowledge/<document>#<section anchor>'),
+                  }),
+                ),
+              }),
+            ),
+          }),
+        },
+      },
+    },
+    (_request, reply) => {
+      void reply.header('cache-control', CACHE);
+      return {
+        documents: docs().map((d) => ({
+          id: d.id,
+          title: d.title,
+          ref: `/knowledge/${d.id}`,
+          sections: d.sections.map((s) => ({
+            heading: s.heading,
+            ref: `/knowledge/${d.id}#${s.slug}`,
+          })),
+        })),
+      };
+    },
+  );
 
   app.get('/knowledge', { schema: { hide: true } }, (_request, reply) => {
     const items = docs()

@@ -1,10 +1,19 @@
 import { useQuery } from '@tanstack/react-query';
-import { getHealth } from '../api.ts';
+import { getHealth, getJson } from '../api.ts';
+
+interface KnowledgeList {
+  documents: { id: string; title: string; ref: string; sections: { heading: string }[] }[];
+}
 
 export default function AboutPage() {
   const health = useQuery({ queryKey: ['health'], queryFn: getHealth, staleTime: 300_000 });
   const provider = health.data?.checks.provider;
   const agents = health.data?.checks.agentPool;
+  const knowledge = useQuery({
+    queryKey: ['knowledge'],
+    queryFn: () => getJson<KnowledgeList>('/api/knowledge'),
+    staleTime: 300_000,
+  });
   return (
     <div className="page about prose">
       <h1>About this data</h1>
@@ -62,6 +71,28 @@ export default function AboutPage() {
         example a wetter, a drier, a hotter one); their spread shows how much the answer depends on
         the climate model rather than the scenario.
       </p>
+      <h2>Background reading</h2>
+      <p>
+        Answers about the assessment itself (what a scenario assumes, how the projections were made,
+        how to cite them) quote these documents and link to the section they used. Ask the chat, or
+        read them here:
+      </p>
+      {knowledge.data ? (
+        <ul className="knowledge-list">
+          {knowledge.data.documents.map((d) => (
+            <li key={d.id}>
+              <a href={d.ref} target="_blank" rel="noopener">
+                {d.title}
+              </a>{' '}
+              <span className="muted small">({d.sections.length} sections)</span>
+            </li>
+          ))}
+        </ul>
+      ) : (
+        <p className="muted">
+          {knowledge.isError ? 'The documents could not be listed.' : 'Loading…'}
+        </p>
+      )}
       <h2>Citation</h2>
       <p className="citation">
         Mihiar, A.J.; Lewis, D.J.; Coulston, J.W. 2023. Land use projections for the 2020 RPA
