@@ -1,3 +1,7 @@
+import { readdirSync } from 'node:fs';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../domain/index.ts';
 import {
@@ -5,8 +9,10 @@ import {
   createKnowledgeBase,
   expandQuery,
   indexText,
+  KNOWLEDGE_DIR,
   loadDocuments,
   parseDocument,
+  readRetrievalSet,
   renderDocumentHtml,
   slugify,
 } from './index.ts';
@@ -104,6 +110,8 @@ describe('chunks and query text', () => {
 
 describe('search', () => {
   const kb = createKnowledgeBase();
+  // The sections' own text alone, without the example questions.
+  const textOnly = createKnowledgeBase({ examples: [] });
 
   it('finds the section that answers, with its document, anchor and sources', async () => {
     const r = await kb.search('What does the High-Low scenario assume?', { limit: 3 });
@@ -120,7 +128,7 @@ describe('search', () => {
 
   it('matches whole words, not prefixes', async () => {
     // "count" (counted, counts) must not find "county" and "counties", in every document.
-    const r = await kb.search('count', { limit: 10 });
+    const r = await textOnly.search('count', { limit: 10 });
     expect(r.passages.map((p) => p.section)).toEqual([
       'The five land uses and their groups',
       'Combined scenarios and their spread',
@@ -132,6 +140,89 @@ describe('search', () => {
     expect((await kb.search('zxqv plorf')).passages).toEqual([]);
   });
 });
+
+describe('example questions', () => {
+  const TWO = {
+    'a.md': '# Alpha\n\n## How it works\n\nUrban land stays urban in the model, for good.\n',
+    'b.md':
+      '# Beta\n\n## What it leaves out\n\nLand that stays urban for good may overstate permanence.\n',
+  };
+  const question = 'does urban land stay urban for good';
+
+  it("lift the section a question like them belongs to, even one the question's words miss", async () => {
+    const { dir, cleanup } = await writeDocs(TWO);
+    try {
+      const plain = createKnowledgeBase({ dir, examples: [] });
+      expect((await plain.search(question)).passages[0]?.doc).toBe('a');
+      const taught = createKnowledgeBase({
+        dir,
+        examples: [
+          {
+            question: 'is urban land staying urban a problem',
+            doc: 'b',
+            section: 'What it leaves out',
+          },
+        ],
+      });
+      expect((await taught.search(question)).passages.map((p) => p.doc)).toEqual(['b', 'a']);
+      // Read from questions.jsonl beside the documents by default.
+      await writeFile(
+        join(dir, 'questions.jsonl'),
+        '{"question": "caveat about abandoned towns", "doc": "b", "section": "What it leaves out"}\n',
+      );
+      const fromFile = createKnowledgeBase({ dir });
+      expect((await fromFile.search('abandoned towns')).passages[0]?.doc).toBe('b');
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('refuse an example that names a section no document has, naming it', async () => {
+    const { dir, cleanup } = await writeDocs(TWO);
+    try {
+      const kb = createKnowledgeBase({
+        dir,
+        examples: [{ question: 'q', doc: 'b', section: 'Renamed since' }],
+      });
+      await expect(kb.search('urban')).rejects.toThrow(
+        /"b > Renamed since", which no document has/,
+      );
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('ship with the documents: over a thousand, every section has some, each names a section', () => {
+    const examples = readRetrievalSet(join(KNOWLEDGE_DIR, 'questions.jsonl'));
+    expect(examples.length).toBeGreaterThan(1000);
+    const sections = loadDocuments().flatMap((d) =>
+      d.sections.map((s) => `${d.id} > ${s.heading}`),
+    );
+    const named = new Set(examples.map((q) => `${q.doc} > ${q.section}`));
+    expect([...named].filter((k) => !sections.includes(k))).toEqual([]);
+    expect(sections.filter((k) => !named.has(k))).toEqual([]);
+    // None is word for word a question of the evaluation sets, which measure new wording.
+    const norm = (q: string) =>
+      q
+        .toLowerCase()
+        .replace(/[^a-z0-9 ]/g, '')
+        .replace(/\s+/g, ' ');
+    const shipped = new Set(examples.map((q) => norm(q.question)));
+    const evalDir = join(KNOWLEDGE_DIR, '..', 'eval');
+    for (const set of readdirSync(evalDir).filter((f) => f.startsWith('knowledge-'))) {
+      const copied = readRetrievalSet(join(evalDir, set)).filter((q) =>
+        shipped.has(norm(q.question)),
+      );
+      expect(copied.length, set).toBe(0);
+    }
+  });
+});
+
+async function writeDocs(files: Record<string, string>) {
+  const dir = await mkdtemp(join(tmpdir(), 'knowledge-'));
+  for (const [name, text] of Object.entries(files)) await writeFile(join(dir, name), text);
+  return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
+}
 
 describe('the document page', () => {
   it('escapes the text and anchors the sections', () => {
