@@ -1,6 +1,6 @@
 /**
  * `npm run bench [-- <name> [options]]`: the benchmarks, each writing JSON and Markdown to
- * bench/results/. With no name it runs load, queries, ask, observability and server in turn. The benchmarks are
+ * bench/results/. With no name it runs load, queries, ask, observability, server, knowledge and loadtest in turn. The benchmarks are
  * their own entry point beside the CLI: neither imports the other.
  */
 import { rm } from 'node:fs/promises';
@@ -25,6 +25,11 @@ import {
   runObservabilityBenchmark,
   writeObservabilityBenchmark,
 } from './observability.ts';
+import {
+  knowledgeBenchmarkMarkdown,
+  runKnowledgeBenchmark,
+  writeKnowledgeBenchmark,
+} from './knowledge.ts';
 import { queryBenchmarkMarkdown, runQueryBenchmark, writeQueryBenchmark } from './queries.ts';
 import {
   loadtestBenchmarkMarkdown,
@@ -194,6 +199,16 @@ function int(value: string): number {
   return n;
 }
 
+async function benchKnowledge(opts: { rounds: number; out: string }) {
+  await run(
+    'Knowledge base',
+    (progress) => runKnowledgeBenchmark(opts.rounds, progress),
+    writeKnowledgeBenchmark,
+    knowledgeBenchmarkMarkdown,
+    opts.out,
+  );
+}
+
 const list = (value: string) => value.split(',').map((v) => int(v.trim().replace(/_/g, '')));
 const dbOption = [
   '--db <path>',
@@ -209,6 +224,7 @@ const program = new Command('npm run bench --')
     await benchAsk({ rounds: 3, out: opts.out });
     await benchObservability({ rounds: 5, out: opts.out });
     await benchServer({ seconds: 10, out: opts.out });
+    await benchKnowledge({ rounds: 5, out: opts.out });
     await benchLoadtest({ levelSeconds: 20, targetSeconds: 60, out: opts.out });
     await report({ out: opts.out });
   });
@@ -276,6 +292,16 @@ program
   .option('--rounds <n>', 'times through the question set', int, 5)
   .action((opts: { db?: string; rounds: number }) =>
     benchObservability({ ...opts, out: program.opts<{ out: string }>().out }),
+  );
+
+program
+  .command('knowledge')
+  .description(
+    'knowledge base: hit@1 and hit@3 on the tuning sets with and without the example questions, index build and search time',
+  )
+  .option('--rounds <n>', 'times each question is searched for the timings', int, 5)
+  .action((opts: { rounds: number }) =>
+    benchKnowledge({ ...opts, out: program.opts<{ out: string }>().out }),
   );
 
 program
