@@ -82,6 +82,25 @@ describe('answers from the knowledge base (offline agent, demo data)', () => {
     expect(r.tables.length).toBeGreaterThan(0);
   });
 
+  it('sends a question worded like the example questions to the documents, not to a decline', async () => {
+    // No what/why/how form the planner's words know, and nothing the data tools answer: before
+    // the example questions, a decline.
+    const r = await ask('is the demo data real?');
+    expect(r.toolCalls.map((c) => c.name)).toEqual(['search_rpa_documents']);
+    expect(r.sources[0]?.title).toBe('Limitations of the projections');
+    expect(r.sources[0]?.section).toBe('Demo data');
+    expect(r.answer).toContain('not the RPA projections');
+  });
+
+  it('adds the documents beside a data answer to a question about the assessment itself', async () => {
+    // The planner reads "data set" as a request for the data summary; the question is about
+    // who made it, which the citation answers. The data answer stays beside it.
+    const r = await ask('who is the author of the data set');
+    expect(r.toolCalls.map((c) => c.name)).toEqual(['search_rpa_documents', 'get_data_summary']);
+    expect(r.sources[0]?.ref).toBe('/knowledge/citation#citing-the-land-use-data-set');
+    expect(r.answer).toContain('Mihiar, Lewis and Coulston');
+  });
+
   it('still declines weather and stock prices, with no sources', async () => {
     for (const q of [
       'What is the weather forecast for Ohio tomorrow?',
@@ -99,5 +118,9 @@ describe('answers from the knowledge base (offline agent, demo data)', () => {
     const r = await ask('Which states have the most urban expansion by 2070?');
     expect(r.toolCalls.map((c) => c.name)).toEqual(['compare_states']);
     expect(r.sources).toEqual([]);
+    // Worded somewhat like an example question, but it names a place and asks for figures.
+    const florida = await ask('Which counties in Florida develop most?');
+    expect(florida.toolCalls.map((c) => c.name)).toEqual(['query_top_counties']);
+    expect(florida.sources).toEqual([]);
   });
 });

@@ -177,6 +177,33 @@ describe('example questions', () => {
     }
   });
 
+  it('say how much a question is like them, and which section the nearest one belongs to', async () => {
+    const { dir, cleanup } = await writeDocs(TWO);
+    try {
+      const kb = createKnowledgeBase({
+        dir,
+        examples: [
+          {
+            question: 'is urban land staying urban a problem',
+            doc: 'b',
+            section: 'What it leaves out',
+          },
+        ],
+      });
+      expect(await kb.likeness('Is urban land staying urban a problem?')).toEqual({
+        similarity: expect.closeTo(1, 6) as number,
+        doc: 'b',
+        section: 'What it leaves out',
+      });
+      const some = await kb.likeness('is urban land a problem for farms');
+      expect(some.similarity).toBeGreaterThan(0.3);
+      expect(some.similarity).toBeLessThan(1);
+      expect(await kb.likeness('stock prices tomorrow')).toEqual({ similarity: 0 });
+    } finally {
+      await cleanup();
+    }
+  });
+
   it('refuse an example that names a section no document has, naming it', async () => {
     const { dir, cleanup } = await writeDocs(TWO);
     try {

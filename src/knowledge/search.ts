@@ -53,6 +53,11 @@ export interface KnowledgeBase {
   documents(): KnowledgeDocument[];
   /** The best passages for a question, best first (at most `limit`, default 5). */
   search(query: string, options?: { limit?: number }): Promise<KnowledgeSearchResult>;
+  /**
+   * How much a question is like the example questions the documents answer: the similarity of
+   * the most similar one, from 0 (no word in common) to 1 (the same words).
+   */
+  likeness(query: string): Promise<{ similarity: number; doc?: string; section?: string }>;
 }
 
 interface KnowledgeBaseOptions {
@@ -136,6 +141,17 @@ export function createKnowledgeBase(options: KnowledgeBaseOptions = {}): Knowled
 
   return {
     documents,
+    async likeness(query) {
+      const ix = await index();
+      let best: { similarity: number; doc?: string; section?: string } = { similarity: 0 };
+      for (const [id, similarity] of ix.examples.like(ix.tokenize(expandQuery(query)))) {
+        if (similarity > best.similarity) {
+          const c = ix.byId.get(id)!;
+          best = { similarity, doc: c.doc, section: c.section };
+        }
+      }
+      return best;
+    },
     async search(query, { limit = 5 } = {}) {
       const text = query.trim();
       if (!text) return { query, mode: 'text', passages: [] };

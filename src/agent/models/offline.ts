@@ -15,7 +15,36 @@ import { narrateDocuments } from '../narrate-documents.ts';
 import { recordModelCall } from '../../observability/index.ts';
 import { currentTurn } from '../memory/trim.ts';
 import { narrate } from '../narrate.ts';
-import { knowledgeRoute, planQuestion, type Plan, type PlannerContext } from '../planner/index.ts';
+import {
+  aboutTheRpa,
+  asksForFigures,
+  knowledgeRoute,
+  planQuestion,
+  type KnowledgeRoute,
+  type Plan,
+  type PlannerContext,
+} from '../planner/index.ts';
+import { defaultKnowledgeBase } from '../../knowledge/index.ts';
+
+/**
+ * How much a question is like the questions the knowledge documents answer (0 to 1): the
+ * similarity of the nearest example question (KnowledgeBase.likeness).
+ */
+export type Likeness = (question: string) => Promise<number>;
+
+/**
+ * A question the planner would decline goes to the documents when it is at least this like an
+ * example question (and has a word of the assessment's world). Above the likeness of every
+ * question the planner's tuning sets say must be declined (at most 0.64: "How much forest will
+ * Alaska lose by 2070?"), so those stay declines.
+ */
+const DECLINE_TO_DOCUMENTS = 0.7;
+/**
+ * A question the planner answers with data, that asks for no figures and names no place, also
+ * gets the documents when it is at least this like an example question: "what does the 365 in
+ * HadGEM2_ES365 mean" is about the model, and its data stays beside the passage.
+ */
+const ALSO_DOCUMENTS = 0.65;
 
 /** The offline planner's name as a model (gen_ai.request.model in the metrics). */
 const OFFLINE_MODEL = 'offline-planner';
@@ -27,8 +56,13 @@ const OFFLINE_MODEL = 'offline-planner';
  * the answer from their numbers. It needs no key and no network.
  */
 export class OfflineChatModel extends BaseChatModel {
-  constructor(params: BaseChatModelParams = {}) {
+  private readonly likeness: Likeness;
+
+  /** `likeness`: default, the example questions of the bundled documents. */
+  constructor(params: BaseChatModelParams & { likeness?: Likeness } = {}) {
     super(params);
+    this.likeness =
+      params.likeness ?? (async (q) => (await defaultKnowledgeBase().likeness(q)).similarity);
   }
 
   override _llmType(): string {
@@ -46,7 +80,7 @@ export class OfflineChatModel extends BaseChatModel {
     let errorType: string | undefined = 'other';
     let message: AIMessage;
     try {
-      message = await Promise.resolve(respond(messages));
+      message = await respond(messages, this.likeness);
       errorType = undefined;
     } finally {
       recordModelCall({
@@ -64,7 +98,7 @@ export class OfflineChatModel extends BaseChatModel {
   }
 }
 
-function respond(messages: BaseMessage[]): AIMessage {
+async function respond(messages: BaseMessage[], likeness: Likeness): Promise<AIMessage> {
   const turn = currentTurn(messages);
   const turnStart = turn.start;
   const question = turn.question ? textOf(turn.question) : '';
@@ -72,9 +106,11 @@ function respond(messages: BaseMessage[]): AIMessage {
   if (results.length > 0) return compose(results);
   const context = previousContext(messages, turnStart);
   // About the assessment itself: the documents, and the data too when figures are asked for.
-  const documents = knowledgeRoute(question);
+  const routed = knowledgeRoute(question);
+  const plan = routed && !routed.alsoData ? undefined : planQuestion(question, context);
+  const documents = routed ?? (await likeRoute(question, plan!, likeness));
   if (documents) {
-    const data = documents.alsoData ? planQuestion(question, context) : undefined;
+    const data = documents.alsoData ? plan : undefined;
     const calls = [
       {
         id: `call_${randomUUID()}`,
@@ -101,21 +137,44 @@ function respond(messages: BaseMessage[]): AIMessage {
       additional_kwargs: data?.kind === 'tool' ? { plan: data } : {},
     });
   }
-  const plan = planQuestion(question, context);
-  if (plan.kind === 'decline') {
-    const examples = plan.examples.map((e: string) => `- ${e}`).join('\n');
+  if (plan!.kind === 'decline') {
+    const examples = plan!.examples.map((e: string) => `- ${e}`).join('\n');
     return new AIMessage({
-      content: `${plan.message}\n\nYou could ask, for example:\n${examples}`,
+      content: `${plan!.message}\n\nYou could ask, for example:\n${examples}`,
       additional_kwargs: { plan },
     });
   }
   return new AIMessage({
     content: '',
     tool_calls: [
-      { id: `call_${randomUUID()}`, name: plan.tool, args: plan.args, type: 'tool_call' },
+      { id: `call_${randomUUID()}`, name: plan!.tool, args: plan!.args, type: 'tool_call' },
     ],
     additional_kwargs: { plan },
   });
+}
+
+/**
+ * The documents for a question the words of knowledgeRoute missed but that is worded like the
+ * questions the documents answer: instead of a decline (when it has a word of the assessment's
+ * world), or beside a data answer that asks for no figures and names no place. A follow-up
+ * ("and in Texas?") or a question for figures keeps its data answer alone.
+ */
+async function likeRoute(
+  question: string,
+  plan: Plan,
+  likeness: Likeness,
+): Promise<KnowledgeRoute | undefined> {
+  if (plan.kind === 'decline') {
+    if (plan.reason !== 'out_of_domain' || !aboutTheRpa(question)) return undefined;
+    return (await likeness(question)) >= DECLINE_TO_DOCUMENTS
+      ? { query: question.trim(), alsoData: false }
+      : undefined;
+  }
+  const named = plan.understood.states.length > 0 || plan.understood.county !== undefined;
+  if (named || asksForFigures(question)) return undefined;
+  return (await likeness(question)) >= ALSO_DOCUMENTS
+    ? { query: question.trim(), alsoData: true }
+    : undefined;
 }
 
 /** The thread's previous planned question, for follow-ups such as "and in Texas?". */

@@ -30,7 +30,7 @@ export type {
 } from './types.ts';
 export { TOOL_NAMES } from './types.ts';
 export { EXAMPLE_QUESTIONS } from './decline.ts';
-export { knowledgeRoute, type KnowledgeRoute } from './knowledge.ts';
+export { aboutTheRpa, asksForFigures, knowledgeRoute, type KnowledgeRoute } from './knowledge.ts';
 
 /**
  * The call for the chosen tool, or, when the question asks for something that tool would drop,

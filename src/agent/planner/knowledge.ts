@@ -57,6 +57,16 @@ const ASKS_FOR_FIGURES =
 const PARTS =
   /[?;]|,? (?=and (how|which|what|where|when|is|are|does|do|will)\b)|, (?=(how|which|where|what)\b)/;
 
+/** True when the question has a word of the assessment's world (land, scenario, county ...). */
+export function aboutTheRpa(question: string): boolean {
+  return ABOUT_THE_RPA.test(normalizeText(question));
+}
+
+/** True when the question asks for figures (how much, which states, the most, percent ...). */
+export function asksForFigures(question: string): boolean {
+  return ASKS_FOR_FIGURES.test(normalizeText(question));
+}
+
 /**
  * The route to the documents for a question about the assessment itself, or undefined for a
  * question the data tools alone answer (or decline). A request to change the data never goes
