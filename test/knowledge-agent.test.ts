@@ -16,10 +16,11 @@ describe('answers from the knowledge base (offline agent, demo data)', () => {
   let service: AnalyticsService;
   let agent: AgentGraph;
   let cleanup: () => Promise<void>;
-  const ask = (question: string) =>
+  const ask = (question: string, threadId?: string) =>
     answerQuestion({
       agent,
       question,
+      ...(threadId ? { threadId } : {}),
       provider: 'offline',
       dataset: service.ctx.dataset,
       timeoutMs: 20_000,
@@ -122,5 +123,16 @@ describe('answers from the knowledge base (offline agent, demo data)', () => {
     const florida = await ask('Which counties in Florida develop most?');
     expect(florida.toolCalls.map((c) => c.name)).toEqual(['query_top_counties']);
     expect(florida.sources).toEqual([]);
+  });
+
+  it('keeps a follow-up on the data, however much it reads like an example question', async () => {
+    const first = await ask('What will happen to forests by 2050?', 'follow-up');
+    expect(first.sources).toEqual([]);
+    // Alone, "what about under HH?" reads like questions about the HH scenario's assumptions;
+    // here it asks the previous question again under HH, and names no place for the data.
+    const next = await ask('what about under HH?', 'follow-up');
+    expect(next.toolCalls.map((c) => c.name)).toEqual([first.toolCalls[0]!.name]);
+    expect(next.toolCalls[0]?.args).toMatchObject({ scenario: 'HH' });
+    expect(next.sources).toEqual([]);
   });
 });

@@ -108,7 +108,11 @@ async function respond(messages: BaseMessage[], likeness: Likeness): Promise<AIM
   // About the assessment itself: the documents, and the data too when figures are asked for.
   const routed = knowledgeRoute(question);
   const plan = routed && !routed.alsoData ? undefined : planQuestion(question, context);
-  const documents = routed ?? (await likeRoute(question, plan!, likeness));
+  // A follow-up ("what about under HH?") continues the previous question: its plan is its answer.
+  const followUp =
+    context.previous !== undefined &&
+    JSON.stringify(planQuestion(question)) !== JSON.stringify(plan);
+  const documents = routed ?? (followUp ? undefined : await likeRoute(question, plan!, likeness));
   if (documents) {
     const data = documents.alsoData ? plan : undefined;
     const calls = [
@@ -156,8 +160,8 @@ async function respond(messages: BaseMessage[], likeness: Likeness): Promise<AIM
 /**
  * The documents for a question the words of knowledgeRoute missed but that is worded like the
  * questions the documents answer: instead of a decline (when it has a word of the assessment's
- * world), or beside a data answer that asks for no figures and names no place. A follow-up
- * ("and in Texas?") or a question for figures keeps its data answer alone.
+ * world), or beside a data answer that asks for no figures and names no place. A question for
+ * figures keeps its data answer alone.
  */
 async function likeRoute(
   question: string,
