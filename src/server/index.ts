@@ -4,6 +4,7 @@ import type { AnalyticsService } from '../analytics/open.ts';
 import type { ThreadCheckpointer } from '../agent/index.ts';
 import type { Config } from '../config/index.ts';
 import { AppError } from '../domain/index.ts';
+import { defaultKnowledgeBase } from '../knowledge/index.ts';
 import { buildApp, WARM_UP_TOKEN } from './app.ts';
 import { isLoopback } from './edges.ts';
 import { openServerDeps, type ServerDeps } from './deps.ts';
@@ -142,6 +143,9 @@ async function warmUp(app: FastifyInstance, deps: ServerDeps): Promise<void> {
     const res = await app.inject({ method: 'GET', url, headers });
     if (res.statusCode !== 200) app.log.warn(`warm-up: ${url} answered ${res.statusCode}`);
   }
+  // The knowledge base's full-text index and example questions, which the offline planner reads
+  // for every question: built now rather than on the first visitor's question.
+  await defaultKnowledgeBase().likeness('warm up');
   app.log.info(`cache warmed in ${(performance.now() - started).toFixed(0)} ms`);
 }
 
