@@ -107,12 +107,8 @@ async function respond(messages: BaseMessage[], likeness: Likeness): Promise<AIM
   const context = previousContext(messages, turnStart);
   // About the assessment itself: the documents, and the data too when figures are asked for.
   const routed = knowledgeRoute(question);
-  const plan = routed && !routed.alsoData ? undefined : planQuestion(question, context);
-  // A follow-up ("what about under HH?") continues the previous question: its plan is its answer.
-  const followUp =
-    context.previous !== undefined &&
-    JSON.stringify(planQuestion(question)) !== JSON.stringify(plan);
-  const documents = routed ?? (followUp ? undefined : await likeRoute(question, plan!, likeness));
+  const plan = planQuestion(question, context);
+  const documents = routed ?? (await likeRoute(question, plan, likeness));
   if (documents) {
     const data = documents.alsoData ? plan : undefined;
     const calls = [
@@ -141,17 +137,17 @@ async function respond(messages: BaseMessage[], likeness: Likeness): Promise<AIM
       additional_kwargs: data?.kind === 'tool' ? { plan: data } : {},
     });
   }
-  if (plan!.kind === 'decline') {
-    const examples = plan!.examples.map((e: string) => `- ${e}`).join('\n');
+  if (plan.kind === 'decline') {
+    const examples = plan.examples.map((e: string) => `- ${e}`).join('\n');
     return new AIMessage({
-      content: `${plan!.message}\n\nYou could ask, for example:\n${examples}`,
+      content: `${plan.message}\n\nYou could ask, for example:\n${examples}`,
       additional_kwargs: { plan },
     });
   }
   return new AIMessage({
     content: '',
     tool_calls: [
-      { id: `call_${randomUUID()}`, name: plan!.tool, args: plan!.args, type: 'tool_call' },
+      { id: `call_${randomUUID()}`, name: plan.tool, args: plan.args, type: 'tool_call' },
     ],
     additional_kwargs: { plan },
   });
@@ -161,7 +157,7 @@ async function respond(messages: BaseMessage[], likeness: Likeness): Promise<AIM
  * The documents for a question the words of knowledgeRoute missed but that is worded like the
  * questions the documents answer: instead of a decline (when it has a word of the assessment's
  * world), or beside a data answer that asks for no figures and names no place. A question for
- * figures keeps its data answer alone.
+ * figures, or a follow-up, keeps its data answer alone.
  */
 async function likeRoute(
   question: string,
@@ -174,8 +170,9 @@ async function likeRoute(
       ? { query: question.trim(), alsoData: false }
       : undefined;
   }
+  // A follow-up ("what about under HH?") continues the previous question: its plan is its answer.
   const named = plan.understood.states.length > 0 || plan.understood.county !== undefined;
-  if (named || asksForFigures(question)) return undefined;
+  if (plan.followUp || named || asksForFigures(question)) return undefined;
   return (await likeness(question)) >= ALSO_DOCUMENTS
     ? { query: question.trim(), alsoData: true }
     : undefined;

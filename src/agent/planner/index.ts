@@ -78,7 +78,7 @@ export function planQuestion(question: string, context: PlannerContext = {}): Pl
     if (!namesSomething(ex.slots)) return declineUnknown();
     const merged = mergeSlots(previous.plan.understood, ex.slots);
     const { tool, slots } = followUpPlan(previous.plan.tool, ex.slots, merged);
-    return toPlan(tool, slots);
+    return { ...toPlan(tool, slots), followUp: true };
   }
   if (!namesSomething(ex.slots) && !ex.slots.cues.includes('summary')) return declineUnknown();
   return toPlan(chooseTool(ex.slots), ex.slots);

@@ -147,7 +147,14 @@ export type PlanBreakdown =
 
 /** A planned tool call, or a polite refusal with questions the planner can answer. */
 export type Plan =
-  | { kind: 'tool'; tool: ToolName; args: ToolArgs; understood: Slots }
+  | {
+      kind: 'tool';
+      tool: ToolName;
+      args: ToolArgs;
+      understood: Slots;
+      /** Set when the plan continues the previous question ("and in Texas?"). */
+      followUp?: true;
+    }
   | {
       kind: 'decline';
       reason: 'out_of_domain' | 'modify_data' | 'empty';
