@@ -148,6 +148,11 @@ describe('example questions', () => {
       '# Beta\n\n## What it leaves out\n\nLand that stays urban for good may overstate permanence.\n',
   };
   const question = 'does urban land stay urban for good';
+  const EXAMPLE = {
+    question: 'is urban land staying urban a problem',
+    doc: 'b',
+    section: 'What it leaves out',
+  };
 
   it("lift the section a question like them belongs to, even one the question's words miss", async () => {
     const { dir, cleanup } = await writeDocs(TWO);
@@ -156,13 +161,7 @@ describe('example questions', () => {
       expect((await plain.search(question)).passages[0]?.doc).toBe('a');
       const taught = createKnowledgeBase({
         dir,
-        examples: [
-          {
-            question: 'is urban land staying urban a problem',
-            doc: 'b',
-            section: 'What it leaves out',
-          },
-        ],
+        examples: [EXAMPLE],
       });
       expect((await taught.search(question)).passages.map((p) => p.doc)).toEqual(['b', 'a']);
       // Read from questions.jsonl beside the documents by default.
@@ -182,13 +181,7 @@ describe('example questions', () => {
     try {
       const kb = createKnowledgeBase({
         dir,
-        examples: [
-          {
-            question: 'is urban land staying urban a problem',
-            doc: 'b',
-            section: 'What it leaves out',
-          },
-        ],
+        examples: [EXAMPLE],
       });
       expect(await kb.likeness('Is urban land staying urban a problem?')).toEqual({
         similarity: expect.closeTo(1, 6) as number,

@@ -106,8 +106,8 @@ const RELEVANCE = { k: 0.6, b: 0.75, d: 3 };
 interface Index {
   db: AnyOrama;
   examples: ExampleIndex;
-  /** Text as the index's words. */
-  tokenize: (text: string) => string[];
+  /** Text already in the index's spelling (indexText) as the index's words. */
+  words: (indexed: string) => string[];
   byId: Map<string, KnowledgeChunk>;
   hybrid: boolean;
   warning?: string;
@@ -123,12 +123,13 @@ export function createKnowledgeBase(options: KnowledgeBaseOptions = {}): Knowled
   let docs: KnowledgeDocument[] | undefined;
   let building: Promise<Index> | undefined;
   let failedAt = 0;
+  let examples: readonly ExampleQuestion[] | undefined = options.examples;
   const documents = () => (docs ??= loadDocuments(options.dir ?? KNOWLEDGE_DIR));
 
   function index(): Promise<Index> {
     if (!building || (failedAt > 0 && now() - failedAt > RETRY_AFTER_MS)) {
       failedAt = 0;
-      const examples = options.examples ?? readExamples(options.dir ?? KNOWLEDGE_DIR);
+      examples ??= readExamples(options.dir ?? KNOWLEDGE_DIR);
       building = buildIndex(chunkDocuments(documents()), { ...options, examples }).then((built) => {
         if (built.warning) failedAt = now();
         return built;
@@ -144,7 +145,7 @@ export function createKnowledgeBase(options: KnowledgeBaseOptions = {}): Knowled
     async likeness(query) {
       const ix = await index();
       let best: { similarity: number; doc?: string; section?: string } = { similarity: 0 };
-      for (const [id, similarity] of ix.examples.like(ix.tokenize(expandQuery(query)))) {
+      for (const [id, similarity] of ix.examples.like(ix.words(indexText(expandQuery(query))))) {
         if (similarity > best.similarity) {
           const c = ix.byId.get(id)!;
           best = { similarity, doc: c.doc, section: c.section };
@@ -195,7 +196,7 @@ export function createKnowledgeBase(options: KnowledgeBaseOptions = {}): Knowled
       const top = Math.max(0, ...scores.values());
       for (const [id, score] of scores) scores.set(id, top > 0 ? score / top : 0);
       const weight = options.exampleWeight ?? EXAMPLE_WEIGHT;
-      for (const [id, like] of ix.examples.like(ix.tokenize(expandQuery(text)))) {
+      for (const [id, like] of ix.examples.like(ix.words(term))) {
         scores.set(id, (scores.get(id) ?? 0) + weight * like);
       }
       const passages = [...scores]
@@ -261,11 +262,11 @@ async function buildIndex(chunks: KnowledgeChunk[], options: KnowledgeBaseOption
       ...(vectors ? { embedding: vectors.get(c.hash)! } : {}),
     })),
   );
-  const tokenize = (text: string) => tokenizer.tokenize(indexText(text), 'english');
+  const words = (indexed: string) => tokenizer.tokenize(indexed, 'english');
   return {
     db,
-    examples: indexExamples(chunks, options.examples ?? [], tokenize),
-    tokenize,
+    examples: indexExamples(chunks, options.examples ?? [], (q) => words(indexText(q))),
+    words,
     byId,
     hybrid: dims !== undefined,
     ...(warning ? { warning } : {}),
