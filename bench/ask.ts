@@ -2,9 +2,7 @@
  * The offline agent benchmark: every question of the development set asked end to end in
  * process (planner, LangGraph, tools, DuckDB, narration) on the full-size demo database.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import { join } from 'node:path';
+import { machine, writeResults, type Machine } from './results-files.ts';
 import { loadQuestionSet } from '../src/agent/eval.ts';
 import { answerQuestion, createAgent, createOfflineAgent } from '../src/agent/index.ts';
 import { openAnalytics } from '../src/analytics/open.ts';
@@ -12,7 +10,7 @@ import type { Config } from '../src/config/index.ts';
 
 export interface AskBenchmark {
   date: string;
-  machine: { cpus: number; cpuModel: string; node: string };
+  machine: Machine;
   questions: number;
   rounds: number;
   uncached: { p50: number; p95: number; p99: number; max: number };
@@ -80,10 +78,9 @@ export async function runAskBenchmark(
     delayMs: 200,
   });
   progress(1, 'done');
-  const cpus = os.cpus();
   return {
     date: new Date().toISOString(),
-    machine: { cpus: cpus.length, cpuModel: cpus[0]?.model ?? 'unknown', node: process.version },
+    machine: machine(),
     questions: questions.length,
     rounds: options.rounds,
     uncached,
@@ -192,10 +189,6 @@ export function askBenchmarkMarkdown(b: AskBenchmark): string {
   ].join('\n')}\n`;
 }
 
-export async function writeAskBenchmark(b: AskBenchmark, out: string): Promise<string[]> {
-  await mkdir(out, { recursive: true });
-  const files = [join(out, 'ask.json'), join(out, 'ask.md')];
-  await writeFile(files[0]!, `${JSON.stringify(b, null, 2)}\n`);
-  await writeFile(files[1]!, askBenchmarkMarkdown(b));
-  return files;
+export function writeAskBenchmark(b: AskBenchmark, out: string): Promise<string[]> {
+  return writeResults(out, 'ask', b, askBenchmarkMarkdown(b));
 }

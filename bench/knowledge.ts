@@ -4,8 +4,6 @@
  * questions, and what a search costs (building the index on the first search, then each search).
  * The held-out set is not run here: it is measured by its test and by hand, and only counted.
  */
-import { mkdir, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import { join } from 'node:path';
 import {
   createKnowledgeBase,
@@ -14,6 +12,7 @@ import {
   scoreRetrieval,
   type KnowledgeBase,
 } from '../src/knowledge/index.ts';
+import { machine, writeResults, type Machine } from './results-files.ts';
 import { readExamples } from '../src/knowledge/examples.ts';
 
 const EVAL = join(KNOWLEDGE_DIR, '..', 'eval');
@@ -29,7 +28,7 @@ interface Variant {
 
 export interface KnowledgeBenchmark {
   date: string;
-  machine: { cpus: number; cpuModel: string; node: string };
+  machine: Machine;
   examples: number;
   rounds: number;
   variants: Variant[];
@@ -81,11 +80,7 @@ export async function runKnowledgeBenchmark(
   progress(1, 'done');
   return {
     date: new Date().toISOString(),
-    machine: {
-      cpus: os.cpus().length,
-      cpuModel: os.cpus()[0]?.model ?? 'unknown',
-      node: process.version,
-    },
+    machine: machine(),
     examples: readExamples(KNOWLEDGE_DIR).length,
     rounds,
     variants,
@@ -123,13 +118,6 @@ export function knowledgeBenchmarkMarkdown(b: KnowledgeBenchmark): string {
   ].join('\n');
 }
 
-export async function writeKnowledgeBenchmark(
-  b: KnowledgeBenchmark,
-  out: string,
-): Promise<string[]> {
-  await mkdir(out, { recursive: true });
-  const files = [join(out, 'knowledge.json'), join(out, 'knowledge.md')];
-  await writeFile(files[0]!, `${JSON.stringify(b, null, 2)}\n`);
-  await writeFile(files[1]!, knowledgeBenchmarkMarkdown(b));
-  return files;
+export function writeKnowledgeBenchmark(b: KnowledgeBenchmark, out: string): Promise<string[]> {
+  return writeResults(out, 'knowledge', b, knowledgeBenchmarkMarkdown(b));
 }

@@ -4,10 +4,11 @@
  * process (bench/load-worker.ts) so that its peak RSS is its own.
  */
 import { execFile } from 'node:child_process';
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { writeResults } from './results-files.ts';
 
 const run = promisify(execFile);
 
@@ -167,10 +168,6 @@ export function loadBenchmarkMarkdown(b: LoadBenchmark): string {
   return `${lines.join('\n')}\n`;
 }
 
-export async function writeLoadBenchmark(b: LoadBenchmark, out: string): Promise<string[]> {
-  await mkdir(out, { recursive: true });
-  const files = [join(out, 'load.json'), join(out, 'load.md')];
-  await writeFile(files[0]!, `${JSON.stringify(b, null, 2)}\n`);
-  await writeFile(files[1]!, loadBenchmarkMarkdown(b));
-  return files;
+export function writeLoadBenchmark(b: LoadBenchmark, out: string): Promise<string[]> {
+  return writeResults(out, 'load', b, loadBenchmarkMarkdown(b));
 }

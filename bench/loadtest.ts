@@ -5,9 +5,10 @@
  * 60 s on the distinct mix with no failed request, p95 <= 250 ms, p99 <= 500 ms, >= 150
  * requests/s and every server process under 500 MB throughout.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
+import { writeResults, type Machine } from './results-files.ts';
 import { loadConfig } from '../src/config/index.ts';
 import {
   distinctMix,
@@ -30,7 +31,7 @@ export const MAX_PROCESS_MB = 500;
 
 export interface LoadtestBenchmark {
   date: string;
-  machine: { cpus: number; cpuModel: string; node: string };
+  machine: Machine;
   workers: number;
   loadAverage: { before: number; after: number };
   levelSeconds: number;
@@ -185,11 +186,6 @@ export function loadtestBenchmarkMarkdown(b: LoadtestBenchmark): string {
   ].join('\n');
 }
 
-export async function writeLoadtestBenchmark(b: LoadtestBenchmark, out: string): Promise<string[]> {
-  await mkdir(out, { recursive: true });
-  const json = join(out, 'loadtest.json');
-  const md = join(out, 'loadtest.md');
-  await writeFile(json, `${JSON.stringify(b, null, 2)}\n`);
-  await writeFile(md, `${loadtestBenchmarkMarkdown(b)}\n`);
-  return [json, md];
+export function writeLoadtestBenchmark(b: LoadtestBenchmark, out: string): Promise<string[]> {
+  return writeResults(out, 'loadtest', b, `${loadtestBenchmarkMarkdown(b)}\n`);
 }

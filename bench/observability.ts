@@ -7,9 +7,10 @@
  * answers come from the answer cache (the cheapest request the server answers). Also timed: one
  * snapshot-and-alerts tick (with its SQLite write), and one /metrics exposition.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
+import { machine, writeResults, type Machine } from './results-files.ts';
 import { createCheckpointer } from '../src/agent/index.ts';
 import { loadQuestionSet } from '../src/agent/eval.ts';
 import { openAnalytics } from '../src/analytics/open.ts';
@@ -46,7 +47,7 @@ interface CaseResult {
 
 export interface ObservabilityBenchmark {
   date: string;
-  machine: { cpus: number; cpuModel: string; node: string };
+  machine: Machine;
   /** The machine's load average (1, 5, 15 min) when the run ended: other work skews the pairs. */
   loadAverage: number[];
   questions: number;
@@ -198,10 +199,9 @@ export async function runObservabilityBenchmark(
     }
     progress(1, 'done');
     const work = instrumentationWork(config);
-    const cpus = os.cpus();
     return {
       date: new Date().toISOString(),
-      machine: { cpus: cpus.length, cpuModel: cpus[0]?.model ?? 'unknown', node: process.version },
+      machine: machine(),
       loadAverage: os.loadavg().map((l) => Math.round(l * 100) / 100),
       questions: questions.length,
       rounds: options.rounds,
@@ -305,13 +305,9 @@ export function observabilityBenchmarkMarkdown(b: ObservabilityBenchmark): strin
   ].join('\n')}\n`;
 }
 
-export async function writeObservabilityBenchmark(
+export function writeObservabilityBenchmark(
   b: ObservabilityBenchmark,
   out: string,
 ): Promise<string[]> {
-  await mkdir(out, { recursive: true });
-  const files = [join(out, 'observability.json'), join(out, 'observability.md')];
-  await writeFile(files[0]!, `${JSON.stringify(b, null, 2)}\n`);
-  await writeFile(files[1]!, observabilityBenchmarkMarkdown(b));
-  return files;
+  return writeResults(out, 'observability', b, observabilityBenchmarkMarkdown(b));
 }

@@ -5,15 +5,14 @@
  * one run gives the before and the after of the rollups on the same machine under the same load.
  */
 import { DuckDBInstance } from '@duckdb/node-api';
-import { mkdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
-import { join } from 'node:path';
 import {
   createAnalytics,
   createAnalyticsContext,
   type AnalyticsContext,
   type QueryName,
 } from '../src/analytics/index.ts';
+import { writeResults } from './results-files.ts';
 import { createMemoryCache } from '../src/cache/index.ts';
 import { ConnectionPool } from '../src/data/pool.ts';
 import type { SqlQuery } from '../src/data/sql.ts';
@@ -238,10 +237,6 @@ export function queryBenchmarkMarkdown(b: QueryBenchmark): string {
   ].join('\n')}\n`;
 }
 
-export async function writeQueryBenchmark(b: QueryBenchmark, out: string): Promise<string[]> {
-  await mkdir(out, { recursive: true });
-  const files = [join(out, 'queries.json'), join(out, 'queries.md')];
-  await writeFile(files[0]!, `${JSON.stringify(b, null, 2)}\n`);
-  await writeFile(files[1]!, queryBenchmarkMarkdown(b));
-  return files;
+export function writeQueryBenchmark(b: QueryBenchmark, out: string): Promise<string[]> {
+  return writeResults(out, 'queries', b, queryBenchmarkMarkdown(b));
 }

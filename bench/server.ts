@@ -7,9 +7,10 @@
  */
 import autocannon from 'autocannon';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import { join } from 'node:path';
+import { machine, writeResults, type Machine } from './results-files.ts';
 import { loadQuestionSet } from '../src/agent/eval.ts';
 import { uniqueQuestions } from '../src/loadtest/questions.ts';
 
@@ -35,7 +36,7 @@ interface LoadResult {
 
 export interface ServerBenchmark {
   date: string;
-  machine: { cpus: number; cpuModel: string; node: string };
+  machine: Machine;
   /** Server processes (`serve --workers N`). */
   workers: number;
   /** The machine's 1-minute load average before and after the loads (other work shares it). */
@@ -237,11 +238,7 @@ export async function runServerBenchmark(
     }
     return {
       date: new Date().toISOString(),
-      machine: {
-        cpus: os.cpus().length,
-        cpuModel: os.cpus()[0]?.model ?? 'unknown',
-        node: process.version,
-      },
+      machine: machine(),
       workers: options.workers ?? 1,
       loadAverage: { before: loadBefore, after: os.loadavg()[0]! },
       startupMs,
@@ -273,10 +270,6 @@ export function serverBenchmarkMarkdown(b: ServerBenchmark): string {
   ].join('\n')}\n`;
 }
 
-export async function writeServerBenchmark(b: ServerBenchmark, out: string): Promise<string[]> {
-  await mkdir(out, { recursive: true });
-  const files = [join(out, 'server.json'), join(out, 'server.md')];
-  await writeFile(files[0]!, `${JSON.stringify(b, null, 2)}\n`);
-  await writeFile(files[1]!, serverBenchmarkMarkdown(b));
-  return files;
+export function writeServerBenchmark(b: ServerBenchmark, out: string): Promise<string[]> {
+  return writeResults(out, 'server', b, serverBenchmarkMarkdown(b));
 }
